@@ -1,0 +1,45 @@
+#pragma once
+// A target: one (service, tenant) pair placed on a server, database and schema.
+#include "dbctl/topology/model.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dbctl::targets {
+
+/// A role as it will exist on a server.
+struct Role {
+  std::string name;
+  /// nullopt: no password and no derive_from, so the role is created without LOGIN.
+  std::optional<util::Secret> password;
+};
+
+/// An extra role's access to one target.
+struct RoleGrant {
+  Role role;
+  topology::Privilege privilege = topology::Privilege::read;
+};
+
+/// What every command works on; the three modes differ only in how they expand into these.
+/// Holds a pointer into the Topology it came from, which must outlive it.
+struct Target {
+  std::string service;
+  std::optional<std::string> tenant;
+  const topology::Server* server = nullptr;
+  std::string database;
+  std::optional<std::string> schema; ///< PostgreSQL only; `public` unless the mode says otherwise
+  Role owner;
+  std::optional<Role> app;
+  std::vector<RoleGrant> grants;
+  std::vector<std::string> extensions;
+  std::optional<std::filesystem::path> migrations; ///< nullopt for `migrations: none`
+
+  /// Return the engine of the target's server.
+  topology::Engine engine() const { return server->engine->value; }
+  /// Return the display name: `service`, `service[tenant]`, with `@server` when asked.
+  std::string key(bool with_server = true) const;
+};
+
+} // namespace dbctl::targets

@@ -1,0 +1,133 @@
+#pragma once
+// The topology file as plain data; `load` fills it, `validate` checks it.
+#include "dbctl/util/diagnostics.hpp"
+#include "dbctl/util/secret.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace dbctl::topology {
+
+using util::Location;
+using util::Secret;
+
+/// A value together with the place in the file it came from.
+template <typename T> struct Located {
+  T value{};
+  Location where;
+};
+
+enum class Engine { postgres, mysql };
+enum class LockStrategy { advisory, table };
+enum class Mode { shared, db_per_service, multi_tenant };
+enum class Tenancy { database, schema };
+enum class Privilege { read, write, all };
+
+/// Return the name used in files and output (`postgres`, `db-per-service`, `read`, ...).
+std::string_view to_string(Engine engine);
+std::string_view to_string(LockStrategy lock);
+std::string_view to_string(Mode mode);
+std::string_view to_string(Tenancy tenancy);
+std::string_view to_string(Privilege privilege);
+
+/// A database server and the admin credentials dbctl uses on it.
+struct Server {
+  std::string name;
+  Location where;
+  std::optional<Located<Engine>> engine; ///< nullopt only when the file's value was invalid
+  std::string host = "127.0.0.1";
+  int port = 0;                          ///< 0 until defaulted from the engine
+  std::string user;                      ///< empty: no admin credentials
+  std::optional<Secret> password;
+  std::string admin_database;            ///< the database admin connections open (url path)
+  std::vector<std::pair<std::string, std::string>> options; ///< passed to the driver
+  int max_connections = 10;
+  LockStrategy lock = LockStrategy::advisory;
+};
+
+/// An owner or app role as the file gives it; name is a naming template.
+struct RoleSpec {
+  Location where;
+  std::optional<Located<std::string>> name;
+  std::optional<Located<Secret>> password;
+};
+
+/// A service: its placement, roles and migrations.
+struct Service {
+  std::string name;
+  Location where;
+  std::optional<Located<std::string>> server;
+  /// Folder of migrations, resolved against the topology's folder; nullopt for `none`.
+  std::optional<Located<std::filesystem::path>> migrations;
+  std::optional<Located<std::string>> database; ///< a naming template
+  RoleSpec owner;
+  std::optional<RoleSpec> app;
+  std::vector<Located<std::string>> extensions;
+  std::optional<Located<bool>> tenanted;
+
+  /// Tell whether the service is copied per tenant (multi-tenant mode only).
+  bool is_tenanted() const { return !tenanted || tenanted->value; }
+};
+
+/// A tenant, optionally placed on a named server (a shard).
+struct Tenant {
+  std::string name;
+  Location where;
+  std::optional<Located<std::string>> server;
+};
+
+/// The `naming:` templates; placeholders {service} {tenant} {name}.
+struct Naming {
+  std::optional<Located<std::string>> database;
+  std::optional<Located<std::string>> owner;
+  std::optional<Located<std::string>> app;
+};
+
+/// One `grants:` entry of an extra role.
+struct Grant {
+  Location where;
+  std::vector<Located<std::string>> services; ///< empty with all_services
+  bool all_services = false;
+  Privilege privilege = Privilege::read;
+};
+
+/// An extra login role from `roles:` with access across services.
+struct ExtraRole {
+  std::string name;
+  Location where;
+  std::optional<Located<Secret>> password;
+  std::vector<Grant> grants;
+};
+
+/// The whole topology file.
+struct Topology {
+  std::string file;              ///< the path as the user gave it (used in messages)
+  std::filesystem::path dir;     ///< the folder relative paths resolve against
+  Located<std::string> name;
+  std::vector<Server> servers;
+  std::optional<Located<Mode>> mode;
+  std::optional<Located<std::string>> shared_database;
+  std::optional<Located<std::string>> shared_server;
+  Located<Tenancy> tenancy{Tenancy::database, {}};
+  bool tenants_given = false;
+  std::vector<Tenant> tenants;
+  Naming naming;
+  std::optional<Located<Secret>> derive_from;
+  std::vector<Service> services;
+  std::vector<ExtraRole> roles;
+  /// Every secret value the file holds, so output can be redacted.
+  std::vector<Secret> secrets;
+
+  /// Return the server of that name, or nullptr.
+  const Server* find_server(std::string_view server_name) const;
+  /// Return the service of that name, or nullptr.
+  const Service* find_service(std::string_view service_name) const;
+  /// Return the tenant of that name, or nullptr.
+  const Tenant* find_tenant(std::string_view tenant_name) const;
+};
+
+} // namespace dbctl::topology

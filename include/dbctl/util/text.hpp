@@ -1,0 +1,25 @@
+#pragma once
+// Small text helpers: identifiers, suggestions, slugs.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dbctl::util {
+
+/// Tell whether name is a database identifier dbctl accepts: [A-Za-z_][A-Za-z0-9_]{0,62}.
+bool is_identifier(std::string_view name);
+
+/// Return the candidate closest to word by edit distance, if one is close enough to suggest.
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
+
+/// Return text lowercased with each run of non-alphanumerics turned into one `_`, trimmed.
+std::string slugify(std::string_view text);
+
+/// Return name uppercased with every character outside [A-Z0-9_] turned into `_`.
+std::string env_name(std::string_view name);
+
+/// Return text with characters that would corrupt a terminal line shown as `\xNN`.
+std::string printable(std::string_view text);
+
+} // namespace dbctl::util

@@ -1,0 +1,88 @@
+// `dbctl new SERVICE DESCRIPTION`: write the next versioned migration file.
+#include "commands.hpp"
+#include "project.hpp"
+
+#include "dbctl/migration/scaffold.hpp"
+#include "dbctl/topology/load.hpp"
+#include "dbctl/util/error.hpp"
+#include "dbctl/util/text.hpp"
+
+#include <ctime>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+namespace dbctl::cli {
+
+namespace {
+
+struct NewOptions {
+  std::vector<std::string> words;
+};
+
+std::string join(std::vector<std::string>::const_iterator begin,
+                 std::vector<std::string>::const_iterator end) {
+  std::string out;
+  for (auto it = begin; it != end; ++it) {
+    out += (out.empty() ? "" : " ") + *it;
+  }
+  return out;
+}
+
+// The folder of a topology's service; a folder that does not exist yet is fine here.
+std::filesystem::path service_folder(const Context& context, const std::string& name) {
+  std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
+  const topology::Service* service = project->topology.find_service(name);
+  if (service == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& s : project->topology.services) {
+      names.push_back(s.name);
+    }
+    std::string message = "the topology has no service '" + util::printable(name) + "'";
+    if (auto suggestion = util::closest(name, names)) {
+      message += " (did you mean '" + *suggestion + "'?)";
+    }
+    throw UsageError(message);
+  }
+  if (!service->migrations) {
+    throw UsageError("service '" + name + "' has migrations: none");
+  }
+  return service->migrations->value;
+}
+
+ExitCode run_new(const Context& context, const NewOptions& options) {
+  bool dir_mode = !context.global.dir.empty() && !context.global.file_given;
+  std::filesystem::path folder;
+  std::string description;
+  if (dir_mode) {
+    folder = context.global.dir;
+    description = join(options.words.begin(), options.words.end());
+  } else {
+    if (options.words.size() < 2) {
+      throw UsageError("usage: dbctl new SERVICE DESCRIPTION (or --dir DIR new DESCRIPTION)");
+    }
+    folder = service_folder(context, options.words.front());
+    description = join(options.words.begin() + 1, options.words.end());
+  }
+  migration::NewMigration created =
+      migration::create_migration(folder, description, std::nullopt, std::time(nullptr));
+  spdlog::info("created {} (version {})", created.path.string(), created.version.text());
+  std::cout << created.path.string() << "\n";
+  return ExitCode::ok;
+}
+
+} // namespace
+
+Command new_command() {
+  auto options = std::make_shared<NewOptions>();
+  return {"new",
+          "Write the next V<n>__<description>.sql in a service's migrations folder",
+          [options](CLI::App& app) {
+            app.add_option("words", options->words, "SERVICE DESCRIPTION...")->required();
+          },
+          [options](const Context& context) { return run_new(context, *options); }};
+}
+
+} // namespace dbctl::cli

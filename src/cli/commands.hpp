@@ -1,0 +1,35 @@
+#pragma once
+// The command table: each command file provides one factory.
+#include "context.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace dbctl::cli {
+
+/// One subcommand: its name, one-line help, option set-up and action.
+struct Command {
+  std::string name;
+  std::string help;
+  /// Declare the command's own options on its CLI11 subcommand.
+  std::function<void(CLI::App&)> setup;
+  /// Run the command once parsing succeeded.
+  std::function<ExitCode(const Context&)> run;
+};
+
+/// Return `validate`: offline check of topology, names, env and migration folders.
+Command validate_command();
+/// Return `new SERVICE DESCRIPTION`: write the next migration file.
+Command new_command();
+/// Return `env`: print each target's connection URL.
+Command env_command();
+
+/// Return every command, in the order `--help` lists them.
+std::vector<Command> all_commands();
+
+} // namespace dbctl::cli

@@ -1,0 +1,37 @@
+#pragma once
+// What every command receives: the global options and the run's logging.
+#include "logging.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dbctl::cli {
+
+/// Process exit codes (SPEC.md §3).
+enum class ExitCode { ok = 0, failed = 1, invalid = 2, check = 3 };
+
+enum class OutputFormat { text, json };
+
+/// Options accepted before or after any command.
+struct GlobalOptions {
+  std::string file;
+  bool file_given = false; ///< -f or DBCTL_FILE, as opposed to the ./topology.yaml default
+  std::string url;
+  std::string dir;
+  std::vector<std::string> services;
+  std::vector<std::string> tenants;
+  std::vector<std::string> servers;
+  int jobs = 0;
+  OutputFormat output = OutputFormat::text;
+  int verbose = 0;
+  bool quiet = false;
+  bool no_color = false;
+};
+
+/// The state one command run works with.
+struct Context {
+  GlobalOptions global;
+  Logging* logging = nullptr;
+};
+
+} // namespace dbctl::cli

@@ -1,0 +1,3 @@
+#include "dbctl/cli/run.hpp"
+
+int main(int argc, char** argv) { return dbctl::cli::run(argc, argv); }

@@ -1,0 +1,66 @@
+#include "dbctl/targets/url.hpp"
+
+#include "dbctl/util/error.hpp"
+#include "dbctl/util/text.hpp"
+#include "dbctl/util/url.hpp"
+
+namespace dbctl::targets {
+
+namespace {
+
+std::string host_part(const std::string& host) {
+  if (host.find(':') != std::string::npos) {
+    return "[" + host + "]"; // an IPv6 literal
+  }
+  return util::percent_encode(host);
+}
+
+std::string query(const Target& target) {
+  std::string out;
+  auto add = [&out](const std::string& key, const std::string& value) {
+    out += (out.empty() ? "?" : "&") + util::percent_encode(key) + "=" + util::percent_encode(value);
+  };
+  std::string search_path;
+  if (target.schema && *target.schema != "public") {
+    search_path = "-csearch_path=" + *target.schema;
+  }
+  for (const auto& [key, value] : target.server->options) {
+    if (key == "options" && !search_path.empty()) {
+      add(key, value + " " + search_path);
+      search_path.clear();
+    } else {
+      add(key, value);
+    }
+  }
+  if (!search_path.empty()) {
+    add("options", search_path);
+  }
+  return out;
+}
+
+} // namespace
+
+std::string connection_url(const Target& target, RoleKind kind) {
+  if (kind == RoleKind::app && !target.app) {
+    throw UsageError(target.key() + " has no app role (declare app: or set naming.app)");
+  }
+  const Role& role = kind == RoleKind::app ? *target.app : target.owner;
+  std::string scheme = target.engine() == topology::Engine::postgres ? "postgres" : "mysql";
+  std::string url = scheme + "://" + util::percent_encode(role.name);
+  if (role.password) {
+    url += ":" + util::percent_encode(role.password->reveal());
+  }
+  url += "@" + host_part(target.server->host) + ":" + std::to_string(target.server->port) + "/" +
+         util::percent_encode(target.database);
+  return url + query(target);
+}
+
+std::string url_variable(const Target& target) {
+  std::string name = util::env_name(target.service);
+  if (target.tenant) {
+    name += "_" + util::env_name(*target.tenant);
+  }
+  return name + "_DATABASE_URL";
+}
+
+} // namespace dbctl::targets

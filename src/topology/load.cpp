@@ -1,0 +1,158 @@
+#include "dbctl/topology/load.hpp"
+
+#include "sections.hpp"
+
+#include "dbctl/util/text.hpp"
+
+#include <yaml-cpp/depthguard.h>
+
+namespace dbctl::topology {
+
+namespace {
+
+using detail::Reader;
+
+void read_topology_section(Reader& reader, const YAML::Node& node, Topology& topology) {
+  if (!reader.mapping(node, "topology",
+                      {"mode", "database", "server", "tenancy", "tenants", "tenants_file"})) {
+    return;
+  }
+  topology.mode = reader.choice<Mode>(node["mode"], "topology.mode",
+                                      {{"shared", Mode::shared},
+                                       {"db-per-service", Mode::db_per_service},
+                                       {"multi-tenant", Mode::multi_tenant}});
+  if (!topology.mode && !node["mode"]) {
+    reader.error(node, "topology.mode is required (shared, db-per-service or multi-tenant)");
+  }
+  topology.shared_database = reader.text(node["database"], "topology.database");
+  topology.shared_server = reader.text(node["server"], "topology.server");
+  if (auto tenancy = reader.choice<Tenancy>(node["tenancy"], "topology.tenancy",
+                                            {{"database", Tenancy::database},
+                                             {"schema", Tenancy::schema}})) {
+    topology.tenancy = *tenancy;
+  }
+  const YAML::Node tenants = node["tenants"];
+  auto tenants_file = reader.text(node["tenants_file"], "topology.tenants_file");
+  if (tenants && tenants_file) {
+    reader.error(tenants_file->where, "topology.tenants and topology.tenants_file are "
+                                      "alternatives; give one");
+  } else if (tenants) {
+    detail::read_tenant_list(reader, tenants, topology);
+  } else if (tenants_file) {
+    detail::read_tenants_file(reader, *tenants_file, topology);
+  }
+  topology.tenants_given = tenants.IsDefined() || tenants_file.has_value();
+}
+
+void read_naming(Reader& reader, const YAML::Node& node, Topology& topology) {
+  if (!node || !reader.mapping(node, "naming", {"database", "owner", "app"})) {
+    return;
+  }
+  topology.naming.database = reader.text(node["database"], "naming.database");
+  topology.naming.owner = reader.text(node["owner"], "naming.owner");
+  topology.naming.app = reader.text(node["app"], "naming.app");
+}
+
+void read_passwords(Reader& reader, const YAML::Node& node, Topology& topology) {
+  if (!node || !reader.mapping(node, "passwords", {"derive_from"})) {
+    return;
+  }
+  auto secret = reader.secret(node["derive_from"], "passwords.derive_from");
+  // An empty secret (e.g. `${DBCTL_SECRET:-}` with the variable unset) means no derivation:
+  // an empty HMAC key would make every derived password public.
+  if (secret && !secret->value.empty()) {
+    topology.derive_from = std::move(secret);
+  }
+}
+
+void read_document(Reader& reader, const YAML::Node& root, Topology& topology) {
+  if (!reader.mapping(root, "the topology",
+                      {"version", "name", "servers", "topology", "naming", "passwords",
+                       "services", "roles"})) {
+    return;
+  }
+  if (auto version = reader.integer(root["version"], "version", 1, 1)) {
+    (void)version;
+  } else if (!root["version"]) {
+    reader.error(root, "version is required (version: 1)");
+  }
+  if (auto name = reader.text(root["name"], "name")) {
+    topology.name = *name;
+  } else if (!root["name"]) {
+    reader.error(root, "name is required (the project name)");
+  }
+  if (root["servers"]) {
+    detail::read_servers(reader, root["servers"], topology);
+  } else {
+    reader.error(root, "servers is required (at least one database server)");
+  }
+  if (root["topology"]) {
+    read_topology_section(reader, root["topology"], topology);
+  } else {
+    reader.error(root, "topology is required (topology: {mode: ...})");
+  }
+  read_naming(reader, root["naming"], topology);
+  read_passwords(reader, root["passwords"], topology);
+  if (root["services"]) {
+    detail::read_services(reader, root["services"], topology);
+  } else {
+    reader.error(root, "services is required (at least one service)");
+  }
+  if (root["roles"]) {
+    detail::read_roles(reader, root["roles"], topology);
+  }
+}
+
+} // namespace
+
+LoadResult load_text(const std::string& text, const std::string& file,
+                     const std::filesystem::path& dir, const util::EnvLookup& env) {
+  LoadResult result;
+  if (text.find('\0') != std::string::npos) {
+    result.diagnostics.error({file, 0, 0}, "contains NUL bytes: not a YAML text file");
+    return result;
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth guard says only "bad file"; say what is wrong.
+    result.diagnostics.error({file, e.mark.line + 1, e.mark.column + 1},
+                             "invalid YAML: nested more than " + std::to_string(e.depth()) +
+                                 " levels deep");
+    return result;
+  } catch (const YAML::Exception& e) {
+    int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    int column = e.mark.is_null() ? 0 : e.mark.column + 1;
+    result.diagnostics.error({file, line, column}, "invalid YAML: " + e.msg);
+    return result;
+  }
+  if (root.IsNull()) {
+    result.diagnostics.error({file, 0, 0},
+                             "is empty; expected a topology (version: 1, name, servers, "
+                             "topology, services)");
+    return result;
+  }
+  Topology topology;
+  topology.file = file;
+  topology.dir = dir;
+  Reader reader(file, result.diagnostics, env, topology.secrets);
+  read_document(reader, root, topology);
+  result.topology = std::move(topology);
+  return result;
+}
+
+LoadResult load(const std::filesystem::path& file, const util::EnvLookup& env) {
+  std::string message;
+  std::optional<std::string> text =
+      detail::read_text_file(file, k_max_topology_bytes, message);
+  if (!text) {
+    LoadResult result;
+    result.diagnostics.error({file.string(), 0, 0}, message);
+    return result;
+  }
+  std::filesystem::path dir = file.parent_path();
+  return load_text(*text, file.string(), dir.empty() ? "." : dir, env);
+}
+
+} // namespace dbctl::topology

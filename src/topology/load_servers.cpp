@@ -1,0 +1,172 @@
+// Reads `servers:`: discrete fields or a url, admin credentials, driver options.
+#include "sections.hpp"
+
+#include "dbctl/util/text.hpp"
+#include "dbctl/util/url.hpp"
+
+#include <algorithm>
+
+namespace dbctl::topology::detail {
+
+namespace {
+
+std::optional<Engine> engine_of_scheme(const std::string& scheme) {
+  if (scheme == "postgres" || scheme == "postgresql") {
+    return Engine::postgres;
+  }
+  if (scheme == "mysql" || scheme == "mariadb") {
+    return Engine::mysql;
+  }
+  return std::nullopt;
+}
+
+// Fill the connection fields from `url:`; the password inside it is a secret.
+void apply_url(Reader& reader, const YAML::Node& node, const std::string& path, Server& server,
+               std::vector<Secret>& secrets) {
+  // The url may hold a password, so read it as a secret and never echo it.
+  auto text = reader.secret(node, path);
+  if (!text) {
+    return;
+  }
+  util::ParsedUrl parsed = util::parse_url(text->value.reveal());
+  if (!parsed.url) {
+    reader.error(text->where, path + " is not a valid database URL: " + parsed.error);
+    return;
+  }
+  util::Url& url = *parsed.url;
+  std::optional<Engine> engine = engine_of_scheme(url.scheme);
+  if (!engine) {
+    reader.error(text->where, path + " has scheme '" + util::printable(url.scheme) +
+                                  "'; expected postgres://, postgresql://, mysql:// or mariadb://");
+    return;
+  }
+  if (server.engine && server.engine->value != *engine) {
+    reader.error(text->where, path + " is a " + std::string(to_string(*engine)) +
+                                  " URL but engine is " +
+                                  std::string(to_string(server.engine->value)));
+    return;
+  }
+  server.engine = Located<Engine>{*engine, text->where};
+  if (!url.host.empty()) {
+    server.host = url.host;
+  }
+  server.port = url.port.value_or(0);
+  server.user = url.user;
+  if (url.password) {
+    server.password = Secret(*url.password);
+    secrets.emplace_back(*url.password);
+  }
+  server.admin_database = url.path;
+  server.options = std::move(url.query);
+}
+
+void read_options(Reader& reader, const YAML::Node& node, const std::string& path,
+                  Server& server) {
+  if (!node || !reader.any_mapping(node, path)) {
+    return;
+  }
+  for (const auto& entry : node) {
+    std::string key = entry.first.Scalar();
+    // An option such as sslpassword carries a credential: keep it out of every message.
+    std::optional<Located<std::string>> value;
+    if (key.find("password") != std::string::npos) {
+      if (auto secret = reader.secret(entry.second, join_path(path, key))) {
+        value = Located<std::string>{secret->value.reveal(), secret->where};
+      }
+    } else {
+      value = reader.text(entry.second, join_path(path, key));
+    }
+    if (!value) {
+      continue;
+    }
+    auto existing = std::find_if(server.options.begin(), server.options.end(),
+                                 [&](const auto& option) { return option.first == key; });
+    if (existing != server.options.end()) {
+      existing->second = value->value;
+    } else {
+      server.options.emplace_back(key, value->value);
+    }
+  }
+}
+
+void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
+                 Topology& topology) {
+  std::string name = key.Scalar();
+  std::string path = "servers." + name;
+  Server server;
+  server.name = name;
+  server.where = reader.at(key);
+  if (!reader.mapping(node, path,
+                      {"engine", "host", "port", "user", "password", "options",
+                       "max_connections", "url", "lock"})) {
+    topology.servers.push_back(std::move(server));
+    return;
+  }
+  server.engine = reader.choice<Engine>(node["engine"], path + ".engine",
+                                        {{"postgres", Engine::postgres},
+                                         {"mysql", Engine::mysql},
+                                         {"mariadb", Engine::mysql}});
+  if (node["url"]) {
+    for (const char* field : {"host", "port", "user", "password"}) {
+      if (node[field]) {
+        reader.error(node[field], path + ": url and " + field +
+                                      " are alternatives; put the " + field + " in the url");
+      }
+    }
+    apply_url(reader, node["url"], path + ".url", server, topology.secrets);
+  } else {
+    if (auto host = reader.text(node["host"], path + ".host")) {
+      server.host = host->value;
+    }
+    if (auto port = reader.integer(node["port"], path + ".port", 1, 65535)) {
+      server.port = port->value;
+    }
+    if (auto user = reader.text(node["user"], path + ".user")) {
+      server.user = user->value;
+    }
+    if (auto password = reader.secret(node["password"], path + ".password")) {
+      server.password = password->value;
+    }
+  }
+  if (!server.engine && !node["engine"] && !node["url"]) {
+    reader.error(node, path + ".engine is required (postgres or mysql)");
+  }
+  read_options(reader, node["options"], path + ".options", server);
+  if (auto max = reader.integer(node["max_connections"], path + ".max_connections", 1, 10000)) {
+    server.max_connections = max->value;
+  }
+  if (auto lock = reader.choice<LockStrategy>(node["lock"], path + ".lock",
+                                              {{"advisory", LockStrategy::advisory},
+                                               {"table", LockStrategy::table}})) {
+    server.lock = lock->value;
+  }
+  if (server.port == 0 && server.engine) {
+    server.port = server.engine->value == Engine::postgres ? 5432 : 3306;
+  }
+  if (server.admin_database.empty() && server.engine &&
+      server.engine->value == Engine::postgres) {
+    server.admin_database = "postgres";
+  }
+  topology.servers.push_back(std::move(server));
+}
+
+} // namespace
+
+void read_servers(Reader& reader, const YAML::Node& node, Topology& topology) {
+  if (!reader.any_mapping(node, "servers")) {
+    return;
+  }
+  if (node.size() == 0) {
+    reader.error(node, "servers must name at least one server");
+  }
+  for (const auto& entry : node) {
+    std::string name = entry.first.Scalar();
+    if (topology.find_server(name) != nullptr) {
+      reader.error(entry.first, "server '" + util::printable(name) + "' is defined twice");
+      continue;
+    }
+    read_server(reader, entry.first, entry.second, topology);
+  }
+}
+
+} // namespace dbctl::topology::detail

@@ -1,0 +1,62 @@
+#include "dbctl/topology/model.hpp"
+
+#include <algorithm>
+
+namespace dbctl::topology {
+
+std::string_view to_string(Engine engine) {
+  return engine == Engine::postgres ? "postgres" : "mysql";
+}
+
+std::string_view to_string(LockStrategy lock) {
+  return lock == LockStrategy::advisory ? "advisory" : "table";
+}
+
+std::string_view to_string(Mode mode) {
+  switch (mode) {
+  case Mode::shared:
+    return "shared";
+  case Mode::db_per_service:
+    return "db-per-service";
+  case Mode::multi_tenant:
+    return "multi-tenant";
+  }
+  return "?";
+}
+
+std::string_view to_string(Tenancy tenancy) {
+  return tenancy == Tenancy::database ? "database" : "schema";
+}
+
+std::string_view to_string(Privilege privilege) {
+  switch (privilege) {
+  case Privilege::read:
+    return "read";
+  case Privilege::write:
+    return "write";
+  case Privilege::all:
+    return "all";
+  }
+  return "?";
+}
+
+namespace {
+template <typename T> const T* find_named(const std::vector<T>& items, std::string_view name) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.name == name; });
+  return it == items.end() ? nullptr : &*it;
+}
+} // namespace
+
+const Server* Topology::find_server(std::string_view server_name) const {
+  return find_named(servers, server_name);
+}
+
+const Service* Topology::find_service(std::string_view service_name) const {
+  return find_named(services, service_name);
+}
+
+const Tenant* Topology::find_tenant(std::string_view tenant_name) const {
+  return find_named(tenants, tenant_name);
+}
+
+} // namespace dbctl::topology

@@ -1,0 +1,23 @@
+#pragma once
+// The loader's section readers, one per part of topology.yaml.
+#include "dbctl/topology/model.hpp"
+#include "yaml_reader.hpp"
+
+namespace dbctl::topology::detail {
+
+/// Read `servers:` into topology.servers.
+void read_servers(Reader& reader, const YAML::Node& node, Topology& topology);
+/// Read `services:` into topology.services.
+void read_services(Reader& reader, const YAML::Node& node, Topology& topology);
+/// Read `roles:` into topology.roles.
+void read_roles(Reader& reader, const YAML::Node& node, Topology& topology);
+/// Read the `tenants:` list.
+void read_tenant_list(Reader& reader, const YAML::Node& node, Topology& topology);
+/// Read a tenants file (one tenant per line, optional server after it, `#` comments).
+void read_tenants_file(Reader& reader, const Located<std::string>& path, Topology& topology);
+/// Read file contents, refusing anything not a readable text file up to max_bytes; the
+/// message says why when it returns nullopt.
+std::optional<std::string> read_text_file(const std::filesystem::path& path,
+                                          std::uintmax_t max_bytes, std::string& message);
+
+} // namespace dbctl::topology::detail

@@ -1,0 +1,250 @@
+#include "dbctl/topology/validate.hpp"
+
+#include "dbctl/util/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace dbctl::topology {
+
+namespace {
+
+using util::Diagnostics;
+
+std::vector<std::string> names_of(const std::vector<Server>& servers) {
+  std::vector<std::string> out;
+  for (const auto& server : servers) {
+    out.push_back(server.name);
+  }
+  return out;
+}
+
+std::vector<std::string> names_of(const std::vector<Service>& services) {
+  std::vector<std::string> out;
+  for (const auto& service : services) {
+    out.push_back(service.name);
+  }
+  return out;
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& names) {
+  auto suggestion = util::closest(word, names);
+  return suggestion ? " (did you mean '" + *suggestion + "'?)" : "";
+}
+
+void check_identifier(const std::string& name, const Location& where, const std::string& what,
+                      Diagnostics& out) {
+  if (!util::is_identifier(name)) {
+    out.error(where, what + " '" + util::printable(name) +
+                         "' is not a valid name: use letters, digits and _, starting with a "
+                         "letter or _, at most 63 characters");
+  }
+}
+
+void check_server_ref(const Topology& topology, const Located<std::string>& ref,
+                      const std::string& what, Diagnostics& out) {
+  if (topology.find_server(ref.value) == nullptr) {
+    out.error(ref.where, what + " names unknown server '" + util::printable(ref.value) + "'" +
+                             did_you_mean(ref.value, names_of(topology.servers)));
+  }
+}
+
+void check_template(const Topology& topology, const Located<std::string>& text,
+                    const std::string& what, Diagnostics& out) {
+  std::string problem;
+  std::vector<std::string> used = template_placeholders(text.value, problem);
+  if (!problem.empty()) {
+    out.error(text.where, what + ": " + problem);
+    return;
+  }
+  bool multi_tenant = topology.mode && topology.mode->value == Mode::multi_tenant;
+  if (!multi_tenant && std::find(used.begin(), used.end(), "tenant") != used.end()) {
+    out.error(text.where, what + " uses {tenant}, which exists only in multi-tenant mode");
+  }
+}
+
+void check_servers(const Topology& topology, Diagnostics& out) {
+  for (const auto& server : topology.servers) {
+    if (!is_server_name(server.name)) {
+      out.error(server.where, "server name '" + util::printable(server.name) +
+                                  "' is not valid: use letters, digits, _ and -, starting with a "
+                                  "letter or _");
+    }
+    if (server.host.empty()) {
+      out.error(server.where, "servers." + server.name + ".host is empty");
+    }
+  }
+}
+
+void check_mode_keys(const Topology& topology, Diagnostics& out) {
+  Mode mode = topology.mode->value;
+  std::string mode_name(to_string(mode));
+  if (mode != Mode::shared) {
+    for (const auto* key : {&topology.shared_database, &topology.shared_server}) {
+      if (*key) {
+        out.error((*key)->where, "topology." +
+                                     std::string(key == &topology.shared_database ? "database"
+                                                                                  : "server") +
+                                     " applies to shared mode only; this topology is " +
+                                     mode_name);
+      }
+    }
+  }
+  if (mode != Mode::multi_tenant) {
+    if (topology.tenants_given) {
+      out.error(topology.mode->where,
+                "tenants apply to multi-tenant mode only; this topology is " + mode_name);
+    }
+    if (topology.tenancy.where.line > 0) {
+      out.error(topology.tenancy.where,
+                "topology.tenancy applies to multi-tenant mode only; this topology is " +
+                    mode_name);
+    }
+  } else if (!topology.tenants_given) {
+    out.error(topology.mode->where,
+              "multi-tenant mode needs topology.tenants or topology.tenants_file");
+  }
+  if (mode == Mode::shared && topology.naming.database) {
+    out.error(topology.naming.database->where,
+              "naming.database does not apply in shared mode (every service shares one "
+              "database); use topology.database");
+  }
+}
+
+void check_shared_placement(const Topology& topology, Diagnostics& out) {
+  if (topology.shared_server) {
+    check_server_ref(topology, *topology.shared_server, "topology.server", out);
+  } else if (topology.servers.size() > 1) {
+    bool every_service_names_one = std::all_of(
+        topology.services.begin(), topology.services.end(),
+        [](const Service& s) { return s.server.has_value(); });
+    if (!every_service_names_one) {
+      out.error(topology.mode->where, "shared mode with several servers needs topology.server "
+                                      "(the server of the shared database)");
+    }
+  }
+  if (topology.shared_database) {
+    check_identifier(topology.shared_database->value, topology.shared_database->where,
+                     "database", out);
+  }
+  const Located<std::string>* first = nullptr;
+  for (const auto& service : topology.services) {
+    if (service.database) {
+      out.error(service.database->where, "services." + service.name +
+                                             ".database does not apply in shared mode; use "
+                                             "topology.database");
+    }
+    const auto* placed = service.server ? &*service.server : topology.shared_server ? &*topology.shared_server : nullptr;
+    if (placed == nullptr) {
+      continue;
+    }
+    if (first == nullptr) {
+      first = placed;
+    } else if (placed->value != first->value) {
+      out.error(placed->where, "shared mode puts every service in one database, but service '" +
+                                   service.name + "' is on server '" + placed->value +
+                                   "' and others on '" + first->value + "'");
+    }
+  }
+}
+
+void check_tenants(const Topology& topology, Diagnostics& out) {
+  for (const auto& tenant : topology.tenants) {
+    check_identifier(tenant.name, tenant.where, "tenant", out);
+    if (tenant.server) {
+      check_server_ref(topology, *tenant.server, "tenant '" + tenant.name + "'", out);
+    }
+  }
+}
+
+void check_services(const Topology& topology, Diagnostics& out) {
+  bool multi_tenant = topology.mode && topology.mode->value == Mode::multi_tenant;
+  for (const auto& service : topology.services) {
+    check_identifier(service.name, service.where, "service", out);
+    std::string path = "services." + service.name;
+    if (service.server) {
+      check_server_ref(topology, *service.server, path + ".server", out);
+    }
+    if (service.tenanted && !multi_tenant) {
+      out.error(service.tenanted->where, path + ".tenanted applies to multi-tenant mode only");
+    }
+    if (service.database) {
+      check_template(topology, *service.database, path + ".database", out);
+    }
+    for (const auto* role : {&service.owner, service.app ? &*service.app : nullptr}) {
+      if (role != nullptr && role->name) {
+        check_template(topology, *role->name, path + (role == &service.owner ? ".owner" : ".app"),
+                       out);
+      }
+    }
+  }
+}
+
+void check_roles(const Topology& topology, Diagnostics& out) {
+  for (const auto& role : topology.roles) {
+    check_identifier(role.name, role.where, "role", out);
+    for (const auto& grant : role.grants) {
+      for (const auto& service : grant.services) {
+        if (topology.find_service(service.value) == nullptr) {
+          out.error(service.where, "roles." + role.name + " grants on unknown service '" +
+                                       util::printable(service.value) + "'" +
+                                       did_you_mean(service.value, names_of(topology.services)));
+        }
+      }
+    }
+  }
+}
+
+} // namespace
+
+bool is_server_name(std::string_view name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_')) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte < 128 && (std::isalnum(byte) != 0 || c == '_' || c == '-');
+  });
+}
+
+std::vector<std::string> template_placeholders(std::string_view text, std::string& problem) {
+  std::vector<std::string> used;
+  for (std::size_t i = text.find('{'); i != std::string_view::npos; i = text.find('{', i + 1)) {
+    std::size_t close = text.find('}', i);
+    if (close == std::string_view::npos) {
+      problem = "unterminated '{' in '" + std::string(text) + "'";
+      return used;
+    }
+    std::string name(text.substr(i + 1, close - i - 1));
+    if (name != "service" && name != "tenant" && name != "name") {
+      problem = "unknown placeholder {" + util::printable(name) +
+                "} (expected {service}, {tenant} or {name})";
+      return used;
+    }
+    used.push_back(name);
+  }
+  return used;
+}
+
+void validate(const Topology& topology, util::Diagnostics& diagnostics) {
+  if (!topology.name.value.empty()) {
+    check_identifier(topology.name.value, topology.name.where, "project name", diagnostics);
+  }
+  check_servers(topology, diagnostics);
+  if (topology.mode) {
+    check_mode_keys(topology, diagnostics);
+    if (topology.mode->value == Mode::shared) {
+      check_shared_placement(topology, diagnostics);
+    }
+  }
+  check_tenants(topology, diagnostics);
+  for (const auto* naming : {&topology.naming.database, &topology.naming.owner, &topology.naming.app}) {
+    if (*naming) {
+      check_template(topology, **naming, "naming template", diagnostics);
+    }
+  }
+  check_services(topology, diagnostics);
+  check_roles(topology, diagnostics);
+}
+
+} // namespace dbctl::topology

@@ -1,0 +1,202 @@
+#include "yaml_reader.hpp"
+
+#include "dbctl/util/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <set>
+
+namespace dbctl::topology::detail {
+
+namespace {
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+  case YAML::NodeType::Map:
+    return "a mapping";
+  case YAML::NodeType::Sequence:
+    return "a list";
+  case YAML::NodeType::Null:
+    return "empty";
+  default:
+    return "a scalar";
+  }
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += (i == 0 ? "" : (i + 1 == names.size() ? " or " : ", ")) + names[i];
+  }
+  return out;
+}
+} // namespace
+
+std::string join_path(const std::string& parent, std::string_view child) {
+  return parent.empty() ? std::string(child) : parent + "." + std::string(child);
+}
+
+Reader::Reader(std::string file, util::Diagnostics& diagnostics, const util::EnvLookup& env,
+               std::vector<Secret>& secrets)
+    : m_file(std::move(file)), m_diagnostics(diagnostics), m_env(env), m_secrets(secrets) {}
+
+Location Reader::at(const YAML::Node& node) const {
+  YAML::Mark mark = node.Mark();
+  if (mark.is_null()) {
+    return {m_file, 0, 0};
+  }
+  return {m_file, mark.line + 1, mark.column + 1};
+}
+
+void Reader::error(const YAML::Node& node, std::string message) {
+  m_diagnostics.error(at(node), std::move(message));
+}
+
+void Reader::error(const Location& where, std::string message) {
+  m_diagnostics.error(where, std::move(message));
+}
+
+bool Reader::any_mapping(const YAML::Node& node, const std::string& path) {
+  if (!node.IsMap()) {
+    error(node, path + " must be a mapping (key: value), not " + describe(node));
+    return false;
+  }
+  return true;
+}
+
+bool Reader::mapping(const YAML::Node& node, const std::string& path,
+                     std::initializer_list<std::string_view> allowed) {
+  if (!any_mapping(node, path)) {
+    return false;
+  }
+  std::vector<std::string> names(allowed.begin(), allowed.end());
+  std::set<std::string> seen;
+  for (const auto& entry : node) {
+    const YAML::Node& key = entry.first;
+    std::string name = key.IsScalar() ? key.Scalar() : std::string();
+    if (!seen.insert(name).second) {
+      error(key, "key '" + util::printable(name) + "' appears twice in " + path);
+      continue;
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      continue;
+    }
+    std::string message = "unknown key '" + util::printable(name) + "' in " + path;
+    if (auto suggestion = util::closest(name, names)) {
+      message += " (did you mean '" + *suggestion + "'?)";
+    } else {
+      message += " (expected " + quoted_list(names) + ")";
+    }
+    error(key, message);
+  }
+  return true;
+}
+
+std::optional<std::string> Reader::scalar(const YAML::Node& node, const std::string& path,
+                                          bool is_secret) {
+  if (!node.IsDefined() || node.IsNull()) {
+    return std::nullopt;
+  }
+  if (!node.IsScalar()) {
+    error(node, path + " must be a single value, not " + describe(node));
+    return std::nullopt;
+  }
+  util::Interpolated result = util::interpolate(node.Scalar(), m_env);
+  for (const auto& problem : result.errors) {
+    error(node, path + ": " + problem);
+  }
+  if (!result.errors.empty()) {
+    return std::nullopt;
+  }
+  if (is_secret && !result.value.empty()) {
+    m_secrets.emplace_back(result.value);
+  }
+  return std::move(result.value);
+}
+
+std::optional<Located<std::string>> Reader::text(const YAML::Node& node, const std::string& path) {
+  auto value = scalar(node, path, false);
+  if (!value) {
+    return std::nullopt;
+  }
+  return Located<std::string>{std::move(*value), at(node)};
+}
+
+std::optional<Located<Secret>> Reader::secret(const YAML::Node& node, const std::string& path) {
+  auto value = scalar(node, path, true);
+  if (!value) {
+    return std::nullopt;
+  }
+  return Located<Secret>{Secret(std::move(*value)), at(node)};
+}
+
+std::optional<Located<int>> Reader::integer(const YAML::Node& node, const std::string& path,
+                                            int min, int max) {
+  auto word = text(node, path);
+  if (!word) {
+    return std::nullopt;
+  }
+  int value = 0;
+  const std::string& s = word->value;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size() || value < min || value > max) {
+    error(word->where, path + " must be a whole number from " + std::to_string(min) + " to " +
+                           std::to_string(max) + ", not '" + util::printable(s) + "'");
+    return std::nullopt;
+  }
+  return Located<int>{value, word->where};
+}
+
+std::optional<Located<bool>> Reader::boolean(const YAML::Node& node, const std::string& path) {
+  auto word = text(node, path);
+  if (!word) {
+    return std::nullopt;
+  }
+  std::string lower = word->value;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "true" || lower == "yes" || lower == "on") {
+    return Located<bool>{true, word->where};
+  }
+  if (lower == "false" || lower == "no" || lower == "off") {
+    return Located<bool>{false, word->where};
+  }
+  error(word->where, path + " must be true or false, not '" + util::printable(word->value) + "'");
+  return std::nullopt;
+}
+
+std::vector<Located<std::string>> Reader::text_list(const YAML::Node& node,
+                                                    const std::string& path) {
+  std::vector<Located<std::string>> out;
+  if (!node.IsDefined() || node.IsNull()) {
+    return out;
+  }
+  if (node.IsScalar()) {
+    if (auto one = text(node, path)) {
+      out.push_back(std::move(*one));
+    }
+    return out;
+  }
+  if (!node.IsSequence()) {
+    error(node, path + " must be a list, not " + describe(node));
+    return out;
+  }
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    if (auto item = text(node[i], path + "[" + std::to_string(i) + "]")) {
+      out.push_back(std::move(*item));
+    }
+  }
+  return out;
+}
+
+void Reader::report_bad_choice(const Location& where, const std::string& path,
+                               const std::string& word, const std::vector<std::string>& names) {
+  std::string message = path + " must be " + quoted_list(names) + ", not '" +
+                        util::printable(word) + "'";
+  if (auto suggestion = util::closest(word, names)) {
+    message += " (did you mean '" + *suggestion + "'?)";
+  }
+  error(where, message);
+}
+
+} // namespace dbctl::topology::detail
