@@ -48,8 +48,9 @@ private:
   bool tenant_copy(const Tenant* tenant) const { return tenant != nullptr; }
 
   void add(const Service& service, const Tenant* tenant) {
-    if (tenant != nullptr && !util::is_identifier(tenant->name)) {
-      return; // reported by validate; its names would only repeat the problem
+    if (!util::is_identifier(service.name) ||
+        (tenant != nullptr && !util::is_identifier(tenant->name))) {
+      return; // reported by validate; the names made from it would only repeat the problem
     }
     // Names are checked before placement, so an unknown server does not hide a bad name.
     Target target;

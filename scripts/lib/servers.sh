@@ -1,0 +1,121 @@
+# Throwaway PostgreSQL 15 and MariaDB servers for the tests and the demo.
+# Each server listens on 127.0.0.1 only, on a free port, with its data under a folder the
+# caller owns (and removes). Source this file; call stop_servers from an EXIT trap.
+
+pg_bin=/usr/lib/postgresql/15/bin
+started_pg=()
+started_mysql=()
+
+# Print a TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "free_port: no free port found" >&2
+  return 1
+}
+
+# Run a command as a service account when root (initdb refuses root), else as ourselves.
+as_user() {
+  local user=$1
+  shift
+  if [[ $(id -u) -eq 0 ]]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+random_password() {
+  head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24
+}
+
+# start_postgres DIR: init and start a server; sets PG_URL, PG_PORT, PG_LOG, PG_PASSWORD.
+start_postgres() {
+  local dir=$1 attempt
+  mkdir -p "$dir"
+  PG_PASSWORD=$(random_password)
+  printf '%s\n' "$PG_PASSWORD" >"$dir/pwfile"
+  if [[ $(id -u) -eq 0 ]]; then chown -R postgres:postgres "$dir"; fi
+  as_user postgres "$pg_bin/initdb" -D "$dir/data" -U postgres --auth=scram-sha-256 \
+    --pwfile="$dir/pwfile" -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+    { cat "$dir/initdb.log" >&2; return 1; }
+  rm -f "$dir/pwfile"
+  PG_LOG=$dir/server.log
+  for attempt in 1 2 3 4 5; do
+    PG_PORT=$(free_port)
+    # log_statement=all lets tests prove that no password reaches the server log.
+    if as_user postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$PG_LOG" -w -t 60 -o \
+      "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir -c log_statement=all \
+       -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      start >/dev/null; then
+      started_pg+=("$dir/data")
+      PG_URL="postgres://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres"
+      return 0
+    fi
+    echo "start_postgres: attempt $attempt failed on port $PG_PORT" >&2
+    tail -5 "$PG_LOG" >&2 || true
+  done
+  return 1
+}
+
+# start_mariadb DIR: init and start a server; sets MYSQL_URL, MYSQL_PORT, MYSQL_LOG, MYSQL_PASSWORD.
+start_mariadb() {
+  local dir=$1 attempt
+  mkdir -p "$dir/data"
+  if [[ $(id -u) -eq 0 ]]; then chown -R mysql:mysql "$dir"; fi
+  mariadb-install-db --no-defaults --datadir="$dir/data" --user=mysql \
+    --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 ||
+    { cat "$dir/install.log" >&2; return 1; }
+  MYSQL_PASSWORD=$(random_password)
+  MYSQL_LOG=$dir/general.log
+  for attempt in 1 2 3 4 5; do
+    MYSQL_PORT=$(free_port)
+    mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" \
+      --port="$MYSQL_PORT" --bind-address=127.0.0.1 --user=mysql --pid-file="$dir/mysqld.pid" \
+      --log-error="$dir/error.log" --general-log=1 --general-log-file="$MYSQL_LOG" \
+      --skip-name-resolve --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=0 \
+      --max-connections=300 >/dev/null 2>&1 &
+    local pid=$!
+    for _ in $(seq 1 120); do
+      if mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -u root ping >/dev/null 2>&1; then
+        break
+      fi
+      if ! kill -0 "$pid" 2>/dev/null; then break; fi
+      sleep 0.25
+    done
+    if mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -u root ping >/dev/null 2>&1; then
+      started_mysql+=("$dir")
+      mariadb --no-defaults --socket="$dir/mysqld.sock" -u root <<SQL
+CREATE USER 'root'@'127.0.0.1' IDENTIFIED BY '$MYSQL_PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+ALTER USER 'root'@'localhost' IDENTIFIED BY '$MYSQL_PASSWORD';
+SQL
+      MYSQL_URL="mysql://root:$MYSQL_PASSWORD@127.0.0.1:$MYSQL_PORT/"
+      return 0
+    fi
+    echo "start_mariadb: attempt $attempt failed on port $MYSQL_PORT" >&2
+    tail -5 "$dir/error.log" >&2 || true
+  done
+  return 1
+}
+
+# Stop every server this shell started.
+stop_servers() {
+  local data dir
+  for data in "${started_pg[@]}"; do
+    as_user postgres "$pg_bin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
+  done
+  for dir in "${started_mysql[@]}"; do
+    if [[ -f "$dir/mysqld.pid" ]]; then
+      local pid
+      pid=$(cat "$dir/mysqld.pid")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+  started_pg=()
+  started_mysql=()
+}

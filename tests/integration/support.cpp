@@ -1,0 +1,190 @@
+#include "support.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <poll.h>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
+
+extern char** environ;
+
+namespace dbctl::test {
+
+namespace {
+
+std::vector<std::string> child_environment(const RunOptions& options) {
+  std::map<std::string, std::string> vars;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string text(*entry);
+    std::size_t eq = text.find('=');
+    vars[text.substr(0, eq)] = eq == std::string::npos ? "" : text.substr(eq + 1);
+  }
+  for (const auto& [name, value] : options.env) {
+    if (value) {
+      vars[name] = *value;
+    } else {
+      vars.erase(name);
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& [name, value] : vars) {
+    out.push_back(name + "=" + value);
+  }
+  return out;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) {
+    out.push_back(s.data());
+  }
+  out.push_back(nullptr);
+  return out;
+}
+
+// Feed stdin and drain stdout/stderr together so neither pipe can fill up and block.
+void pump(int in_fd, const std::string& input, int out_fd, int err_fd, Result& result) {
+  std::size_t written = 0;
+  if (input.empty()) {
+    close(in_fd);
+    in_fd = -1;
+  }
+  std::array<pollfd, 3> fds{{{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {in_fd, POLLOUT, 0}}};
+  int open_outputs = 2;
+  while (open_outputs > 0) {
+    if (poll(fds.data(), in_fd >= 0 ? 3 : 2, -1) < 0 && errno != EINTR) {
+      throw std::runtime_error("poll failed");
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) {
+        continue;
+      }
+      char buffer[65536];
+      ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        (i == 0 ? result.out : result.err).append(buffer, static_cast<std::size_t>(n));
+      } else {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_outputs;
+      }
+    }
+    if (in_fd >= 0 && fds[2].revents != 0) {
+      ssize_t n = ::write(in_fd, input.data() + written, input.size() - written);
+      written += n > 0 ? static_cast<std::size_t>(n) : 0;
+      if (n <= 0 || written == input.size()) {
+        close(in_fd);
+        in_fd = -1;
+      }
+    }
+  }
+  if (in_fd >= 0) {
+    close(in_fd);
+  }
+}
+
+} // namespace
+
+Result run(const std::vector<std::string>& argv, const RunOptions& options) {
+  int in[2];
+  int out[2];
+  int err[2];
+  if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  std::vector<std::string> args = argv;
+  std::vector<std::string> env = child_environment(options);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) {
+      close(fd);
+    }
+    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) {
+      _exit(126);
+    }
+    std::vector<char*> arg_ptrs = pointers(args);
+    std::vector<char*> env_ptrs = pointers(env);
+    execve(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
+    execvpe(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  Result result;
+  pump(in[1], options.input, out[0], err[0], result);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.signal = WTERMSIG(status);
+  }
+  return result;
+}
+
+Result run_dbctl(const std::vector<std::string>& args, const RunOptions& options) {
+  std::vector<std::string> argv{DBCTL_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunOptions adjusted = options;
+  // Tests must not pick up a developer's own settings.
+  for (const char* name : {"DBCTL_FILE", "DATABASE_URL", "DBCTL_DIR", "NO_COLOR"}) {
+    adjusted.env.emplace(name, std::nullopt);
+  }
+  return run(argv, adjusted);
+}
+
+TempDir::TempDir() {
+  const char* base = std::getenv("DBCTL_TEST_TMP");
+  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/dbctl-case.XXXXXX";
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (mkdtemp(buffer.data()) == nullptr) {
+    throw std::runtime_error("mkdtemp failed");
+  }
+  m_path = buffer.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(m_path, ec);
+}
+
+std::filesystem::path TempDir::write(const std::string& relative,
+                                     const std::string& contents) const {
+  std::filesystem::path file = m_path / relative;
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file, std::ios::binary) << contents;
+  return file;
+}
+
+std::string read(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string required_env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr || *value == '\0') {
+    FAIL("environment variable " << name
+                                 << " is not set: run the tests through scripts/test, which "
+                                    "starts the servers");
+  }
+  return value;
+}
+
+std::filesystem::path source_dir() { return DBCTL_SOURCE_DIR; }
+
+} // namespace dbctl::test
