@@ -88,7 +88,7 @@ start_mariadb() {
     if mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -u root ping >/dev/null 2>&1; then
       started_mysql+=("$dir")
       mariadb --no-defaults --socket="$dir/mysqld.sock" -u root <<SQL
-CREATE USER 'root'@'127.0.0.1' IDENTIFIED BY '$MYSQL_PASSWORD';
+CREATE OR REPLACE USER 'root'@'127.0.0.1' IDENTIFIED BY '$MYSQL_PASSWORD';
 GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
 ALTER USER 'root'@'localhost' IDENTIFIED BY '$MYSQL_PASSWORD';
 SQL

@@ -28,6 +28,14 @@ Command validate_command();
 Command new_command();
 /// Return `env`: print each target's connection URL.
 Command env_command();
+/// Return `plan`: print the statements init would run.
+Command plan_command();
+/// Return `init`: provision databases, schemas, roles, grants and extensions.
+Command init_command();
+/// Return `wait`: wait until the servers accept connections.
+Command wait_command();
+/// Return `destroy`: drop what the topology manages.
+Command destroy_command();
 
 /// Return every command, in the order `--help` lists them.
 std::vector<Command> all_commands();

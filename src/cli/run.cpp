@@ -20,7 +20,10 @@
 
 namespace dbctl::cli {
 
-std::vector<Command> all_commands() { return {validate_command(), env_command(), new_command()}; }
+std::vector<Command> all_commands() {
+  return {validate_command(), plan_command(), init_command(), wait_command(),
+          env_command(),      new_command(),  destroy_command()};
+}
 
 namespace {
 

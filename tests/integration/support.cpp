@@ -188,3 +188,20 @@ std::string required_env(const std::string& name) {
 std::filesystem::path source_dir() { return DBCTL_SOURCE_DIR; }
 
 } // namespace dbctl::test
+
+namespace dbctl::test {
+
+Result psql(const std::string& url, const std::string& sql) {
+  return run({"psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql});
+}
+
+std::string pg_admin_url(const std::string& database) {
+  std::string url = required_env("DBCTL_TEST_PG_URL");
+  return url.substr(0, url.rfind('/') + 1) + database;
+}
+
+std::string unique_prefix(const std::string& tag) {
+  return tag + std::to_string(getpid() % 100000) + "_";
+}
+
+} // namespace dbctl::test

@@ -54,3 +54,16 @@ std::string required_env(const std::string& name);
 std::filesystem::path source_dir();
 
 } // namespace dbctl::test
+
+namespace dbctl::test {
+
+/// Run SQL through psql against a URL; stdout is unaligned, tuples only.
+Result psql(const std::string& url, const std::string& sql);
+
+/// The test PostgreSQL server's admin URL with another database in its path.
+std::string pg_admin_url(const std::string& database = "postgres");
+
+/// A name prefix unique to this test process and case, so parallel cases never collide.
+std::string unique_prefix(const std::string& tag);
+
+} // namespace dbctl::test

@@ -1,0 +1,75 @@
+#pragma once
+// Engine-neutral descriptions of what should exist on a server; drivers converge to them.
+#include "dbctl/util/secret.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dbctl::engine {
+
+/// One statement a driver would run, where it runs, and how it may be shown.
+struct Statement {
+  std::string database; ///< the database whose connection runs it; empty: the admin database
+  std::string sql;      ///< what is sent to the server
+  std::string shown;    ///< what plans and logs show: the same with secrets masked
+};
+
+/// What a role may do with a target's objects.
+enum class Access {
+  read,  ///< SELECT on tables
+  write, ///< the app set: SELECT, INSERT, UPDATE, DELETE, sequences, EXECUTE
+  all    ///< owner-equivalent
+};
+
+/// A role; it can log in exactly when it has a password.
+struct RoleSpec {
+  std::string name;
+  std::optional<util::Secret> password;
+};
+
+/// `member` belongs to `role` (e.g. a non-superuser admin to the owners it acts for).
+struct MembershipSpec {
+  std::string role;
+  std::string member;
+};
+
+/// A database; `owner` empty leaves it to the admin (several owners share it).
+struct DatabaseSpec {
+  std::string name;
+  std::optional<std::string> owner;
+  std::vector<std::string> connect; ///< roles besides the owner that may connect
+};
+
+/// A schema inside a database, owned by a role (PostgreSQL).
+struct SchemaSpec {
+  std::string database;
+  std::string name;
+  std::string owner;
+};
+
+/// A role's access to the objects `owner` creates in a database (and schema), now and later.
+struct GrantSpec {
+  std::string database;
+  std::optional<std::string> schema;
+  std::string owner;
+  std::string role;
+  Access access = Access::read;
+};
+
+/// An extension created by the admin in a database (PostgreSQL).
+struct ExtensionSpec {
+  std::string database;
+  std::string name;
+};
+
+/// What the admin connection is and may do.
+struct AdminInfo {
+  std::string user;
+  std::string server_version;
+  bool superuser = false;
+  bool create_role = false;
+  bool create_database = false;
+};
+
+} // namespace dbctl::engine

@@ -1,0 +1,57 @@
+// `dbctl destroy --yes`: drop the databases, schemas and roles the topology manages.
+#include "commands.hpp"
+#include "project.hpp"
+#include "servers.hpp"
+
+#include "dbctl/provision/provision.hpp"
+#include "dbctl/util/error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+namespace dbctl::cli {
+
+namespace {
+
+struct DestroyOptions {
+  bool yes = false;
+  int lock_timeout = 60;
+};
+
+ExitCode run_destroy(const Context& context, const DestroyOptions& options) {
+  require_topology(context, "destroy");
+  if (!options.yes) {
+    throw UsageError("destroy drops every database, schema and role the topology manages, with "
+                     "their data; run it again with --yes to do so");
+  }
+  std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
+  engine::Registry registry = engine::default_registry();
+  std::vector<ServerStatements> done;
+  for (const auto& group : group_by_server(*project)) {
+    auto session = registry.get(group.server->engine->value).admin(*group.server);
+    auto lock = session->lock("provision", std::chrono::seconds(options.lock_timeout));
+    provision::Teardown teardown = provision::teardown(group.selected, group.all, session->info());
+    ServerStatements plan{group.server, provision::plan_teardown(*session, teardown)};
+    execute_logged(*session, plan);
+    done.push_back(std::move(plan));
+  }
+  print_applied(done, context.global.output, "nothing to drop");
+  return ExitCode::ok;
+}
+
+} // namespace
+
+Command destroy_command() {
+  auto options = std::make_shared<DestroyOptions>();
+  return {"destroy",
+          "Drop the databases, schemas and roles the topology manages (refuses without --yes)",
+          [options](CLI::App& app) {
+            app.add_flag("--yes", options->yes, "Really drop them, with their data");
+            app.add_option("--lock-timeout", options->lock_timeout,
+                           "Seconds to wait for another dbctl provisioning the same server")
+                ->check(CLI::Range(0, 86400));
+          },
+          [options](const Context& context) { return run_destroy(context, *options); }};
+}
+
+} // namespace dbctl::cli

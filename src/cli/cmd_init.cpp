@@ -1,0 +1,53 @@
+// `dbctl init`: create the databases, schemas, roles, grants and extensions; converge.
+#include "commands.hpp"
+#include "project.hpp"
+#include "servers.hpp"
+
+#include "dbctl/provision/provision.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+namespace dbctl::cli {
+
+namespace {
+
+struct InitOptions {
+  int lock_timeout = 60;
+};
+
+ExitCode run_init(const Context& context, const InitOptions& options) {
+  require_topology(context, "init");
+  std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
+  engine::Registry registry = engine::default_registry();
+  std::vector<ServerStatements> applied;
+  for (const auto& group : group_by_server(*project)) {
+    auto session = registry.get(group.server->engine->value).admin(*group.server);
+    // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail
+    // with "tuple concurrently updated", and two runs would plan the same CREATEs.
+    auto lock = session->lock("provision", std::chrono::seconds(options.lock_timeout));
+    provision::DesiredState desired =
+        provision::desired_state(group.selected, group.all, session->info());
+    ServerStatements plan{group.server, provision::plan(*session, desired, group.server->name)};
+    execute_logged(*session, plan);
+    applied.push_back(std::move(plan));
+  }
+  print_applied(applied, context.global.output, "nothing to do");
+  return ExitCode::ok;
+}
+
+} // namespace
+
+Command init_command() {
+  auto options = std::make_shared<InitOptions>();
+  return {"init",
+          "Create the databases, schemas, roles, grants and extensions the topology describes",
+          [options](CLI::App& app) {
+            app.add_option("--lock-timeout", options->lock_timeout,
+                           "Seconds to wait for another dbctl provisioning the same server")
+                ->check(CLI::Range(0, 86400));
+          },
+          [options](const Context& context) { return run_init(context, *options); }};
+}
+
+} // namespace dbctl::cli

@@ -1,0 +1,71 @@
+// `dbctl wait`: wait until every selected server accepts connections.
+#include "commands.hpp"
+#include "project.hpp"
+#include "servers.hpp"
+
+#include "dbctl/engine/error.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+namespace dbctl::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct WaitOptions {
+  double timeout = 60;
+};
+
+// Retry with backoff (0.1 s doubling to 2 s) until the server answers or the deadline passes.
+void wait_for(engine::Driver& driver, const topology::Server& server, Clock::time_point deadline,
+              double timeout) {
+  auto pause = std::chrono::milliseconds(100);
+  auto start = Clock::now();
+  for (int attempt = 1;; ++attempt) {
+    try {
+      driver.ping(server);
+      double took = std::chrono::duration<double>(Clock::now() - start).count();
+      spdlog::info("{}: ready ({} attempt{}, {:.1f} s)", server.name, attempt,
+                   attempt == 1 ? "" : "s", took);
+      return;
+    } catch (const DbError& e) {
+      if (Clock::now() + pause >= deadline) {
+        throw DbError(server.name + ": not ready after " + fmt::format("{:g}", timeout) +
+                      " s; last error: " + e.what());
+      }
+      spdlog::debug("{}: not ready yet: {}", server.name, e.what());
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(2000));
+  }
+}
+
+ExitCode run_wait(const Context& context, const WaitOptions& options) {
+  require_topology(context, "wait");
+  std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
+  engine::Registry registry = engine::default_registry();
+  auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<long>(options.timeout * 1000));
+  for (const auto& group : group_by_server(*project)) {
+    wait_for(registry.get(group.server->engine->value), *group.server, deadline, options.timeout);
+  }
+  return ExitCode::ok;
+}
+
+} // namespace
+
+Command wait_command() {
+  auto options = std::make_shared<WaitOptions>();
+  return {"wait", "Wait until every selected server accepts connections",
+          [options](CLI::App& app) {
+            app.add_option("--timeout", options->timeout, "Seconds to wait in all (default 60)")
+                ->check(CLI::Range(0.0, 86400.0));
+          },
+          [options](const Context& context) { return run_wait(context, *options); }};
+}
+
+} // namespace dbctl::cli

@@ -1,0 +1,117 @@
+#include "servers.hpp"
+
+#include "dbctl/engine/error.hpp"
+
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace dbctl::cli {
+
+std::vector<ServerGroup> group_by_server(const Project& project) {
+  std::vector<ServerGroup> groups;
+  for (const auto& server : project.topology.servers) {
+    ServerGroup group;
+    group.server = &server;
+    for (const auto& target : project.selected) {
+      if (target.server == &server) {
+        group.selected.push_back(target);
+      }
+    }
+    if (group.selected.empty()) {
+      continue;
+    }
+    for (const auto& target : project.all) {
+      if (target.server == &server) {
+        group.all.push_back(target);
+      }
+    }
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+namespace {
+constexpr const char* k_insufficient_privilege = "42501";
+std::string yes_no(bool value) { return value ? "yes" : "no"; }
+} // namespace
+
+void execute_logged(engine::AdminSession& session, const ServerStatements& plan) {
+  for (const auto& statement : plan.statements) {
+    spdlog::info("{}: {}{}", plan.server->name,
+                 statement.database.empty() ? "" : "[" + statement.database + "] ", statement.shown);
+    try {
+      session.execute(statement);
+    } catch (const DbError& e) {
+      if (e.sqlstate() != k_insufficient_privilege) {
+        throw;
+      }
+      const engine::AdminInfo& admin = session.info();
+      throw DbError(std::string(e.what()) + "; the admin user " + admin.user +
+                        " lacks a privilege this needs (superuser: " + yes_no(admin.superuser) +
+                        ", CREATEROLE: " + yes_no(admin.create_role) +
+                        ", CREATEDB: " + yes_no(admin.create_database) + ")",
+                    e.sqlstate());
+    }
+  }
+}
+
+void print_applied(const std::vector<ServerStatements>& plans, OutputFormat format,
+                   const std::string& none) {
+  if (format == OutputFormat::json) {
+    print_statements(plans, OutputFormat::json, "applied");
+    return;
+  }
+  for (const auto& plan : plans) {
+    std::size_t n = plan.statements.size();
+    std::cout << plan.server->name << ": "
+              << (n == 0 ? none : std::to_string(n) + " change" + (n == 1 ? "" : "s") + " applied")
+              << "\n";
+  }
+}
+
+std::size_t count(const std::vector<ServerStatements>& plans) {
+  std::size_t total = 0;
+  for (const auto& plan : plans) {
+    total += plan.statements.size();
+  }
+  return total;
+}
+
+void print_statements(const std::vector<ServerStatements>& plans, OutputFormat format,
+                      const std::string& verb) {
+  if (format == OutputFormat::json) {
+    nlohmann::ordered_json servers = nlohmann::ordered_json::array();
+    for (const auto& plan : plans) {
+      nlohmann::ordered_json statements = nlohmann::ordered_json::array();
+      for (const auto& statement : plan.statements) {
+        statements.push_back(
+            {{"database", statement.database.empty() ? nlohmann::ordered_json(nullptr)
+                                                     : nlohmann::ordered_json(statement.database)},
+             {"sql", statement.shown}});
+      }
+      servers.push_back({{"server", plan.server->name},
+                         {"engine", topology::to_string(plan.server->engine->value)},
+                         {"statements", statements}});
+    }
+    nlohmann::ordered_json doc = {{"changes", count(plans)}, {"servers", servers}};
+    std::cout << doc.dump(2) << "\n";
+    return;
+  }
+  for (const auto& plan : plans) {
+    std::size_t n = plan.statements.size();
+    if (n == 0) {
+      std::cout << plan.server->name << ": nothing to do\n";
+      continue;
+    }
+    std::cout << plan.server->name << ": " << n << " change" << (n == 1 ? "" : "s") << " " << verb
+              << "\n";
+    for (const auto& statement : plan.statements) {
+      std::cout << "  " << (statement.database.empty() ? "" : "[" + statement.database + "] ")
+                << statement.shown << ";\n";
+    }
+  }
+}
+
+} // namespace dbctl::cli

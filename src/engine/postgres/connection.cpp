@@ -1,0 +1,195 @@
+#include "connection.hpp"
+
+#include "dbctl/engine/error.hpp"
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <vector>
+
+#include <libpq-fe.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+namespace dbctl::engine::postgres {
+
+namespace {
+
+std::string quote_value(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out + "'";
+}
+
+bool has_option(const topology::Server& server, const std::string& key) {
+  return std::any_of(server.options.begin(), server.options.end(),
+                     [&](const auto& option) { return option.first == key; });
+}
+
+std::string first_line(std::string text) {
+  std::size_t end = text.find('\n');
+  if (end != std::string::npos) {
+    text.erase(end);
+  }
+  return text;
+}
+
+// Turn libpq's connection failure into one line that says what to do.
+std::string advice(const topology::Server& server, const std::string& database,
+                   const Login& login, const std::string& message) {
+  std::string where = server.name + ": cannot connect to " + server.host + ":" +
+                      std::to_string(server.port) + " as " + login.user;
+  if (message.find("password authentication failed") != std::string::npos) {
+    return server.name + ": password authentication failed for user " + login.user + " at " +
+           server.host + ":" + std::to_string(server.port) +
+           "; check servers." + server.name + ".password (or its url)";
+  }
+  if (message.find("no password supplied") != std::string::npos) {
+    return where + ": the server wants a password and none is set; set servers." + server.name +
+           ".password";
+  }
+  if (message.find("Connection refused") != std::string::npos) {
+    return where + ": connection refused; is the server running and listening there?";
+  }
+  if (message.find("timeout expired") != std::string::npos) {
+    return where + ": timed out; check the host, port and firewall (options.connect_timeout)";
+  }
+  if (message.find("does not exist") != std::string::npos && message.find("database") != std::string::npos) {
+    return where + ": database " + database + " does not exist";
+  }
+  return where + ": " + first_line(message);
+}
+
+std::vector<unsigned char> base64_decode(const std::string& text) {
+  std::vector<unsigned char> out(text.size());
+  int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  if (n < 0) {
+    return {};
+  }
+  // EVP_DecodeBlock counts padding bytes as data; drop them.
+  std::size_t padding = static_cast<std::size_t>(std::count(text.end() - std::min<std::size_t>(2, text.size()), text.end(), '='));
+  out.resize(static_cast<std::size_t>(n) - padding);
+  return out;
+}
+
+std::vector<unsigned char> hmac(const std::vector<unsigned char>& key, const std::string& data) {
+  std::vector<unsigned char> out(EVP_MAX_MD_SIZE);
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &length);
+  out.resize(length);
+  return out;
+}
+
+} // namespace
+
+std::string conninfo(const topology::Server& server, const std::string& database,
+                     const Login& login) {
+  std::string out = "host=" + quote_value(server.host) + " port=" + std::to_string(server.port) +
+                    " dbname=" + quote_value(database);
+  if (!login.user.empty()) {
+    out += " user=" + quote_value(login.user);
+  }
+  if (login.password) {
+    out += " password=" + quote_value(login.password->reveal());
+  }
+  for (const auto& [key, value] : server.options) {
+    out += " " + key + "=" + quote_value(value);
+  }
+  if (!has_option(server, "application_name")) {
+    out += " application_name=dbctl";
+  }
+  if (!has_option(server, "connect_timeout")) {
+    out += " connect_timeout=10";
+  }
+  return out;
+}
+
+Login admin_login(const topology::Server& server) { return {server.user, server.password}; }
+
+std::unique_ptr<pqxx::connection> connect(const topology::Server& server,
+                                          const std::string& database, const Login& login) {
+  try {
+    return std::make_unique<pqxx::connection>(conninfo(server, database, login));
+  } catch (const pqxx::broken_connection& e) {
+    throw DbError(advice(server, database, login, e.what()));
+  } catch (const pqxx::failure& e) {
+    throw DbError(advice(server, database, login, e.what()));
+  }
+}
+
+std::string scram_verifier(const std::string& user, const util::Secret& password) {
+  // PQencryptPasswordConn needs a PGconn only for its error text when the algorithm is
+  // given; an unparsable conninfo yields one in CONNECTION_BAD without any network traffic.
+  std::unique_ptr<PGconn, decltype(&PQfinish)> offline(PQconnectStart("dbctl_offline=1"),
+                                                       &PQfinish);
+  if (!offline) {
+    throw Error("libpq could not allocate a connection object");
+  }
+  char* verifier = PQencryptPasswordConn(offline.get(), password.reveal().c_str(), user.c_str(),
+                                         "scram-sha-256");
+  if (verifier == nullptr) {
+    throw Error("libpq could not compute a SCRAM verifier: " +
+                first_line(PQerrorMessage(offline.get())));
+  }
+  std::string out(verifier);
+  PQfreemem(verifier);
+  return out;
+}
+
+bool verifier_matches(const std::string& stored, const util::Secret& password) {
+  // SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey> (RFC 5803 as PostgreSQL stores it)
+  const std::string prefix = "SCRAM-SHA-256$";
+  if (stored.rfind(prefix, 0) != 0) {
+    return false;
+  }
+  std::size_t colon = stored.find(':', prefix.size());
+  std::size_t dollar = stored.find('$', prefix.size());
+  std::size_t key_colon = dollar == std::string::npos ? dollar : stored.find(':', dollar);
+  if (colon == std::string::npos || dollar == std::string::npos || key_colon == std::string::npos ||
+      colon > dollar) {
+    return false;
+  }
+  int iterations = std::atoi(stored.substr(prefix.size(), colon - prefix.size()).c_str());
+  std::vector<unsigned char> salt = base64_decode(stored.substr(colon + 1, dollar - colon - 1));
+  std::vector<unsigned char> stored_key = base64_decode(stored.substr(dollar + 1, key_colon - dollar - 1));
+  std::vector<unsigned char> server_key = base64_decode(stored.substr(key_colon + 1));
+  if (iterations <= 0 || salt.empty() || stored_key.size() != 32 || server_key.size() != 32) {
+    return false;
+  }
+  std::vector<unsigned char> salted(32);
+  const std::string& plain = password.reveal();
+  if (PKCS5_PBKDF2_HMAC(plain.data(), static_cast<int>(plain.size()), salt.data(),
+                        static_cast<int>(salt.size()), iterations, EVP_sha256(), 32,
+                        salted.data()) != 1) {
+    return false;
+  }
+  std::vector<unsigned char> client_key = hmac(salted, "Client Key");
+  std::array<unsigned char, 32> computed_stored{};
+  EVP_Digest(client_key.data(), client_key.size(), computed_stored.data(), nullptr, EVP_sha256(),
+             nullptr);
+  std::vector<unsigned char> computed_server = hmac(salted, "Server Key");
+  return CRYPTO_memcmp(computed_stored.data(), stored_key.data(), 32) == 0 &&
+         CRYPTO_memcmp(computed_server.data(), server_key.data(), 32) == 0;
+}
+
+void rethrow(const std::exception& failure, const std::string& context) {
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
+    std::string state = sql->sqlstate();
+    throw DbError(context + first_line(sql->what()) + (state.empty() ? "" : " (" + state + ")"),
+                  state);
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&failure) != nullptr) {
+    throw DbError(context + "lost the connection to the server: " + first_line(failure.what()));
+  }
+  throw DbError(context + first_line(failure.what()));
+}
+
+} // namespace dbctl::engine::postgres

@@ -1,0 +1,43 @@
+#pragma once
+// Connections to PostgreSQL through libpqxx, and password verifiers through libpq.
+#include "dbctl/topology/model.hpp"
+#include "dbctl/util/secret.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <pqxx/pqxx>
+
+namespace dbctl::engine::postgres {
+
+/// Credentials for one connection.
+struct Login {
+  std::string user;
+  std::optional<util::Secret> password;
+};
+
+/// Return the libpq keyword/value string for a server and database: the server's options,
+/// application_name=dbctl and connect_timeout=10 unless the options set them. Holds the
+/// password: never log it.
+std::string conninfo(const topology::Server& server, const std::string& database,
+                     const Login& login);
+
+/// Open a connection; throws DbError naming the server and what to do about the failure.
+std::unique_ptr<pqxx::connection> connect(const topology::Server& server,
+                                          const std::string& database, const Login& login);
+
+/// Return the server's admin login (its user and password).
+Login admin_login(const topology::Server& server);
+
+/// Return the SCRAM-SHA-256 verifier of a password, computed by libpq on the client.
+std::string scram_verifier(const std::string& user, const util::Secret& password);
+
+/// Tell whether a stored `SCRAM-SHA-256$iter:salt$StoredKey:ServerKey` verifier matches a
+/// password; false for anything else (md5, plaintext, malformed).
+bool verifier_matches(const std::string& stored, const util::Secret& password);
+
+/// Throw DbError for a libpqxx failure, prefixed with context (`pg/users: `).
+[[noreturn]] void rethrow(const std::exception& failure, const std::string& context);
+
+} // namespace dbctl::engine::postgres

@@ -1,0 +1,206 @@
+#include "planner.hpp"
+
+#include <algorithm>
+
+namespace dbctl::engine::postgres {
+
+namespace {
+
+using Privileges = std::vector<std::string>;
+
+// One kind of object and the privileges an access level needs on it.
+struct ObjectRule {
+  char kind;              ///< DbObject::kind and pg_default_acl.defaclobjtype
+  const char* plural;     ///< the word GRANT uses: TABLES, SEQUENCES, FUNCTIONS
+  Privileges privileges;
+};
+
+std::vector<ObjectRule> rules_for(Access access) {
+  if (access == Access::read) {
+    return {{'r', "TABLES", {"SELECT"}}};
+  }
+  return {{'r', "TABLES", {"SELECT", "INSERT", "UPDATE", "DELETE"}},
+          {'S', "SEQUENCES", {"USAGE", "SELECT"}},
+          {'f', "FUNCTIONS", {"EXECUTE"}}};
+}
+
+Privileges missing(const Acl& acl, const std::string& role, const Privileges& wanted) {
+  Privileges out;
+  auto held = acl.find(role);
+  for (const auto& privilege : wanted) {
+    if (held == acl.end() || held->second.count(privilege) == 0) {
+      out.push_back(privilege);
+    }
+  }
+  return out;
+}
+
+std::string join(const Privileges& privileges) {
+  std::string out;
+  for (const auto& privilege : privileges) {
+    out += (out.empty() ? "" : ", ") + privilege;
+  }
+  return out;
+}
+
+const DatabaseCatalog::Schema* find_schema(const DatabaseCatalog& inside, const std::string& name) {
+  auto it = inside.schemas.find(name);
+  return it == inside.schemas.end() ? nullptr : &it->second;
+}
+
+} // namespace
+
+Statement Planner::admin(std::string sql) const { return {"", sql, sql}; }
+
+Statement Planner::in(const std::string& database, std::string sql) const {
+  return {database, sql, sql};
+}
+
+std::vector<Statement> Planner::role(const RoleSpec& spec, PasswordState password,
+                                     const std::string& verifier) const {
+  std::string name = m_quote.ident(spec.name);
+  bool login = spec.password.has_value();
+  auto with_password = [&](const std::string& head) {
+    return Statement{"", head + " PASSWORD " + m_quote.literal(verifier), head + " PASSWORD '***'"};
+  };
+  auto existing = m_server.roles.find(spec.name);
+  if (existing == m_server.roles.end()) {
+    return {login ? with_password("CREATE ROLE " + name + " LOGIN")
+                  : admin("CREATE ROLE " + name + " NOLOGIN")};
+  }
+  std::vector<Statement> out;
+  if (existing->second.login != login) {
+    out.push_back(admin("ALTER ROLE " + name + (login ? " LOGIN" : " NOLOGIN")));
+  }
+  if (login && password == PasswordState::stale) {
+    out.push_back(with_password("ALTER ROLE " + name));
+  }
+  return out;
+}
+
+std::vector<Statement> Planner::membership(const MembershipSpec& spec) const {
+  if (m_server.memberships.count({spec.role, spec.member}) != 0) {
+    return {};
+  }
+  return {admin("GRANT " + m_quote.ident(spec.role) + " TO " + m_quote.ident(spec.member))};
+}
+
+std::vector<Statement> Planner::database(const DatabaseSpec& spec) const {
+  std::string name = m_quote.ident(spec.name);
+  std::vector<Statement> out;
+  auto existing = m_server.databases.find(spec.name);
+  Acl acl;
+  std::string owner = spec.owner.value_or(m_server.admin.user);
+  if (existing == m_server.databases.end()) {
+    out.push_back(admin("CREATE DATABASE " + name +
+                        (spec.owner ? " OWNER " + m_quote.ident(*spec.owner) : "")));
+    acl[k_public] = {"CONNECT", "TEMPORARY"}; // what a new database grants PUBLIC
+  } else {
+    acl = existing->second.acl;
+    if (spec.owner && existing->second.owner != *spec.owner) {
+      out.push_back(admin("ALTER DATABASE " + name + " OWNER TO " + m_quote.ident(*spec.owner)));
+    } else {
+      owner = existing->second.owner;
+    }
+  }
+  if (acl.count(k_public) != 0 && acl.at(k_public).count("CONNECT") != 0) {
+    out.push_back(admin("REVOKE CONNECT ON DATABASE " + name + " FROM PUBLIC"));
+  }
+  for (const auto& role : spec.connect) {
+    if (role != owner && !missing(acl, role, {"CONNECT"}).empty()) {
+      out.push_back(admin("GRANT CONNECT ON DATABASE " + name + " TO " + m_quote.ident(role)));
+    }
+  }
+  return out;
+}
+
+std::vector<Statement> Planner::schema(const DatabaseCatalog& inside, const SchemaSpec& spec) const {
+  const DatabaseCatalog::Schema* existing = find_schema(inside, spec.name);
+  if (existing == nullptr) {
+    return {in(spec.database, "CREATE SCHEMA " + m_quote.ident(spec.name) + " AUTHORIZATION " +
+                                  m_quote.ident(spec.owner))};
+  }
+  if (existing->owner != spec.owner) {
+    return {in(spec.database, "ALTER SCHEMA " + m_quote.ident(spec.name) + " OWNER TO " +
+                                  m_quote.ident(spec.owner))};
+  }
+  return {};
+}
+
+std::vector<Statement> Planner::grant(const DatabaseCatalog& inside, const GrantSpec& spec) const {
+  std::string role = m_quote.ident(spec.role);
+  if (spec.access == Access::all) {
+    // Owner-equivalent: membership in the owner role gives exactly the owner's rights.
+    return membership({spec.owner, spec.role});
+  }
+  std::string schema_name = spec.schema.value_or("public");
+  std::string schema = m_quote.ident(schema_name);
+  const DatabaseCatalog::Schema* existing = find_schema(inside, schema_name);
+  std::vector<Statement> out;
+  if (existing == nullptr || !missing(existing->acl, spec.role, {"USAGE"}).empty()) {
+    out.push_back(in(spec.database, "GRANT USAGE ON SCHEMA " + schema + " TO " + role));
+  }
+  for (const ObjectRule& rule : rules_for(spec.access)) {
+    auto defaults = inside.default_acl.find({spec.owner, schema_name, rule.kind});
+    Privileges absent = defaults == inside.default_acl.end()
+                            ? rule.privileges
+                            : missing(defaults->second, spec.role, rule.privileges);
+    if (!absent.empty()) {
+      out.push_back(in(spec.database, "ALTER DEFAULT PRIVILEGES FOR ROLE " +
+                                          m_quote.ident(spec.owner) + " IN SCHEMA " + schema +
+                                          " GRANT " + join(absent) + " ON " + rule.plural +
+                                          " TO " + role));
+    }
+    bool gap = existing != nullptr &&
+               std::any_of(existing->objects.begin(), existing->objects.end(), [&](const DbObject& o) {
+                 return o.kind == rule.kind && !missing(o.acl, spec.role, rule.privileges).empty();
+               });
+    if (gap) {
+      out.push_back(in(spec.database, "GRANT " + join(rule.privileges) + " ON ALL " + rule.plural +
+                                          " IN SCHEMA " + schema + " TO " + role));
+    }
+  }
+  return out;
+}
+
+std::vector<Statement> Planner::extension(const DatabaseCatalog& inside,
+                                          const ExtensionSpec& spec) const {
+  if (inside.extensions.count(spec.name) != 0) {
+    return {};
+  }
+  return {in(spec.database, "CREATE EXTENSION IF NOT EXISTS " + m_quote.ident(spec.name))};
+}
+
+std::vector<Statement> Planner::drop_database(const std::string& name) const {
+  if (m_server.databases.count(name) == 0) {
+    return {};
+  }
+  // FORCE ends the sessions still connected; destroy --yes is the user's explicit word.
+  return {admin("DROP DATABASE " + m_quote.ident(name) + " WITH (FORCE)")};
+}
+
+std::vector<Statement> Planner::drop_schema(const DatabaseCatalog& inside,
+                                            const std::string& database,
+                                            const std::string& schema) const {
+  if (find_schema(inside, schema) == nullptr) {
+    return {};
+  }
+  return {in(database, "DROP SCHEMA " + m_quote.ident(schema) + " CASCADE")};
+}
+
+std::vector<Statement> Planner::drop_role(const std::string& name,
+                                          const std::vector<std::string>& databases) const {
+  if (m_server.roles.count(name) == 0) {
+    return {};
+  }
+  std::vector<Statement> out;
+  for (const auto& database : databases) {
+    if (m_server.databases.count(database) != 0) {
+      out.push_back(in(database, "DROP OWNED BY " + m_quote.ident(name)));
+    }
+  }
+  out.push_back(admin("DROP ROLE " + m_quote.ident(name)));
+  return out;
+}
+
+} // namespace dbctl::engine::postgres

@@ -1,0 +1,63 @@
+#pragma once
+// The pure half of the PostgreSQL driver: compare a spec with catalog data, return the
+// statements closing the gap. No I/O, so unit tests drive it with in-memory catalogs.
+#include "catalog.hpp"
+
+#include "dbctl/engine/specs.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dbctl::engine::postgres {
+
+/// Quotes names and literals as the server will read them.
+class Quoter {
+public:
+  virtual ~Quoter() = default;
+  /// Return a quoted identifier.
+  virtual std::string ident(const std::string& name) const = 0;
+  /// Return a quoted string literal.
+  virtual std::string literal(const std::string& text) const = 0;
+};
+
+/// How a role's password compares with the catalog, decided by the session.
+enum class PasswordState { current, stale };
+
+/// Plans against one server's catalog.
+class Planner {
+public:
+  /// Plan against `server`, quoting with `quote`; both must outlive the planner.
+  Planner(const ServerCatalog& server, const Quoter& quote) : m_server(server), m_quote(quote) {}
+
+  /// Return statements for a role; `verifier` is the new SCRAM verifier to set when needed.
+  std::vector<Statement> role(const RoleSpec& spec, PasswordState password,
+                              const std::string& verifier) const;
+  /// Return statements for a membership.
+  std::vector<Statement> membership(const MembershipSpec& spec) const;
+  /// Return statements for a database, its owner and who may connect.
+  std::vector<Statement> database(const DatabaseSpec& spec) const;
+  /// Return statements for a schema inside `inside`.
+  std::vector<Statement> schema(const DatabaseCatalog& inside, const SchemaSpec& spec) const;
+  /// Return statements for a role's access inside `inside`.
+  std::vector<Statement> grant(const DatabaseCatalog& inside, const GrantSpec& spec) const;
+  /// Return statements for an extension inside `inside`.
+  std::vector<Statement> extension(const DatabaseCatalog& inside, const ExtensionSpec& spec) const;
+  /// Return statements dropping a database.
+  std::vector<Statement> drop_database(const std::string& name) const;
+  /// Return statements dropping a schema of `inside`.
+  std::vector<Statement> drop_schema(const DatabaseCatalog& inside, const std::string& database,
+                                     const std::string& schema) const;
+  /// Return statements dropping a role after clearing it out of `databases` (existing ones).
+  std::vector<Statement> drop_role(const std::string& name,
+                                   const std::vector<std::string>& databases) const;
+
+private:
+  Statement admin(std::string sql) const;
+  Statement in(const std::string& database, std::string sql) const;
+
+  const ServerCatalog& m_server;
+  const Quoter& m_quote;
+};
+
+} // namespace dbctl::engine::postgres

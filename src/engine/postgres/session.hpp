@@ -1,0 +1,64 @@
+#pragma once
+// The PostgreSQL admin session: catalogs read lazily, one connection per database.
+#include "catalog.hpp"
+#include "connection.hpp"
+#include "planner.hpp"
+
+#include "dbctl/engine/driver.hpp"
+
+#include <map>
+#include <memory>
+
+namespace dbctl::engine::postgres {
+
+/// Quotes through a live connection (libpq's PQescapeIdentifier / PQescapeLiteral).
+class ConnectionQuoter final : public Quoter {
+public:
+  explicit ConnectionQuoter(pqxx::connection& connection) : m_connection(connection) {}
+  std::string ident(const std::string& name) const override;
+  std::string literal(const std::string& text) const override;
+
+private:
+  pqxx::connection& m_connection;
+};
+
+/// AdminSession for PostgreSQL.
+class Session final : public AdminSession {
+public:
+  /// Connect as the server's admin to its admin database; throws DbError.
+  explicit Session(const topology::Server& server);
+
+  const AdminInfo& info() const override;
+  std::vector<Statement> converge(const RoleSpec& spec) override;
+  std::vector<Statement> converge(const MembershipSpec& spec) override;
+  std::vector<Statement> converge(const DatabaseSpec& spec) override;
+  std::vector<Statement> converge(const SchemaSpec& spec) override;
+  std::vector<Statement> converge(const GrantSpec& spec) override;
+  std::vector<Statement> converge(const ExtensionSpec& spec) override;
+  std::vector<Statement> drop_database(const std::string& name) override;
+  std::vector<Statement> drop_schema(const std::string& database,
+                                     const std::string& schema) override;
+  std::vector<Statement> drop_role(const std::string& name,
+                                   const std::vector<std::string>& databases) override;
+  void execute(const Statement& statement) override;
+  std::unique_ptr<Lock> lock(const std::string& key, std::chrono::seconds timeout) override;
+
+private:
+  // Catalogs are read on first use, so a caller that locks first plans from fresh state.
+  const ServerCatalog& catalog() const;
+  const DatabaseCatalog& inside(const std::string& database);
+  pqxx::connection& connection_to(const std::string& database);
+  PasswordState password_state(const RoleSpec& spec);
+  std::string context(const std::string& database) const;
+
+  const topology::Server& m_server;
+  std::unique_ptr<pqxx::connection> m_admin;
+  std::map<std::string, std::unique_ptr<pqxx::connection>> m_connections;
+  mutable std::optional<ServerCatalog> m_catalog;
+  std::map<std::string, DatabaseCatalog> m_inside;
+  ConnectionQuoter m_quoter;
+  std::optional<Planner> m_planner;
+  Planner& planner();
+};
+
+} // namespace dbctl::engine::postgres

@@ -1,0 +1,28 @@
+#include "dbctl/engine/driver.hpp"
+
+#include "postgres/driver.hpp"
+
+#include "dbctl/util/error.hpp"
+
+namespace dbctl::engine {
+
+void Registry::add(topology::Engine engine, std::unique_ptr<Driver> driver) {
+  m_drivers[engine] = std::move(driver);
+}
+
+Driver& Registry::get(topology::Engine engine) const {
+  auto found = m_drivers.find(engine);
+  if (found == m_drivers.end()) {
+    throw Error("no driver for " + std::string(topology::to_string(engine)) +
+                " in this build of dbctl");
+  }
+  return *found->second;
+}
+
+Registry default_registry() {
+  Registry registry;
+  registry.add(topology::Engine::postgres, postgres::make_driver());
+  return registry;
+}
+
+} // namespace dbctl::engine

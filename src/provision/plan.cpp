@@ -1,0 +1,126 @@
+#include "dbctl/engine/error.hpp"
+#include "dbctl/provision/provision.hpp"
+
+#include <set>
+
+namespace dbctl::provision {
+
+namespace {
+
+template <typename Spec>
+void append(engine::AdminSession& session, const std::vector<Spec>& specs,
+            std::vector<engine::Statement>& out) {
+  for (const auto& spec : specs) {
+    std::vector<engine::Statement> more = session.converge(spec);
+    out.insert(out.end(), more.begin(), more.end());
+  }
+}
+
+} // namespace
+
+std::vector<engine::Statement> plan(engine::AdminSession& session, const DesiredState& desired,
+                                    const std::string& server_name) {
+  std::vector<engine::Statement> out;
+  append(session, desired.roles, out);
+  const engine::AdminInfo& admin = session.info();
+  if (!out.empty() && !admin.superuser && !admin.create_role) {
+    throw DbError(server_name + ": the admin user " + admin.user +
+                  " may not create or alter roles; grant it CREATEROLE (ALTER ROLE " + admin.user +
+                  " CREATEROLE) or use a superuser");
+  }
+  append(session, desired.memberships, out);
+  std::size_t before = out.size();
+  append(session, desired.databases, out);
+  bool creates = false;
+  for (std::size_t i = before; i < out.size(); ++i) {
+    creates = creates || out[i].sql.rfind("CREATE DATABASE", 0) == 0;
+  }
+  if (creates && !admin.superuser && !admin.create_database) {
+    throw DbError(server_name + ": the admin user " + admin.user +
+                  " may not create databases; grant it CREATEDB (ALTER ROLE " + admin.user +
+                  " CREATEDB) or use a superuser");
+  }
+  append(session, desired.schemas, out);
+  append(session, desired.extensions, out);
+  append(session, desired.grants, out);
+  return out;
+}
+
+Teardown teardown(const std::vector<targets::Target>& selected,
+                  const std::vector<targets::Target>& all, const engine::AdminInfo& admin) {
+  std::set<std::string> selected_keys;
+  for (const auto& target : selected) {
+    selected_keys.insert(target.key());
+  }
+  std::set<std::string> partial;   // databases holding an unselected target
+  std::set<std::string> kept_roles;
+  std::set<std::string> managed;
+  for (const auto& target : all) {
+    managed.insert(target.database);
+    if (selected_keys.count(target.key()) == 0) {
+      partial.insert(target.database);
+      kept_roles.insert(target.owner.name);
+      if (target.app) {
+        kept_roles.insert(target.app->name);
+      }
+      for (const auto& grant : target.grants) {
+        kept_roles.insert(grant.role.name);
+      }
+    }
+  }
+  Teardown out;
+  std::set<std::string> seen_databases;
+  std::set<std::string> seen_roles;
+  auto add_role = [&](const std::string& role) {
+    if (role != admin.user && kept_roles.count(role) == 0 && seen_roles.insert(role).second) {
+      out.roles.push_back(role);
+    }
+  };
+  for (const auto& target : selected) {
+    for (const char* reserved : {"postgres", "template0", "template1"}) {
+      if (target.database == reserved) {
+        throw UsageError(target.key() + ": dbctl never drops the " + target.database + " database");
+      }
+    }
+    if (partial.count(target.database) == 0) {
+      if (seen_databases.insert(target.database).second) {
+        out.databases.push_back(target.database);
+      }
+    } else if (target.schema && *target.schema != "public") {
+      out.schemas.emplace_back(target.database, *target.schema);
+    }
+    add_role(target.owner.name);
+    if (target.app) {
+      add_role(target.app->name);
+    }
+    for (const auto& grant : target.grants) {
+      add_role(grant.role.name);
+    }
+  }
+  for (const auto& database : managed) {
+    if (seen_databases.count(database) == 0) {
+      out.surviving_databases.push_back(database);
+    }
+  }
+  return out;
+}
+
+std::vector<engine::Statement> plan_teardown(engine::AdminSession& session,
+                                             const Teardown& teardown) {
+  std::vector<engine::Statement> out;
+  auto add = [&out](std::vector<engine::Statement> more) {
+    out.insert(out.end(), more.begin(), more.end());
+  };
+  for (const auto& [database, schema] : teardown.schemas) {
+    add(session.drop_schema(database, schema));
+  }
+  for (const auto& database : teardown.databases) {
+    add(session.drop_database(database));
+  }
+  for (const auto& role : teardown.roles) {
+    add(session.drop_role(role, teardown.surviving_databases));
+  }
+  return out;
+}
+
+} // namespace dbctl::provision
