@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "project.hpp"
 #include "servers.hpp"
+#include "steps.hpp"
 
 #include "dbctl/provision/provision.hpp"
 
@@ -19,24 +20,31 @@ struct InitOptions {
 ExitCode run_init(const Context& context, const InitOptions& options) {
   require_topology(context, "init");
   std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
-  engine::Registry registry = engine::default_registry();
+  std::vector<ServerStatements> applied = init_servers(
+      *project, engine::default_registry(), std::chrono::seconds(options.lock_timeout));
+  print_applied(applied, context.global.output, "nothing to do");
+  return ExitCode::ok;
+}
+
+} // namespace
+
+std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
+                                           std::chrono::seconds lock_timeout) {
   std::vector<ServerStatements> applied;
-  for (const auto& group : group_by_server(*project)) {
+  for (const auto& group : group_by_server(project)) {
     auto session = registry.get(group.server->engine->value).admin(*group.server);
     // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail
-    // with "tuple concurrently updated", and two runs would plan the same CREATEs.
-    auto lock = session->lock("provision", std::chrono::seconds(options.lock_timeout));
+    // with "tuple concurrently updated", and two runs would plan the same CREATEs. The
+    // catalogs are read after the lock, so each run plans from what the last one left.
+    auto lock = session->lock("provision", lock_timeout);
     provision::DesiredState desired =
         provision::desired_state(group.selected, group.all, session->info());
     ServerStatements plan{group.server, provision::plan(*session, desired, group.server->name)};
     execute_logged(*session, plan);
     applied.push_back(std::move(plan));
   }
-  print_applied(applied, context.global.output, "nothing to do");
-  return ExitCode::ok;
+  return applied;
 }
-
-} // namespace
 
 Command init_command() {
   auto options = std::make_shared<InitOptions>();

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "project.hpp"
 #include "servers.hpp"
+#include "steps.hpp"
 
 #include "dbctl/engine/error.hpp"
 
@@ -48,15 +49,19 @@ void wait_for(engine::Driver& driver, const topology::Server& server, Clock::tim
 ExitCode run_wait(const Context& context, const WaitOptions& options) {
   require_topology(context, "wait");
   std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
-  engine::Registry registry = engine::default_registry();
-  auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<long>(options.timeout * 1000));
-  for (const auto& group : group_by_server(*project)) {
-    wait_for(registry.get(group.server->engine->value), *group.server, deadline, options.timeout);
-  }
+  wait_for_servers(*project, engine::default_registry(), options.timeout);
   return ExitCode::ok;
 }
 
 } // namespace
+
+void wait_for_servers(const Project& project, const engine::Registry& registry,
+                      double timeout_seconds) {
+  auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
+  for (const auto& group : group_by_server(project)) {
+    wait_for(registry.get(group.server->engine->value), *group.server, deadline, timeout_seconds);
+  }
+}
 
 Command wait_command() {
   auto options = std::make_shared<WaitOptions>();

@@ -36,6 +36,16 @@ Command init_command();
 Command wait_command();
 /// Return `destroy`: drop what the topology manages.
 Command destroy_command();
+/// Return `migrate`: apply pending migrations.
+Command migrate_command();
+/// Return `status`: each target's state.
+Command status_command();
+/// Return `up`: wait, init, migrate.
+Command up_command();
+/// Return `repair`: clear failed rows, accept changed checksums.
+Command repair_command();
+/// Return `baseline`: mark targets as migrated up to a version.
+Command baseline_command();
 
 /// Return every command, in the order `--help` lists them.
 std::vector<Command> all_commands();

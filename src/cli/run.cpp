@@ -21,8 +21,9 @@
 namespace dbctl::cli {
 
 std::vector<Command> all_commands() {
-  return {validate_command(), plan_command(), init_command(), wait_command(),
-          env_command(),      new_command(),  destroy_command()};
+  return {validate_command(), plan_command(),    init_command(),     migrate_command(),
+          status_command(),   up_command(),      wait_command(),     env_command(),
+          new_command(),      repair_command(),  baseline_command(), destroy_command()};
 }
 
 namespace {

@@ -108,8 +108,9 @@ TEST_SUITE("engine::postgres::planner") {
     inside.exists = true;
     auto& schema = inside.schemas["public"];
     schema.owner = "pg_database_owner";
-    schema.objects.push_back({'r', "users", {{"users", {"SELECT", "INSERT", "UPDATE", "DELETE"}}}});
-    schema.objects.push_back({'f', "users", {{"PUBLIC", {"EXECUTE"}}, {"app", {"EXECUTE"}}}});
+    schema.objects.push_back({'r', "users", "accounts", {{"users", {"SELECT", "INSERT", "UPDATE", "DELETE"}}}});
+    schema.objects.push_back({'f', "users", "touch", {{"PUBLIC", {"EXECUTE"}}, {"app", {"EXECUTE"}}}});
+    schema.objects.push_back({'r', "users", "dbctl_history", {{"users", {"SELECT"}}}});
     GrantSpec spec{"users", std::nullopt, "users", "app", Access::write};
     CHECK(sql(f.planner.grant(inside, spec)) ==
           std::vector<std::string>{
@@ -130,7 +131,7 @@ TEST_SUITE("engine::postgres::planner") {
     inside.exists = true;
     auto& schema = inside.schemas["public"];
     schema.acl["app"] = {"USAGE"};
-    schema.objects.push_back({'r', "users", {{"app", {"SELECT", "INSERT", "UPDATE", "DELETE"}}}});
+    schema.objects.push_back({'r', "users", "accounts", {{"app", {"SELECT", "INSERT", "UPDATE", "DELETE"}}}});
     inside.default_acl[{"users", "public", 'r'}]["app"] = {"SELECT", "INSERT", "UPDATE", "DELETE"};
     inside.default_acl[{"users", "public", 'S'}]["app"] = {"USAGE", "SELECT"};
     inside.default_acl[{"users", "public", 'f'}]["app"] = {"EXECUTE"};

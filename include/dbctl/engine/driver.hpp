@@ -1,6 +1,8 @@
 #pragma once
 // The driver interface: dumb primitives per engine; policy lives in provision/ and migration/.
+#include "dbctl/engine/history.hpp"
 #include "dbctl/engine/specs.hpp"
+#include "dbctl/targets/target.hpp"
 #include "dbctl/topology/model.hpp"
 
 #include <chrono>
@@ -56,6 +58,35 @@ public:
   virtual std::unique_ptr<Lock> lock(const std::string& key, std::chrono::seconds timeout) = 0;
 };
 
+/// A session on one target, acting with its owner's rights: on PostgreSQL an admin connection
+/// that does SET ROLE owner (or the owner's own login where the server has no admin) with
+/// search_path set to the target's schema. All methods throw DbError.
+class TargetSession {
+public:
+  virtual ~TargetSession() = default;
+  /// Tell whether the target's database (and schema) exist.
+  virtual bool exists() = 0;
+  /// Return every history row of the target's dbctl_history (none when the table is absent).
+  virtual std::vector<HistoryRow> read_history() = 0;
+  /// Take this target's migration lock (on a connection of its own), waiting up to `timeout`.
+  virtual std::unique_ptr<Lock> lock(std::chrono::seconds timeout) = 0;
+  /// Create dbctl_history if it is missing, readable and writable by the owner only.
+  virtual void ensure_history() = 0;
+  /// Run a whole script and insert `row` (its execution_ms filled in) in one transaction;
+  /// on error nothing of either remains. DbError::line() is the script line, when known.
+  virtual void run_in_transaction(const std::string& script, HistoryRow row) = 0;
+  /// Run one statement on its own, outside any transaction block.
+  virtual void run_alone(const std::string& statement) = 0;
+  /// Insert a history row as it is.
+  virtual void insert_history(const HistoryRow& row) = 0;
+  /// Delete the failed rows of a service; return how many.
+  virtual std::size_t delete_failed(const std::string& service) = 0;
+  /// Set the checksum of one row (by installed_rank).
+  virtual void update_checksum(long long rank, const std::string& checksum) = 0;
+  /// Return the role name recorded as installed_by.
+  virtual std::string installed_by() const = 0;
+};
+
 /// One engine's entry points.
 class Driver {
 public:
@@ -64,6 +95,8 @@ public:
   virtual std::unique_ptr<AdminSession> admin(const topology::Server& server) = 0;
   /// Connect and disconnect once; throws DbError saying why it failed.
   virtual void ping(const topology::Server& server) = 0;
+  /// Open a session on a target (the connection opens on first use).
+  virtual std::unique_ptr<TargetSession> target(const targets::Target& target) = 0;
 };
 
 /// The drivers, keyed by engine.

@@ -9,14 +9,18 @@ namespace dbctl {
 /// A server refused, failed or could not be reached: exit code 1.
 class DbError : public Error {
 public:
-  /// Build from a message (never holding a secret) and the server's SQLSTATE, if any.
-  explicit DbError(const std::string& message, std::string sqlstate = {})
-      : Error(message), m_sqlstate(std::move(sqlstate)) {}
+  /// Build from a message (never holding a secret), the server's SQLSTATE and the line of
+  /// the script the server pointed at, when known (0 otherwise).
+  explicit DbError(const std::string& message, std::string sqlstate = {}, int line = 0)
+      : Error(message), m_sqlstate(std::move(sqlstate)), m_line(line) {}
   /// Return the five-character SQLSTATE, or empty when the failure was not the server's.
   const std::string& sqlstate() const { return m_sqlstate; }
+  /// Return the 1-based line of the executed text the error points at, or 0.
+  int line() const { return m_line; }
 
 private:
   std::string m_sqlstate;
+  int m_line = 0;
 };
 
 } // namespace dbctl

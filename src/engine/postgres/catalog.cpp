@@ -43,19 +43,19 @@ WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
 
 constexpr const char* k_objects_sql = R"SQL(
 WITH objects AS (
-  SELECT c.oid, n.nspname, CASE WHEN c.relkind = 'S' THEN 'S' ELSE 'r' END AS kind,
+  SELECT c.oid, c.relname::text AS name, n.nspname, CASE WHEN c.relkind = 'S' THEN 'S' ELSE 'r' END AS kind,
          c.relowner AS owner,
          coalesce(c.relacl, acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner)) AS acl
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
     AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
   UNION ALL
-  SELECT p.oid, n.nspname, 'f', p.proowner, coalesce(p.proacl, acldefault('f', p.proowner))
+  SELECT p.oid, p.proname::text, n.nspname, 'f', p.proowner, coalesce(p.proacl, acldefault('f', p.proowner))
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
   WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
 )
-SELECT o.nspname, o.oid, o.kind, pg_get_userbyid(o.owner),
+SELECT o.nspname, o.oid, o.kind, pg_get_userbyid(o.owner), o.name,
        CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
        a.privilege_type
 FROM objects o LEFT JOIN LATERAL aclexplode(o.acl) a ON true
@@ -128,12 +128,12 @@ DatabaseCatalog read_database_catalog(pqxx::connection& connection) {
     char kind = row[2].as<std::string>().at(0);
     auto& objects = out.schemas[schema_name].objects;
     if (schema_name != last_schema || oid != last_oid || kind != last_kind) {
-      objects.push_back({kind, row[3].as<std::string>(), {}});
+      objects.push_back({kind, row[3].as<std::string>(), row[4].as<std::string>(), {}});
       last_schema = schema_name;
       last_oid = oid;
       last_kind = kind;
     }
-    add_grant(objects.back().acl, row[4], row[5]);
+    add_grant(objects.back().acl, row[5], row[6]);
   }
   for (const auto& row : tx.exec(k_default_acl_sql)) {
     auto key = std::make_tuple(row[0].as<std::string>(), row[1].as<std::string>(),

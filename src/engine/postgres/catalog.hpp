@@ -39,6 +39,7 @@ struct ServerCatalog {
 struct DbObject {
   char kind = 'r'; ///< 'r' tables, views and the like; 'S' sequences; 'f' functions
   std::string owner;
+  std::string name;
   Acl acl;
 };
 

@@ -32,12 +32,14 @@ bool has_option(const topology::Server& server, const std::string& key) {
                      [&](const auto& option) { return option.first == key; });
 }
 
+// The first line of a libpq message, without its "ERROR:  " prefix.
 std::string first_line(std::string text) {
   std::size_t end = text.find('\n');
   if (end != std::string::npos) {
     text.erase(end);
   }
-  return text;
+  const std::string prefix = "ERROR:  ";
+  return text.rfind(prefix, 0) == 0 ? text.substr(prefix.size()) : text;
 }
 
 // Turn libpq's connection failure into one line that says what to do.

@@ -2,6 +2,7 @@
 
 #include "connection.hpp"
 #include "session.hpp"
+#include "target_session.hpp"
 
 namespace dbctl::engine::postgres {
 
@@ -15,6 +16,10 @@ public:
 
   void ping(const topology::Server& server) override {
     connect(server, server.admin_database, admin_login(server));
+  }
+
+  std::unique_ptr<engine::TargetSession> target(const targets::Target& target) override {
+    return std::make_unique<TargetSession>(target);
   }
 };
 

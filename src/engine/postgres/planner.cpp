@@ -153,7 +153,9 @@ std::vector<Statement> Planner::grant(const DatabaseCatalog& inside, const Grant
     }
     bool gap = existing != nullptr &&
                std::any_of(existing->objects.begin(), existing->objects.end(), [&](const DbObject& o) {
-                 return o.kind == rule.kind && !missing(o.acl, spec.role, rule.privileges).empty();
+                 // dbctl's own tables are the owner's alone (see TargetSession::ensure_history).
+                 return o.kind == rule.kind && o.name.rfind("dbctl_", 0) != 0 &&
+                        !missing(o.acl, spec.role, rule.privileges).empty();
                });
     if (gap) {
       out.push_back(in(spec.database, "GRANT " + join(rule.privileges) + " ON ALL " + rule.plural +

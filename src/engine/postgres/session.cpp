@@ -1,10 +1,9 @@
 #include "session.hpp"
 
-#include "dbctl/engine/error.hpp"
-#include "dbctl/util/hash.hpp"
+#include "lock.hpp"
 
-#include <cstring>
-#include <thread>
+#include "dbctl/engine/error.hpp"
+
 
 namespace dbctl::engine::postgres {
 
@@ -28,47 +27,6 @@ ServerCatalog read_catalog(pqxx::connection& connection, const topology::Server&
   } catch (const std::exception& e) {
     rethrow(e, server.name + ": reading the catalogs: ");
   }
-}
-
-// The advisory lock key: the first 8 bytes of SHA-256("dbctl:" + key), as a signed bigint.
-long long lock_key(const std::string& key) {
-  std::string digest = util::sha256_hex("dbctl:" + key).substr(0, 16);
-  return static_cast<long long>(std::stoull(digest, nullptr, 16));
-}
-
-class AdvisoryLock final : public Lock {
-public:
-  AdvisoryLock(pqxx::connection& connection, long long key) : m_connection(connection), m_key(key) {}
-  ~AdvisoryLock() override {
-    try {
-      pqxx::nontransaction tx(m_connection);
-      tx.exec_params("SELECT pg_advisory_unlock($1)", m_key);
-    } catch (...) {
-      // The session ends with the connection, which releases the lock anyway.
-    }
-  }
-  AdvisoryLock(const AdvisoryLock&) = delete;
-  AdvisoryLock& operator=(const AdvisoryLock&) = delete;
-
-private:
-  pqxx::connection& m_connection;
-  long long m_key;
-};
-
-std::string lock_holder(pqxx::connection& connection, long long key) {
-  pqxx::nontransaction tx(connection);
-  pqxx::result rows = tx.exec_params(
-      "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.usename, ''), "
-      "to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ') "
-      "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-      "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
-      "AND ((l.classid::bigint << 32) | l.objid::bigint) = $1",
-      key);
-  if (rows.empty()) {
-    return "another session";
-  }
-  return "pid " + rows[0][0].as<std::string>() + " (" + rows[0][1].as<std::string>() + ", user " +
-         rows[0][2].as<std::string>() + ", connected since " + rows[0][3].as<std::string>() + ")";
 }
 
 } // namespace
@@ -198,29 +156,7 @@ void Session::execute(const Statement& statement) {
 }
 
 std::unique_ptr<Lock> Session::lock(const std::string& key, std::chrono::seconds timeout) {
-  long long id = lock_key(key);
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto pause = std::chrono::milliseconds(50);
-  try {
-    while (true) {
-      {
-        pqxx::nontransaction tx(*m_admin);
-        if (tx.exec_params1("SELECT pg_try_advisory_lock($1)", id)[0].as<bool>()) {
-          return std::make_unique<AdvisoryLock>(*m_admin, id);
-        }
-      }
-      if (std::chrono::steady_clock::now() >= deadline) {
-        throw DbError(context("") + "timed out after " + std::to_string(timeout.count()) +
-                      " s waiting for the " + key + " lock, held by " + lock_holder(*m_admin, id));
-      }
-      std::this_thread::sleep_for(pause);
-      pause = std::min(pause * 2, std::chrono::milliseconds(1000));
-    }
-  } catch (const DbError&) {
-    throw;
-  } catch (const std::exception& e) {
-    rethrow(e, context("") + "taking the " + key + " lock: ");
-  }
+  return take_advisory_lock(*m_admin, key, timeout, key, context(""));
 }
 
 } // namespace dbctl::engine::postgres

@@ -1,0 +1,35 @@
+#pragma once
+// Rows of a target's dbctl_history table, as every engine stores them.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dbctl::engine {
+
+/// What a history row records.
+enum class RowType { versioned, repeatable, baseline };
+
+/// Return `versioned`, `repeatable` or `baseline`; parse the same (nullopt for others).
+std::string to_string(RowType type);
+std::optional<RowType> parse_row_type(const std::string& text);
+
+/// One row of dbctl_history.
+struct HistoryRow {
+  long long rank = 0;              ///< installed_rank: order of application
+  std::string service;
+  std::string version;             ///< canonical version text; empty for repeatables
+  std::string description;
+  RowType type = RowType::versioned;
+  std::string script;
+  std::string checksum;
+  std::string installed_by;
+  std::string installed_at;        ///< as the server printed it
+  long long execution_ms = 0;
+  bool success = true;
+  /// Statements of the script that had succeeded when it failed (engines that split scripts).
+  std::optional<int> statements_done;
+  /// Hashes of those statements, comma-separated (so a resume can check they are unchanged).
+  std::string statement_hashes;
+};
+
+} // namespace dbctl::engine

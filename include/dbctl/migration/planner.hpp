@@ -1,0 +1,45 @@
+#pragma once
+// Engine-neutral migration policy: given a target's files and its history, what runs next,
+// what stops the run, and the state `status` reports.
+#include "dbctl/migration/discovery.hpp"
+#include "dbctl/engine/history.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dbctl::migration {
+
+using engine::HistoryRow;
+using engine::RowType;
+
+/// The states of SPEC.md §3.
+enum class State { missing, empty, pending, up_to_date, failed, drift, ahead };
+
+/// Return the state's name as status prints it (`up-to-date`, ...).
+std::string to_string(State state);
+
+/// Options of one run.
+struct PlanOptions {
+  std::optional<Version> target; ///< apply versioned migrations up to this one only
+  bool out_of_order = false;     ///< allow pending versions below the newest applied
+};
+
+/// What a target needs.
+struct MigrationPlan {
+  State state = State::up_to_date;
+  std::optional<std::string> current_version; ///< newest applied (or baseline) version
+  std::size_t applied = 0;                     ///< successful versioned and baseline rows
+  std::vector<const MigrationFile*> pending;   ///< versioned, in order, then repeatables
+  /// Problems that stop `migrate` before it runs anything (drift, failed, out-of-order).
+  std::vector<std::string> problems;
+  /// Everything worth telling (`status` issues): the problems and notes such as `ahead`.
+  std::vector<std::string> issues;
+};
+
+/// Compute the plan of one service's target from its files and history (rows of other
+/// services are ignored). `exists` false means the database or schema is missing.
+MigrationPlan plan_migrations(const MigrationSet& files, const std::vector<HistoryRow>& history,
+                              const std::string& service, bool exists, const PlanOptions& options);
+
+} // namespace dbctl::migration

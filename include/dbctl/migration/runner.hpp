@@ -1,0 +1,52 @@
+#pragma once
+// Running migrations on a target, written once for every engine.
+#include "dbctl/engine/driver.hpp"
+#include "dbctl/migration/planner.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace dbctl::migration {
+
+/// Options of `migrate`.
+struct MigrateOptions {
+  PlanOptions plan;
+  bool dry_run = false;
+  std::chrono::seconds lock_timeout{60};
+};
+
+/// What one target's run did.
+struct MigrateResult {
+  std::size_t applied = 0;                     ///< files applied in this run
+  std::vector<std::string> would_apply;        ///< with dry_run: the scripts, in order
+  std::optional<std::string> version;          ///< the version the target is at afterwards
+};
+
+/// Migrate one target: take its lock, read its history (after the lock, so concurrent runs
+/// apply each file once), refuse when the plan has problems, then apply the pending files in
+/// order, each with its history row. Throws DbError prefixed `service[tenant]@server: ` and,
+/// for a failing file, `V3__x.sql:12: ` (the line the server pointed at).
+MigrateResult migrate(engine::TargetSession& session, const targets::Target& target,
+                      const MigrationSet& files, const MigrateOptions& options);
+
+/// Return the plan of one target as `status` shows it (no lock; read-only).
+MigrationPlan inspect(engine::TargetSession& session, const targets::Target& target,
+                      const MigrationSet& files);
+
+/// What `repair` changed.
+struct RepairResult {
+  std::size_t failed_removed = 0;
+  std::vector<std::string> realigned; ///< scripts whose checksum was set to the file's
+};
+
+/// Remove the target's failed rows and set the checksums of applied files to the files' own.
+RepairResult repair(engine::TargetSession& session, const targets::Target& target,
+                    const MigrationSet& files, std::chrono::seconds lock_timeout);
+
+/// Mark a target as migrated up to `version` without running anything. Throws UsageError
+/// when the target already has history for its service.
+void baseline(engine::TargetSession& session, const targets::Target& target,
+              const Version& version, std::chrono::seconds lock_timeout);
+
+} // namespace dbctl::migration

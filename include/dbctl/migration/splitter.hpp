@@ -1,0 +1,20 @@
+#pragma once
+// Splitting a SQL script into statements, for scripts that must run one statement at a time.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dbctl::migration {
+
+/// One statement of a script and the line it starts on (1-based).
+struct SqlStatement {
+  std::string text;
+  int line = 1;
+};
+
+/// Split PostgreSQL SQL at top-level semicolons, respecting '...' and E'...' strings,
+/// "..." identifiers, -- and nested /* */ comments and $tag$ dollar quotes. Statements holding
+/// only blanks and comments are dropped; nothing else is lost.
+std::vector<SqlStatement> split_postgres(std::string_view sql);
+
+} // namespace dbctl::migration

@@ -1,0 +1,126 @@
+// `dbctl migrate`: apply pending migrations to every selected target.
+#include "commands.hpp"
+#include "project.hpp"
+#include "steps.hpp"
+
+#include "dbctl/engine/error.hpp"
+#include "dbctl/util/error.hpp"
+
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+namespace dbctl::cli {
+
+namespace {
+
+struct MigrateCommandOptions {
+  std::string target;
+  bool dry_run = false;
+  bool out_of_order = false;
+  bool keep_going = false;
+  int lock_timeout = 60;
+};
+
+std::string describe(const migration::MigrateResult& result, bool dry_run) {
+  std::string at = result.version ? " (at version " + *result.version + ")" : "";
+  if (dry_run) {
+    if (result.would_apply.empty()) {
+      return "up to date" + at;
+    }
+    std::string list;
+    for (const auto& script : result.would_apply) {
+      list += (list.empty() ? "" : ", ") + script;
+    }
+    return "would apply " + list;
+  }
+  if (result.applied == 0) {
+    return "up to date" + at;
+  }
+  return "applied " + std::to_string(result.applied) + " migration" +
+         (result.applied == 1 ? "" : "s") + at;
+}
+
+void print_summary(const std::map<std::string, std::size_t>& outcomes) {
+  std::string line;
+  for (const auto& [outcome, n] : outcomes) {
+    line += (line.empty() ? "" : ", ") + std::to_string(n) + " " + outcome;
+  }
+  std::cout << "migrate: " << line << "\n";
+}
+
+ExitCode run_migrate(const Context& context, const MigrateCommandOptions& options) {
+  MigrateFlags flags;
+  if (!options.target.empty()) {
+    flags.options.plan.target = migration::Version::parse(options.target);
+    if (!flags.options.plan.target) {
+      throw UsageError("--target " + options.target + " is not a version (digits separated by . or _)");
+    }
+  }
+  flags.options.plan.out_of_order = options.out_of_order;
+  flags.options.dry_run = options.dry_run;
+  flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
+  flags.keep_going = options.keep_going;
+  std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
+  return migrate_targets(context, *project, engine::default_registry(), flags);
+}
+
+} // namespace
+
+const migration::MigrationSet& files_of(const Project& project, const targets::Target& target) {
+  static const migration::MigrationSet k_none;
+  if (!target.migrations) {
+    return k_none;
+  }
+  auto found = project.migrations.find(*target.migrations);
+  return found == project.migrations.end() ? k_none : found->second;
+}
+
+ExitCode migrate_targets(const Context& context, const Project& project,
+                         const engine::Registry& registry, const MigrateFlags& flags) {
+  std::map<std::string, std::size_t> outcomes;
+  bool stopped = false;
+  for (const auto& target : project.selected) {
+    if (stopped) {
+      ++outcomes["not started"];
+      continue;
+    }
+    try {
+      auto session = registry.get(target.engine()).target(target);
+      migration::MigrateResult result = migration::migrate(*session, target, files_of(project, target), flags.options);
+      std::cout << target.key() << ": " << describe(result, flags.options.dry_run) << "\n";
+      ++outcomes[flags.options.dry_run ? "checked" : result.applied > 0 ? "migrated" : "up to date"];
+    } catch (const Error& e) {
+      spdlog::error("{}", e.what());
+      std::cout << target.key() << ": failed\n";
+      ++outcomes["failed"];
+      stopped = !flags.keep_going;
+    }
+  }
+  if (project.selected.size() > 1 || outcomes.count("failed") != 0) {
+    print_summary(outcomes);
+  }
+  (void)context;
+  return outcomes.count("failed") != 0 ? ExitCode::failed : ExitCode::ok;
+}
+
+Command migrate_command() {
+  auto options = std::make_shared<MigrateCommandOptions>();
+  return {"migrate", "Apply pending migrations to every selected target",
+          [options](CLI::App& app) {
+            app.add_option("--target", options->target, "Apply versioned migrations up to this version");
+            app.add_flag("--dry-run", options->dry_run, "Print what would run; change nothing");
+            app.add_flag("--out-of-order", options->out_of_order,
+                         "Apply pending versions older than the newest applied one");
+            app.add_flag("--keep-going", options->keep_going,
+                         "Go on with the other targets after one fails");
+            app.add_option("--lock-timeout", options->lock_timeout,
+                           "Seconds to wait for another run migrating the same target")
+                ->check(CLI::Range(0, 86400));
+          },
+          [options](const Context& context) { return run_migrate(context, *options); }};
+}
+
+} // namespace dbctl::cli

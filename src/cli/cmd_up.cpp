@@ -1,0 +1,49 @@
+// `dbctl up`: wait, init, migrate: the one-shot bootstrap.
+#include "commands.hpp"
+#include "project.hpp"
+#include "steps.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace dbctl::cli {
+
+namespace {
+
+struct UpOptions {
+  double timeout = 60;
+  int lock_timeout = 60;
+  bool keep_going = false;
+};
+
+ExitCode run_up(const Context& context, const UpOptions& options) {
+  require_topology(context, "up");
+  std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
+  engine::Registry registry = engine::default_registry();
+  wait_for_servers(*project, registry, options.timeout);
+  std::vector<ServerStatements> applied =
+      init_servers(*project, registry, std::chrono::seconds(options.lock_timeout));
+  print_applied(applied, OutputFormat::text, "nothing to do");
+  MigrateFlags flags;
+  flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
+  flags.keep_going = options.keep_going;
+  return migrate_targets(context, *project, registry, flags);
+}
+
+} // namespace
+
+Command up_command() {
+  auto options = std::make_shared<UpOptions>();
+  return {"up", "Wait for the servers, then init, then migrate: the one-shot bootstrap",
+          [options](CLI::App& app) {
+            app.add_option("--timeout", options->timeout, "Seconds to wait for the servers")
+                ->check(CLI::Range(0.0, 86400.0));
+            app.add_option("--lock-timeout", options->lock_timeout,
+                           "Seconds to wait for another dbctl on the same server or target")
+                ->check(CLI::Range(0, 86400));
+            app.add_flag("--keep-going", options->keep_going,
+                         "Go on with the other targets after one fails");
+          },
+          [options](const Context& context) { return run_up(context, *options); }};
+}
+
+} // namespace dbctl::cli

@@ -1,0 +1,240 @@
+#include "target_session.hpp"
+
+#include "lock.hpp"
+
+#include "dbctl/engine/error.hpp"
+
+#include <chrono>
+#include <regex>
+
+#include <pqxx/pqxx>
+
+namespace dbctl::engine::postgres {
+
+namespace {
+
+constexpr const char* k_history_columns =
+    "service, version, description, type, script, checksum, installed_by, execution_ms, "
+    "success, statements_done, statement_hashes";
+
+// The server points at "LINE n:" of the text it was sent for parse and lookup errors.
+int error_line(const std::string& message) {
+  static const std::regex k_line(R"(\nLINE (\d+):)");
+  std::smatch match;
+  return std::regex_search(message, match, k_line) ? std::stoi(match[1]) : 0;
+}
+
+// The server's message without libpq's "ERROR:  " prefix and the lines after it.
+std::string first_line(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  const std::string prefix = "ERROR:  ";
+  return line.rfind(prefix, 0) == 0 ? line.substr(prefix.size()) : line;
+}
+
+} // namespace
+
+TargetSession::TargetSession(const targets::Target& target)
+    : m_target(target), m_schema(target.schema.value_or("public")) {}
+
+Login TargetSession::login() const {
+  // With admin credentials dbctl connects as the admin and acts as the owner (SET ROLE), so
+  // the owner may stay NOLOGIN; without them it logs in as the owner.
+  if (!m_target.server->user.empty()) {
+    return admin_login(*m_target.server);
+  }
+  return {m_target.owner.name, m_target.owner.password};
+}
+
+std::string TargetSession::context() const { return m_target.key() + ": "; }
+
+std::string TargetSession::table() const { return m_work->quote_name(m_schema) + ".dbctl_history"; }
+
+std::string TargetSession::installed_by() const { return m_target.owner.name; }
+
+pqxx::connection& TargetSession::work() {
+  if (m_work) {
+    return *m_work;
+  }
+  m_work = connect(*m_target.server, m_target.database, login());
+  try {
+    pqxx::nontransaction tx(*m_work);
+    if (!m_target.server->user.empty()) {
+      tx.exec("SET ROLE " + m_work->quote_name(m_target.owner.name));
+    }
+    // The target's schema first (objects land there), then public where extensions live.
+    std::string path = m_work->quote_name(m_schema);
+    if (m_schema != "public") {
+      path += ", public";
+    }
+    tx.exec("SET search_path TO " + path);
+  } catch (const std::exception& e) {
+    m_work.reset();
+    rethrow(e, context());
+  }
+  return *m_work;
+}
+
+bool TargetSession::exists() {
+  if (m_exists) {
+    return *m_exists;
+  }
+  try {
+    pqxx::nontransaction tx(work());
+    m_exists = tx.exec_params1("SELECT count(*) FROM pg_namespace WHERE nspname = $1", m_schema)[0]
+                   .as<int>() == 1;
+  } catch (const DbError& e) {
+    if (std::string(e.what()).find("does not exist") == std::string::npos) {
+      throw;
+    }
+    m_exists = false;
+  }
+  return *m_exists;
+}
+
+std::vector<HistoryRow> TargetSession::read_history() {
+  std::vector<HistoryRow> rows;
+  try {
+    pqxx::read_transaction tx(work());
+    if (tx.exec_params1("SELECT to_regclass($1) IS NULL", table())[0].as<bool>()) {
+      return rows;
+    }
+    for (const auto& r : tx.exec(
+             "SELECT installed_rank, service, coalesce(version, ''), description, type, script, "
+             "checksum, installed_by, to_char(installed_at, 'YYYY-MM-DD HH24:MI:SS TZ'), "
+             "execution_ms, success, statements_done, coalesce(statement_hashes, '') FROM " +
+             table() + " ORDER BY installed_rank")) {
+      HistoryRow row;
+      row.rank = r[0].as<long long>();
+      row.service = r[1].as<std::string>();
+      row.version = r[2].as<std::string>();
+      row.description = r[3].as<std::string>();
+      row.type = parse_row_type(r[4].as<std::string>()).value_or(RowType::versioned);
+      row.script = r[5].as<std::string>();
+      row.checksum = r[6].as<std::string>();
+      row.installed_by = r[7].as<std::string>();
+      row.installed_at = r[8].as<std::string>();
+      row.execution_ms = r[9].as<long long>();
+      row.success = r[10].as<bool>();
+      if (!r[11].is_null()) {
+        row.statements_done = r[11].as<int>();
+      }
+      row.statement_hashes = r[12].as<std::string>();
+      rows.push_back(std::move(row));
+    }
+  } catch (const DbError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "reading dbctl_history: ");
+  }
+  return rows;
+}
+
+std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
+  if (!m_lock) {
+    m_lock = connect(*m_target.server, m_target.database, login());
+  }
+  std::string key = "migrate:" + m_target.database + ":" + m_schema + ":" + m_target.service;
+  return take_advisory_lock(*m_lock, key, timeout, "migration", context());
+}
+
+void TargetSession::ensure_history() {
+  try {
+    pqxx::work tx(work());
+    tx.exec("CREATE TABLE IF NOT EXISTS " + table() +
+            " (installed_rank bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+            " service text NOT NULL, version text, description text NOT NULL,"
+            " type text NOT NULL CHECK (type IN ('versioned', 'repeatable', 'baseline')),"
+            " script text NOT NULL, checksum text NOT NULL, installed_by text NOT NULL,"
+            " installed_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL,"
+            " success boolean NOT NULL, statements_done integer, statement_hashes text)");
+    // Default privileges hand new tables to the app and read roles; history is the owner's.
+    for (const auto& grantee : tx.exec_params(
+             "SELECT DISTINCT pg_get_userbyid(a.grantee) FROM pg_class c, aclexplode(c.relacl) a "
+             "WHERE c.oid = $1::regclass AND a.grantee NOT IN (c.relowner, 0)",
+             table())) {
+      tx.exec("REVOKE ALL ON " + table() + " FROM " + m_work->quote_name(grantee[0].as<std::string>()));
+    }
+    tx.commit();
+  } catch (const DbError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "creating dbctl_history: ");
+  }
+}
+
+void TargetSession::insert(pqxx::transaction_base& tx, const HistoryRow& row) {
+  tx.exec_params("INSERT INTO " + table() + " (" + k_history_columns +
+                     ") VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9, NULLIF($10, '')::integer,"
+                     " NULLIF($11, ''))",
+                 row.service, row.version, row.description, to_string(row.type), row.script,
+                 row.checksum, row.installed_by, row.execution_ms, row.success,
+                 row.statements_done ? pqxx::to_string(*row.statements_done) : std::string(),
+                 row.statement_hashes);
+}
+
+void TargetSession::run_in_transaction(const std::string& script, HistoryRow row) {
+  auto start = std::chrono::steady_clock::now();
+  try {
+    pqxx::work tx(work());
+    tx.exec(script);
+    row.execution_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+    insert(tx, row);
+    tx.commit();
+  } catch (const pqxx::sql_error& e) {
+    throw DbError(first_line(e.what()) + " (" + e.sqlstate() + ")", e.sqlstate(), error_line(e.what()));
+  } catch (const DbError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, "");
+  }
+}
+
+void TargetSession::run_alone(const std::string& statement) {
+  try {
+    pqxx::nontransaction tx(work());
+    tx.exec(statement);
+  } catch (const pqxx::sql_error& e) {
+    throw DbError(first_line(e.what()) + " (" + e.sqlstate() + ")", e.sqlstate(), error_line(e.what()));
+  } catch (const DbError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, "");
+  }
+}
+
+void TargetSession::insert_history(const HistoryRow& row) {
+  try {
+    pqxx::work tx(work());
+    insert(tx, row);
+    tx.commit();
+  } catch (const DbError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "writing dbctl_history: ");
+  }
+}
+
+std::size_t TargetSession::delete_failed(const std::string& service) {
+  try {
+    pqxx::work tx(work());
+    pqxx::result done = tx.exec_params("DELETE FROM " + table() + " WHERE service = $1 AND NOT success", service);
+    tx.commit();
+    return static_cast<std::size_t>(done.affected_rows());
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "repairing dbctl_history: ");
+  }
+}
+
+void TargetSession::update_checksum(long long rank, const std::string& checksum) {
+  try {
+    pqxx::work tx(work());
+    tx.exec_params("UPDATE " + table() + " SET checksum = $1 WHERE installed_rank = $2", checksum, rank);
+    tx.commit();
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "repairing dbctl_history: ");
+  }
+}
+
+} // namespace dbctl::engine::postgres

@@ -1,0 +1,42 @@
+#pragma once
+// The PostgreSQL TargetSession: migrations run with the owner's rights in the target's schema.
+#include "connection.hpp"
+
+#include "dbctl/engine/driver.hpp"
+
+#include <memory>
+
+namespace dbctl::engine::postgres {
+
+/// TargetSession for PostgreSQL.
+class TargetSession final : public engine::TargetSession {
+public:
+  /// Work on `target`, which must outlive the session; nothing connects before first use.
+  explicit TargetSession(const targets::Target& target);
+
+  bool exists() override;
+  std::vector<HistoryRow> read_history() override;
+  std::unique_ptr<Lock> lock(std::chrono::seconds timeout) override;
+  void ensure_history() override;
+  void run_in_transaction(const std::string& script, HistoryRow row) override;
+  void run_alone(const std::string& statement) override;
+  void insert_history(const HistoryRow& row) override;
+  std::size_t delete_failed(const std::string& service) override;
+  void update_checksum(long long rank, const std::string& checksum) override;
+  std::string installed_by() const override;
+
+private:
+  Login login() const;
+  pqxx::connection& work();
+  std::string context() const;
+  std::string table() const;
+  void insert(pqxx::transaction_base& tx, const HistoryRow& row);
+
+  const targets::Target& m_target;
+  std::string m_schema;
+  std::unique_ptr<pqxx::connection> m_work;
+  std::unique_ptr<pqxx::connection> m_lock;
+  std::optional<bool> m_exists;
+};
+
+} // namespace dbctl::engine::postgres

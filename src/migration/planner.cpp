@@ -1,0 +1,162 @@
+#include "dbctl/migration/planner.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace dbctl::migration {
+
+std::string to_string(State state) {
+  switch (state) {
+  case State::missing:
+    return "missing";
+  case State::empty:
+    return "empty";
+  case State::pending:
+    return "pending";
+  case State::up_to_date:
+    return "up-to-date";
+  case State::failed:
+    return "failed";
+  case State::drift:
+    return "drift";
+  case State::ahead:
+    return "ahead";
+  }
+  return "?";
+}
+
+namespace {
+
+struct Applied {
+  std::map<std::string, const HistoryRow*> versions; ///< canonical version -> row
+  std::map<std::string, const HistoryRow*> repeatables; ///< script -> latest successful row
+  std::vector<const HistoryRow*> failed;
+  std::optional<Version> newest;
+  std::optional<Version> baseline;
+  std::size_t count = 0;
+};
+
+Applied read_history(const std::vector<HistoryRow>& history, const std::string& service) {
+  std::vector<const HistoryRow*> rows;
+  for (const auto& row : history) {
+    if (row.service == service) {
+      rows.push_back(&row);
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) { return a->rank < b->rank; });
+  Applied out;
+  for (const HistoryRow* row : rows) {
+    if (!row->success) {
+      out.failed.push_back(row);
+      continue;
+    }
+    if (row->type == RowType::repeatable) {
+      out.repeatables[row->script] = row;
+      continue;
+    }
+    std::optional<Version> version = Version::parse(row->version);
+    if (!version) {
+      continue; // not written by dbctl; nothing to compare it with
+    }
+    ++out.count;
+    if (row->type == RowType::baseline) {
+      out.baseline = out.baseline && *out.baseline > *version ? *out.baseline : *version;
+    } else {
+      out.versions[version->text()] = row;
+    }
+    if (!out.newest || *version > *out.newest) {
+      out.newest = *version;
+    }
+  }
+  return out;
+}
+
+bool covered_by_baseline(const Applied& applied, const Version& version) {
+  return applied.baseline && !(version > *applied.baseline);
+}
+
+void check_applied(const MigrationSet& files, const Applied& applied, MigrationPlan& plan,
+                   bool& drift, bool& ahead) {
+  std::optional<Version> newest_file;
+  if (!files.versioned.empty()) {
+    newest_file = *files.versioned.back().version;
+  }
+  for (const auto& [text, row] : applied.versions) {
+    Version version = *Version::parse(text);
+    auto file = std::find_if(files.versioned.begin(), files.versioned.end(),
+                             [&](const MigrationFile& f) { return *f.version == version; });
+    if (file == files.versioned.end()) {
+      if (!newest_file || version > *newest_file) {
+        ahead = true;
+        plan.issues.push_back("version " + text + " (" + row->script +
+                              ") is applied but newer than every file");
+      } else {
+        drift = true;
+        plan.problems.push_back("version " + text + " (" + row->script +
+                                ") is applied but its file is missing");
+      }
+    } else if (file->checksum != row->checksum) {
+      drift = true;
+      plan.problems.push_back(file->script + " was changed after it was applied (checksum " +
+                              file->checksum.substr(0, 12) + ", applied " +
+                              row->checksum.substr(0, 12) + "); restore it, or run dbctl repair "
+                              "to accept the change");
+    }
+  }
+}
+
+} // namespace
+
+MigrationPlan plan_migrations(const MigrationSet& files, const std::vector<HistoryRow>& history,
+                              const std::string& service, bool exists, const PlanOptions& options) {
+  MigrationPlan plan;
+  Applied applied = read_history(history, service);
+  plan.applied = applied.count;
+  if (applied.newest) {
+    plan.current_version = applied.newest->text();
+  }
+  for (const HistoryRow* row : applied.failed) {
+    plan.problems.push_back(row->script + " failed" +
+                            (row->installed_at.empty() ? "" : " at " + row->installed_at) +
+                            "; fix it, then run dbctl repair (or migrate to resume where the "
+                            "engine can)");
+  }
+  bool drift = false;
+  bool ahead = false;
+  check_applied(files, applied, plan, drift, ahead);
+  for (const auto& file : files.versioned) {
+    const Version& version = *file.version;
+    if (applied.versions.count(version.text()) != 0 || covered_by_baseline(applied, version)) {
+      continue;
+    }
+    if (options.target && version > *options.target) {
+      continue;
+    }
+    if (applied.newest && version < *applied.newest && !options.out_of_order) {
+      plan.problems.push_back(file.script + " is older than the newest applied version " +
+                              applied.newest->text() + "; apply it with --out-of-order");
+    }
+    plan.pending.push_back(&file);
+  }
+  for (const auto& file : files.repeatable) {
+    auto row = applied.repeatables.find(file.script);
+    if (row == applied.repeatables.end() || row->second->checksum != file.checksum) {
+      plan.pending.push_back(&file);
+    }
+  }
+  plan.issues.insert(plan.issues.begin(), plan.problems.begin(), plan.problems.end());
+  if (!exists) {
+    plan.state = State::missing;
+  } else if (!applied.failed.empty()) {
+    plan.state = State::failed;
+  } else if (drift) {
+    plan.state = State::drift;
+  } else if (!plan.pending.empty()) {
+    plan.state = applied.count == 0 && applied.repeatables.empty() ? State::empty : State::pending;
+  } else if (ahead) {
+    plan.state = State::ahead;
+  }
+  return plan;
+}
+
+} // namespace dbctl::migration

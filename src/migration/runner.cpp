@@ -1,0 +1,186 @@
+#include "dbctl/migration/runner.hpp"
+
+#include "dbctl/engine/error.hpp"
+#include "dbctl/migration/splitter.hpp"
+#include "dbctl/util/hash.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace dbctl::migration {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string prefix(const targets::Target& target) { return target.key() + ": "; }
+
+engine::HistoryRow row_for(const MigrationFile& file, const targets::Target& target,
+                           const engine::TargetSession& session) {
+  engine::HistoryRow row;
+  row.service = target.service;
+  row.version = file.version ? file.version->text() : "";
+  row.description = file.description;
+  row.type = file.kind == Kind::versioned ? RowType::versioned : RowType::repeatable;
+  row.script = file.script;
+  row.checksum = file.checksum;
+  row.installed_by = session.installed_by();
+  return row;
+}
+
+// Name the file and line in a failure: the server's line counts from `first_line` of the file
+// (the line the statement sent starts on); without one, `fallback_line` (0: none).
+[[noreturn]] void fail_in_file(const targets::Target& target, const MigrationFile& file,
+                               const DbError& error, int first_line, int fallback_line) {
+  int line = error.line() > 0 ? first_line + error.line() - 1 : fallback_line;
+  std::string where = file.script + (line > 0 ? ":" + std::to_string(line) : "");
+  throw DbError(prefix(target) + where + ": " + error.what(), error.sqlstate(), line);
+}
+
+// A script that may not run in a transaction goes statement by statement; a failure is
+// recorded as a failed row, so status shows it and repair clears it once fixed.
+void apply_alone(engine::TargetSession& session, const targets::Target& target,
+                 const MigrationFile& file, const std::string& sql, engine::HistoryRow row) {
+  std::vector<SqlStatement> statements = split_postgres(sql);
+  auto start = Clock::now();
+  std::string hashes;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    try {
+      session.run_alone(statements[i].text);
+    } catch (const DbError& e) {
+      row.success = false;
+      row.statements_done = static_cast<int>(i);
+      row.statement_hashes = hashes;
+      row.execution_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+      session.insert_history(row);
+      fail_in_file(target, file, e, statements[i].line, statements[i].line);
+    }
+    hashes += (hashes.empty() ? "" : ",") + util::sha256_hex(statements[i].text).substr(0, 16);
+  }
+  row.execution_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  session.insert_history(row);
+}
+
+void apply(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file) {
+  std::string sql = read_sql(file.path);
+  if (checksum(sql) != file.checksum) {
+    throw DbError(prefix(target) + file.script + " changed while dbctl was running; run again");
+  }
+  spdlog::info("{}applying {}", prefix(target), file.script);
+  auto start = Clock::now();
+  engine::HistoryRow row = row_for(file, target, session);
+  if (file.no_transaction) {
+    apply_alone(session, target, file, sql, row);
+  } else {
+    try {
+      session.run_in_transaction(sql, row);
+    } catch (const DbError& e) {
+      fail_in_file(target, file, e, 1, 0);
+    }
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  spdlog::info("{}applied {} in {} ms", prefix(target), file.script, ms);
+}
+
+std::string join(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) {
+    out += "\n  " + line;
+  }
+  return out;
+}
+
+} // namespace
+
+MigrationPlan inspect(engine::TargetSession& session, const targets::Target& target,
+                      const MigrationSet& files) {
+  bool exists = session.exists();
+  std::vector<engine::HistoryRow> history;
+  if (exists) {
+    history = session.read_history();
+  }
+  return plan_migrations(files, history, target.service, exists, {});
+}
+
+MigrateResult migrate(engine::TargetSession& session, const targets::Target& target,
+                      const MigrationSet& files, const MigrateOptions& options) {
+  if (!session.exists()) {
+    throw DbError(prefix(target) + "database " + target.database +
+                  (target.schema && *target.schema != "public" ? " schema " + *target.schema : "") +
+                  " does not exist; run dbctl init first (or dbctl up)");
+  }
+  auto lock = session.lock(options.lock_timeout);
+  MigrationPlan plan =
+      plan_migrations(files, session.read_history(), target.service, true, options.plan);
+  if (!plan.problems.empty()) {
+    throw DbError(prefix(target) + "nothing was applied:" + join(plan.problems));
+  }
+  MigrateResult result;
+  if (options.dry_run) {
+    for (const MigrationFile* file : plan.pending) {
+      result.would_apply.push_back(file->script);
+    }
+    result.version = plan.current_version;
+    return result;
+  }
+  if (!plan.pending.empty()) {
+    session.ensure_history();
+  }
+  result.version = plan.current_version;
+  for (const MigrationFile* file : plan.pending) {
+    apply(session, target, *file);
+    ++result.applied;
+    if (file->version) {
+      result.version = file->version->text();
+    }
+  }
+  return result;
+}
+
+RepairResult repair(engine::TargetSession& session, const targets::Target& target,
+                    const MigrationSet& files, std::chrono::seconds lock_timeout) {
+  RepairResult result;
+  if (!session.exists()) {
+    return result;
+  }
+  auto lock = session.lock(lock_timeout);
+  std::vector<engine::HistoryRow> history = session.read_history();
+  result.failed_removed = session.delete_failed(target.service);
+  for (const auto& row : history) {
+    if (row.service != target.service || !row.success || row.type != RowType::versioned) {
+      continue;
+    }
+    auto version = Version::parse(row.version);
+    for (const auto& file : files.versioned) {
+      if (version && *file.version == *version && file.checksum != row.checksum) {
+        session.update_checksum(row.rank, file.checksum);
+        result.realigned.push_back(file.script);
+      }
+    }
+  }
+  return result;
+}
+
+void baseline(engine::TargetSession& session, const targets::Target& target,
+              const Version& version, std::chrono::seconds lock_timeout) {
+  if (!session.exists()) {
+    throw DbError(prefix(target) + "database " + target.database + " does not exist; run dbctl init first");
+  }
+  auto lock = session.lock(lock_timeout);
+  for (const auto& row : session.read_history()) {
+    if (row.service == target.service) {
+      throw UsageError(prefix(target) + "already has migration history; baseline is for a "
+                                         "database that has none");
+    }
+  }
+  session.ensure_history();
+  engine::HistoryRow row;
+  row.service = target.service;
+  row.version = version.text();
+  row.description = "<< baseline >>";
+  row.type = RowType::baseline;
+  row.script = "<< baseline >>";
+  row.installed_by = session.installed_by();
+  session.insert_history(row);
+}
+
+} // namespace dbctl::migration
