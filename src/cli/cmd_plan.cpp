@@ -3,9 +3,15 @@
 #include "project.hpp"
 #include "servers.hpp"
 
+#include "steps.hpp"
+
+#include "dbctl/migration/runner.hpp"
 #include "dbctl/provision/provision.hpp"
 
+#include <iostream>
+
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace dbctl::cli {
@@ -28,11 +34,42 @@ ExitCode run_plan(const Context& context, const PlanOptions& options) {
         provision::desired_state(group.selected, group.all, session->info());
     plans.push_back({group.server, provision::plan(*session, desired, group.server->name)});
   }
-  print_statements(plans, context.global.output, "to apply");
-  if (context.global.output == OutputFormat::text && count(plans) == 0) {
-    spdlog::info("the servers match the topology");
+  // Migrations each target would get; a database init has yet to create gets them all.
+  nlohmann::ordered_json migrations = nlohmann::ordered_json::array();
+  std::size_t pending = 0;
+  std::vector<std::string> lines;
+  for (const auto& target : project->selected) {
+    auto session = registry.get(target.engine()).target(target);
+    migration::MigrationPlan plan = migration::inspect(*session, target, files_of(*project, target));
+    nlohmann::ordered_json scripts = nlohmann::ordered_json::array();
+    std::string list;
+    for (const auto* file : plan.pending) {
+      scripts.push_back(file->script);
+      list += (list.empty() ? "" : ", ") + file->script;
+    }
+    pending += plan.pending.size() + plan.problems.size();
+    migrations.push_back({{"target", target.key()}, {"state", migration::to_string(plan.state)},
+                          {"pending", scripts}, {"issues", plan.problems}});
+    if (!plan.pending.empty()) {
+      lines.push_back(target.key() + ": " + std::to_string(plan.pending.size()) + " migration" +
+                      (plan.pending.size() == 1 ? "" : "s") + " to apply: " + list);
+    }
+    for (const auto& problem : plan.problems) {
+      lines.push_back(target.key() + ": " + problem);
+    }
   }
-  return options.check && count(plans) > 0 ? ExitCode::check : ExitCode::ok;
+  if (context.global.output == OutputFormat::json) {
+    std::cout << statements_json(plans, "migrations", migrations.dump());
+  } else {
+    print_statements(plans, OutputFormat::text, "to apply");
+    for (const auto& line : lines) {
+      std::cout << line << "\n";
+    }
+    if (count(plans) == 0 && pending == 0) {
+      spdlog::info("the servers and their migrations match the topology");
+    }
+  }
+  return options.check && count(plans) + pending > 0 ? ExitCode::check : ExitCode::ok;
 }
 
 } // namespace
@@ -40,9 +77,9 @@ ExitCode run_plan(const Context& context, const PlanOptions& options) {
 Command plan_command() {
   auto options = std::make_shared<PlanOptions>();
   return {"plan",
-          "Connect read-only and print every statement init would run (secrets masked)",
+          "Connect read-only; print every statement init would run and the migrations migrate would apply",
           [options](CLI::App& app) {
-            app.add_flag("--check", options->check, "Exit 3 when anything would change");
+            app.add_flag("--check", options->check, "Exit 3 when anything would change or drift is found");
           },
           [options](const Context& context) { return run_plan(context, *options); }};
 }

@@ -3,6 +3,7 @@
 #include "dbctl/topology/load.hpp"
 #include "dbctl/topology/validate.hpp"
 #include "dbctl/util/error.hpp"
+#include "dbctl/util/url.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -21,6 +22,77 @@ void scan_migrations(Project& project, util::Diagnostics& diagnostics) {
     project.migrations.emplace(*target.migrations,
                                migration::scan(*target.migrations, where, diagnostics));
   }
+}
+
+// `-csearch_path=acme` (or `-c search_path=acme`) in a libpq options parameter.
+std::optional<std::string> search_path_of(const std::vector<std::pair<std::string, std::string>>& query) {
+  for (const auto& [key, value] : query) {
+    std::size_t at = key == "options" ? value.find("search_path=") : std::string::npos;
+    if (at != std::string::npos) {
+      std::string path = value.substr(at + 12);
+      return path.substr(0, path.find_first_of(", "));
+    }
+  }
+  return std::nullopt;
+}
+
+// With --url (or DATABASE_URL) and no topology: one target, acting as the URL's user.
+std::unique_ptr<Project> url_project(const Context& context, Scan scan) {
+  util::ParsedUrl parsed = util::parse_url(context.global.url);
+  auto fail = [](const std::string& why) { throw ConfigError("--url (or DATABASE_URL) " + why); };
+  if (!parsed.url) {
+    fail("is not a valid database URL: " + parsed.error);
+  }
+  const util::Url& url = *parsed.url;
+  auto project = std::make_unique<Project>();
+  topology::Topology& topology = project->topology;
+  topology.file = "--url";
+  topology.dir = ".";
+  topology::Server server;
+  server.name = "db";
+  if (url.scheme == "postgres" || url.scheme == "postgresql") {
+    server.engine = topology::Located<topology::Engine>{topology::Engine::postgres, {}};
+  } else if (url.scheme == "mysql" || url.scheme == "mariadb") {
+    server.engine = topology::Located<topology::Engine>{topology::Engine::mysql, {}};
+  } else {
+    fail("has scheme '" + url.scheme + "'; expected postgres://, postgresql://, mysql:// or mariadb://");
+  }
+  if (url.path.empty() || url.user.empty()) {
+    fail("must name a user and a database: scheme://user:password@host:port/database");
+  }
+  bool postgres = server.engine->value == topology::Engine::postgres;
+  server.host = url.host.empty() ? "127.0.0.1" : url.host;
+  server.port = url.port.value_or(postgres ? 5432 : 3306);
+  server.admin_database = url.path;
+  server.options = url.query; // no admin user: dbctl acts as the URL's user, the owner
+  topology.servers.push_back(server);
+  if (url.password) {
+    topology.secrets.emplace_back(*url.password);
+    context.logging->add_secrets(topology.secrets);
+  }
+  targets::Target target;
+  target.service = context.global.services.size() == 1 ? context.global.services[0] : url.path;
+  target.server = &topology.servers.front();
+  target.database = url.path;
+  if (postgres) {
+    target.schema = search_path_of(url.query).value_or("public");
+  }
+  target.owner = {url.user, url.password ? std::optional(util::Secret(*url.password)) : std::nullopt};
+  target.migrations = std::filesystem::path(context.global.dir.empty() ? "migrations" : context.global.dir);
+  topology::Service service;
+  service.name = target.service;
+  service.migrations = topology::Located<std::filesystem::path>{*target.migrations, {"--dir", 0, 0}};
+  topology.services.push_back(service);
+  project->all = {target};
+  project->selected = project->all;
+  util::Diagnostics diagnostics;
+  if (scan == Scan::with_migrations) {
+    scan_migrations(*project, diagnostics);
+  }
+  if (diagnostics.has_errors()) {
+    throw ConfigError(diagnostics.errors());
+  }
+  return project;
 }
 
 } // namespace
@@ -80,6 +152,9 @@ std::unique_ptr<Project> check_project(const Context& context, Scan scan,
 }
 
 std::unique_ptr<Project> load_project(const Context& context, Scan scan) {
+  if (!context.global.url.empty() && !context.global.file_given) {
+    return url_project(context, scan);
+  }
   util::Diagnostics diagnostics;
   std::unique_ptr<Project> project = check_project(context, scan, diagnostics);
   for (const auto& warning : diagnostics.warnings()) {

@@ -7,6 +7,7 @@
 #include "dbctl/util/error.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -37,8 +38,9 @@ constexpr const char* k_footer =
 void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("-f,--file", global.file, "Topology file (default ./topology.yaml)")
       ->envname("DBCTL_FILE");
-  app.add_option("--url", global.url, "Without a topology: the one database to work on")
-      ->envname("DATABASE_URL");
+  app.add_option("--url", global.url,
+                 "Without a topology: the one database to work on (else env DATABASE_URL when "
+                 "there is no topology file)");
   app.add_option("--dir", global.dir, "Without a topology: its migrations folder")
       ->envname("DBCTL_DIR");
   app.add_option("--service", global.services, "Select targets of this service (repeatable)")
@@ -120,6 +122,13 @@ int run(int argc, char** argv) {
   global.file_given = !global.file.empty();
   if (global.file.empty()) {
     global.file = "topology.yaml";
+  }
+  // A service's own pipeline holds only DATABASE_URL; a project folder's topology wins over a
+  // DATABASE_URL that happens to be set in the shell.
+  const char* database_url = std::getenv("DATABASE_URL");
+  if (global.url.empty() && !global.file_given && database_url != nullptr &&
+      !std::filesystem::exists(global.file)) {
+    global.url = database_url;
   }
   Logging logging(verbosity_of(global), !global.no_color);
   context.logging = &logging;

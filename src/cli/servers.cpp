@@ -79,24 +79,32 @@ std::size_t count(const std::vector<ServerStatements>& plans) {
   return total;
 }
 
+std::string statements_json(const std::vector<ServerStatements>& plans, const std::string& extra_key,
+                            const std::string& extra_json) {
+  nlohmann::ordered_json servers = nlohmann::ordered_json::array();
+  for (const auto& plan : plans) {
+    nlohmann::ordered_json statements = nlohmann::ordered_json::array();
+    for (const auto& statement : plan.statements) {
+      statements.push_back(
+          {{"database", statement.database.empty() ? nlohmann::ordered_json(nullptr)
+                                                   : nlohmann::ordered_json(statement.database)},
+           {"sql", statement.shown}});
+    }
+    servers.push_back({{"server", plan.server->name},
+                         {"engine", topology::to_string(plan.server->engine->value)},
+                         {"statements", statements}});
+  }
+  nlohmann::ordered_json doc = {{"changes", count(plans)}, {"servers", servers}};
+  if (!extra_key.empty()) {
+    doc[extra_key] = nlohmann::ordered_json::parse(extra_json);
+  }
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 void print_statements(const std::vector<ServerStatements>& plans, OutputFormat format,
                       const std::string& verb) {
   if (format == OutputFormat::json) {
-    nlohmann::ordered_json servers = nlohmann::ordered_json::array();
-    for (const auto& plan : plans) {
-      nlohmann::ordered_json statements = nlohmann::ordered_json::array();
-      for (const auto& statement : plan.statements) {
-        statements.push_back(
-            {{"database", statement.database.empty() ? nlohmann::ordered_json(nullptr)
-                                                     : nlohmann::ordered_json(statement.database)},
-             {"sql", statement.shown}});
-      }
-      servers.push_back({{"server", plan.server->name},
-                         {"engine", topology::to_string(plan.server->engine->value)},
-                         {"statements", statements}});
-    }
-    nlohmann::ordered_json doc = {{"changes", count(plans)}, {"servers", servers}};
-    std::cout << doc.dump(2) << "\n";
+    std::cout << statements_json(plans);
     return;
   }
   for (const auto& plan : plans) {

@@ -41,6 +41,10 @@ void execute_logged(engine::AdminSession& session, const ServerStatements& plan)
 void print_applied(const std::vector<ServerStatements>& plans, OutputFormat format,
                    const std::string& none);
 
+/// Return the statements as JSON: {"changes": N, "servers": [...]} (see print_statements).
+std::string statements_json(const std::vector<ServerStatements>& plans, const std::string& extra_key = {},
+                            const std::string& extra_json = {});
+
 /// Return the total number of statements.
 std::size_t count(const std::vector<ServerStatements>& plans);
 

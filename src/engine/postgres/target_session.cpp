@@ -83,6 +83,7 @@ bool TargetSession::exists() {
     m_exists = tx.exec_params1("SELECT count(*) FROM pg_namespace WHERE nspname = $1", m_schema)[0]
                    .as<int>() == 1;
   } catch (const DbError& e) {
+    // No database yet, or (before init) no owner role to act as: nothing exists to migrate.
     if (std::string(e.what()).find("does not exist") == std::string::npos) {
       throw;
     }
