@@ -1,6 +1,7 @@
 #include "support.hpp"
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -202,6 +203,70 @@ std::string pg_admin_url(const std::string& database) {
 
 std::string unique_prefix(const std::string& tag) {
   return tag + std::to_string(getpid() % 100000) + "_";
+}
+
+} // namespace dbctl::test
+
+namespace dbctl::test {
+
+namespace {
+std::string upper(std::string text) {
+  for (char& c : text) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return text;
+}
+} // namespace
+
+std::string pg_query(const std::string& sql, const std::string& database) {
+  Result result = psql(pg_admin_url(database), sql);
+  INFO(sql << "\n" << result.err);
+  REQUIRE(result.exit_code == 0);
+  std::string out = result.out;
+  while (!out.empty() && out.back() == '\n') {
+    out.pop_back();
+  }
+  return out;
+}
+
+TestProject::TestProject(const std::string& tag, const std::string& body, const std::string& server)
+    : prefix(unique_prefix(tag)) {
+  std::string text = "version: 1\nname: " + prefix + "shop\nservers:\n" + server + body;
+  for (std::size_t at; (at = text.find("@P@")) != std::string::npos;) {
+    text.replace(at, 3, prefix);
+  }
+  file = dir.write("topology.yaml", text);
+}
+
+Result TestProject::dbctl(std::vector<std::string> args,
+                          std::map<std::string, std::optional<std::string>> env) const {
+  args.insert(args.begin(), {"-f", file.string()});
+  env.emplace("DBCTL_SECRET", "test-secret-" + prefix);
+  return run_dbctl(args, {{}, env, {}});
+}
+
+std::string TestProject::url(const std::string& service, const std::string& role,
+                             std::map<std::string, std::optional<std::string>> vars) const {
+  std::vector<std::string> args{"env"};
+  if (!role.empty()) {
+    args.insert(args.end(), {"--role", role});
+  }
+  Result env = dbctl(args, std::move(vars));
+  INFO(env.err);
+  REQUIRE(env.exit_code == 0);
+  std::string needle = upper(prefix + service) + "_DATABASE_URL=";
+  std::size_t at = env.out.find(needle);
+  REQUIRE(at != std::string::npos);
+  std::string rest = env.out.substr(at + needle.size());
+  return rest.substr(0, rest.find('\n'));
+}
+
+std::filesystem::path TestProject::write(const std::string& relative, const std::string& text) const {
+  std::string resolved = relative;
+  for (std::size_t at; (at = resolved.find("@P@")) != std::string::npos;) {
+    resolved.replace(at, 3, prefix);
+  }
+  return dir.write(resolved, text);
 }
 
 } // namespace dbctl::test

@@ -66,4 +66,28 @@ std::string pg_admin_url(const std::string& database = "postgres");
 /// A name prefix unique to this test process and case, so parallel cases never collide.
 std::string unique_prefix(const std::string& tag);
 
+/// Run SQL as the test server's admin in a database; the test fails unless it succeeds.
+/// Returns stdout without its trailing newlines.
+std::string pg_query(const std::string& sql, const std::string& database = "postgres");
+
+/// A topology in a temp folder whose servers.pg is the test PostgreSQL server; "@P@" in the
+/// text becomes a prefix unique to the test case, so cases running in parallel never collide.
+struct TestProject {
+  TempDir dir;
+  std::string prefix;
+  std::filesystem::path file;
+
+  TestProject(const std::string& tag, const std::string& body,
+              const std::string& server = "  pg: {url: \"${DBCTL_TEST_PG_URL}\"}\n");
+  /// Run dbctl on this topology (DBCTL_SECRET set per project).
+  Result dbctl(std::vector<std::string> args,
+               std::map<std::string, std::optional<std::string>> env = {}) const;
+  /// The URL `env` prints for a service (and tenant), e.g. "users" or "crm_acme": as the app
+  /// role where one exists, or as `role` when given.
+  std::string url(const std::string& service, const std::string& role = "",
+                  std::map<std::string, std::optional<std::string>> vars = {}) const;
+  /// Write a file in the project's folder (e.g. a migration) and return its path.
+  std::filesystem::path write(const std::string& relative, const std::string& text) const;
+};
+
 } // namespace dbctl::test

@@ -2,8 +2,6 @@
 // afterwards checked against SPEC.md's rules.
 #include "support.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <future>
 
 #include <doctest/doctest.h>
@@ -11,65 +9,6 @@
 using namespace dbctl::test;
 
 namespace {
-
-std::string upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return text;
-}
-
-// A topology in a temp folder; "@P@" in its body becomes a prefix unique to the test case.
-struct Project {
-  TempDir dir;
-  std::string prefix;
-  std::filesystem::path file;
-
-  Project(const std::string& tag, const std::string& body,
-          const std::string& server = "  pg: {url: \"${DBCTL_TEST_PG_URL}\"}\n")
-      : prefix(unique_prefix(tag)) {
-    std::string text = "version: 1\nname: " + prefix + "shop\nservers:\n" + server + body;
-    for (std::size_t at; (at = text.find("@P@")) != std::string::npos;) {
-      text.replace(at, 3, prefix);
-    }
-    file = dir.write("topology.yaml", text);
-  }
-
-  Result dbctl(std::vector<std::string> args,
-               std::map<std::string, std::optional<std::string>> env = {}) const {
-    args.insert(args.begin(), {"-f", file.string()});
-    env.emplace("DBCTL_SECRET", "test-secret-" + prefix);
-    return run_dbctl(args, {{}, env, {}});
-  }
-
-  // The URL `env` prints for a service (and tenant): as the app role where one exists, or as
-  // `role` when given.
-  std::string url(const std::string& service, const std::string& role = "",
-                  std::map<std::string, std::optional<std::string>> vars = {}) const {
-    std::vector<std::string> args{"env"};
-    if (!role.empty()) {
-      args.insert(args.end(), {"--role", role});
-    }
-    Result env = dbctl(args, std::move(vars));
-    INFO(env.err);
-    REQUIRE(env.exit_code == 0);
-    std::string needle = upper(prefix + service) + "_DATABASE_URL=";
-    std::size_t at = env.out.find(needle);
-    REQUIRE(at != std::string::npos);
-    std::string rest = env.out.substr(at + needle.size());
-    return rest.substr(0, rest.find('\n'));
-  }
-};
-
-std::string query(const std::string& sql, const std::string& database = "postgres") {
-  Result result = psql(pg_admin_url(database), sql);
-  INFO(sql << "\n" << result.err);
-  REQUIRE(result.exit_code == 0);
-  std::string out = result.out;
-  while (!out.empty() && out.back() == '\n') {
-    out.pop_back();
-  }
-  return out;
-}
 
 // The admin URL with other credentials and database.
 std::string url_as(const std::string& user, const std::string& password, const std::string& database) {
@@ -87,11 +26,11 @@ std::string with_database(const std::string& url, const std::string& database) {
 // Create a table as its owner does in a migration (SET ROLE owner).
 void create_table_as(const std::string& owner, const std::string& database,
                      const std::string& schema) {
-  query("SET ROLE " + owner + "; CREATE TABLE " + schema + ".items (id serial PRIMARY KEY, name text)",
+  pg_query("SET ROLE " + owner + "; CREATE TABLE " + schema + ".items (id serial PRIMARY KEY, name text)",
         database);
 }
 
-void check_converged(const Project& project) {
+void check_converged(const TestProject& project) {
   Result again = project.dbctl({"init"});
   INFO(again.err);
   REQUIRE(again.exit_code == 0);
@@ -121,7 +60,7 @@ void check_read_only(const std::string& reader, const std::string& table) {
 
 TEST_SUITE("postgres: provisioning") {
   TEST_CASE("db-per-service: the rules hold, init converges, destroy removes only what it manages") {
-    Project project("dps", "topology: {mode: db-per-service}\n"
+    TestProject project("dps", "topology: {mode: db-per-service}\n"
                            "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
                            "naming: {app: \"{service}_app\"}\n"
                            "services:\n"
@@ -130,8 +69,8 @@ TEST_SUITE("postgres: provisioning") {
                            "roles:\n  @P@bi:\n    password: bi-pass-1\n"
                            "    grants: [{services: \"*\", privileges: read}]\n");
     const std::string& p = project.prefix;
-    query("CREATE ROLE " + p + "bystander");
-    query("CREATE DATABASE " + p + "bystander_db");
+    pg_query("CREATE ROLE " + p + "bystander");
+    pg_query("CREATE DATABASE " + p + "bystander_db");
 
     CHECK(project.dbctl({"plan", "--check"}).exit_code == 3);
     Result init = project.dbctl({"init"});
@@ -141,10 +80,10 @@ TEST_SUITE("postgres: provisioning") {
     // and 3 default privileges, reporting usage and 1 default privilege.
     CHECK(init.out == "pg: 26 changes applied\n");
 
-    CHECK(query("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '" + p + "users'") ==
+    CHECK(pg_query("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '" + p + "users'") ==
           p + "users");
-    CHECK(query("SELECT has_database_privilege('public', '" + p + "users', 'CONNECT')") == "f");
-    CHECK(query("SELECT count(*) FROM pg_extension WHERE extname = 'citext'", p + "users") == "1");
+    CHECK(pg_query("SELECT has_database_privilege('public', '" + p + "users', 'CONNECT')") == "f");
+    CHECK(pg_query("SELECT count(*) FROM pg_extension WHERE extname = 'citext'", p + "users") == "1");
 
     create_table_as(p + "users", p + "users", "public");
     check_app_rights(project.url("users"), "items");
@@ -158,16 +97,16 @@ TEST_SUITE("postgres: provisioning") {
     Result destroyed = project.dbctl({"destroy", "--yes"});
     INFO(destroyed.err);
     REQUIRE(destroyed.exit_code == 0);
-    CHECK(query("SELECT count(*) FROM pg_database WHERE datname LIKE '" + p + "%'") == "1");
-    CHECK(query("SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE '" + p + "%'") ==
+    CHECK(pg_query("SELECT count(*) FROM pg_database WHERE datname LIKE '" + p + "%'") == "1");
+    CHECK(pg_query("SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE '" + p + "%'") ==
           p + "bystander");
     CHECK(project.dbctl({"plan", "--check"}).exit_code == 3);
-    query("DROP DATABASE " + p + "bystander_db");
-    query("DROP ROLE " + p + "bystander");
+    pg_query("DROP DATABASE " + p + "bystander_db");
+    pg_query("DROP ROLE " + p + "bystander");
   }
 
   TEST_CASE("shared: one database, a schema per service owned by its role") {
-    Project project("shr", "topology: {mode: shared}\n"
+    TestProject project("shr", "topology: {mode: shared}\n"
                            "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
                            "services:\n"
                            "  @P@users: {migrations: none, app: true}\n"
@@ -175,9 +114,9 @@ TEST_SUITE("postgres: provisioning") {
     const std::string& p = project.prefix;
     std::string db = p + "shop";
     REQUIRE(project.dbctl({"init"}).exit_code == 0);
-    CHECK(query("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = '" + p + "users'", db) ==
+    CHECK(pg_query("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = '" + p + "users'", db) ==
           p + "users");
-    CHECK(query("SELECT has_database_privilege('public', '" + db + "', 'CONNECT')") == "f");
+    CHECK(pg_query("SELECT has_database_privilege('public', '" + db + "', 'CONNECT')") == "f");
     create_table_as(p + "users", db, p + "users");
     create_table_as(p + "orders", db, p + "orders");
     std::string users_app = project.url("users");
@@ -188,19 +127,19 @@ TEST_SUITE("postgres: provisioning") {
     CHECK(other.err.find("permission denied for schema") != std::string::npos);
     check_converged(project);
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
-    CHECK(query("SELECT count(*) FROM pg_database WHERE datname = '" + db + "'") == "0");
-    CHECK(query("SELECT count(*) FROM pg_roles WHERE rolname LIKE '" + p + "%'") == "0");
+    CHECK(pg_query("SELECT count(*) FROM pg_database WHERE datname = '" + db + "'") == "0");
+    CHECK(pg_query("SELECT count(*) FROM pg_roles WHERE rolname LIKE '" + p + "%'") == "0");
   }
 
   TEST_CASE("multi-tenant, database tenancy: a database and roles per tenant, shared catalog") {
-    Project project("mtd", "topology: {mode: multi-tenant, tenants: [acme, globex]}\n"
+    TestProject project("mtd", "topology: {mode: multi-tenant, tenants: [acme, globex]}\n"
                            "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
                            "services:\n"
                            "  @P@crm: {migrations: none, app: true}\n"
                            "  @P@catalog: {migrations: none, tenanted: false}\n");
     const std::string& p = project.prefix;
     REQUIRE(project.dbctl({"init"}).exit_code == 0);
-    CHECK(query("SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname LIKE '" +
+    CHECK(pg_query("SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname LIKE '" +
                 p + "%'") == p + "catalog," + p + "crm_acme," + p + "crm_globex");
     create_table_as(p + "crm_acme", p + "crm_acme", "public");
     check_app_rights(project.url("crm_acme"), "items");
@@ -209,21 +148,21 @@ TEST_SUITE("postgres: provisioning") {
     check_converged(project);
     // Destroying one tenant leaves the others and the shared service.
     REQUIRE(project.dbctl({"destroy", "--yes", "--tenant", "acme"}).exit_code == 0);
-    CHECK(query("SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname LIKE '" +
+    CHECK(pg_query("SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname LIKE '" +
                 p + "%'") == p + "catalog," + p + "crm_globex");
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
-    CHECK(query("SELECT count(*) FROM pg_roles WHERE rolname LIKE '" + p + "%'") == "0");
+    CHECK(pg_query("SELECT count(*) FROM pg_roles WHERE rolname LIKE '" + p + "%'") == "0");
   }
 
   TEST_CASE("multi-tenant, schema tenancy: a schema per tenant, each owned by the tenant's role") {
-    Project project("mts", "topology: {mode: multi-tenant, tenancy: schema, tenants: [acme, globex]}\n"
+    TestProject project("mts", "topology: {mode: multi-tenant, tenancy: schema, tenants: [acme, globex]}\n"
                            "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
                            "naming: {app: \"{service}_{tenant}_app\"}\n"
                            "services:\n  @P@crm: {migrations: none}\n");
     const std::string& p = project.prefix;
     std::string db = p + "crm";
     REQUIRE(project.dbctl({"init"}).exit_code == 0);
-    CHECK(query("SELECT string_agg(nspname || ':' || pg_get_userbyid(nspowner), ',' ORDER BY nspname) "
+    CHECK(pg_query("SELECT string_agg(nspname || ':' || pg_get_userbyid(nspowner), ',' ORDER BY nspname) "
                 "FROM pg_namespace WHERE nspname IN ('acme', 'globex')", db) ==
           "acme:" + p + "crm_acme,globex:" + p + "crm_globex");
     create_table_as(p + "crm_acme", db, "acme");
@@ -235,14 +174,14 @@ TEST_SUITE("postgres: provisioning") {
     CHECK(other.exit_code != 0);
     check_converged(project);
     REQUIRE(project.dbctl({"destroy", "--yes", "--tenant", "acme"}).exit_code == 0);
-    CHECK(query("SELECT string_agg(nspname, ',') FROM pg_namespace WHERE nspname IN ('acme', 'globex')", db) ==
+    CHECK(pg_query("SELECT string_agg(nspname, ',') FROM pg_namespace WHERE nspname IN ('acme', 'globex')", db) ==
           "globex");
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
-    CHECK(query("SELECT count(*) FROM pg_database WHERE datname = '" + db + "'") == "0");
+    CHECK(pg_query("SELECT count(*) FROM pg_database WHERE datname = '" + db + "'") == "0");
   }
 
   TEST_CASE("no password in plaintext reaches the server log or dbctl's output at -vv") {
-    Project project("sec", "topology: {mode: db-per-service}\n"
+    TestProject project("sec", "topology: {mode: db-per-service}\n"
                            "services:\n"
                            "  @P@users:\n    migrations: none\n"
                            "    owner: {password: \"${OWNER_PW}\"}\n"
@@ -273,11 +212,11 @@ TEST_SUITE("postgres: provisioning") {
   TEST_CASE("a failure midway leaves a state the next init completes") {
     std::string body = "topology: {mode: db-per-service}\n"
                        "services:\n  @P@users: {migrations: none, extensions: [@EXT@]}\n";
-    Project broken("mid", std::string(body).replace(body.find("@EXT@"), 5, "no_such_extension_x"));
+    TestProject broken("mid", std::string(body).replace(body.find("@EXT@"), 5, "no_such_extension_x"));
     Result failed = broken.dbctl({"init"});
     CHECK(failed.exit_code == 1);
     CHECK(failed.err.find("no_such_extension_x") != std::string::npos);
-    CHECK(query("SELECT count(*) FROM pg_database WHERE datname = '" + broken.prefix + "users'") == "1");
+    CHECK(pg_query("SELECT count(*) FROM pg_database WHERE datname = '" + broken.prefix + "users'") == "1");
     // The same project, fixed: init completes what the failed run left.
     std::string fixed_text = read(broken.file);
     fixed_text.replace(fixed_text.find("no_such_extension_x"), 19, "citext");
@@ -291,7 +230,7 @@ TEST_SUITE("postgres: provisioning") {
   }
 
   TEST_CASE("concurrent init runs take turns and all succeed") {
-    Project project("par", "topology: {mode: multi-tenant, tenants: [a, b, c, d]}\n"
+    TestProject project("par", "topology: {mode: multi-tenant, tenants: [a, b, c, d]}\n"
                            "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
                            "naming: {app: \"{service}_{tenant}_app\"}\n"
                            "services:\n  @P@crm: {migrations: none}\n"
@@ -310,19 +249,19 @@ TEST_SUITE("postgres: provisioning") {
   }
 
   TEST_CASE("destroy refuses without --yes and touches nothing") {
-    Project project("dry", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n");
+    TestProject project("dry", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n");
     REQUIRE(project.dbctl({"init"}).exit_code == 0);
     Result refused = project.dbctl({"destroy"});
     CHECK(refused.exit_code == 2);
     CHECK(refused.err.find("run it again with --yes") != std::string::npos);
-    CHECK(query("SELECT count(*) FROM pg_database WHERE datname = '" + project.prefix + "users'") == "1");
+    CHECK(pg_query("SELECT count(*) FROM pg_database WHERE datname = '" + project.prefix + "users'") == "1");
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 }
 
 TEST_SUITE("postgres: connection errors") {
   TEST_CASE("an unreachable server is exit 1 with a message naming it, and wait gives up in time") {
-    Project project("unr", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n",
+    TestProject project("unr", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n",
                     "  pg: {engine: postgres, host: 127.0.0.1, port: 1, user: postgres}\n");
     Result init = project.dbctl({"init"});
     CHECK(init.exit_code == 1);
@@ -337,7 +276,7 @@ TEST_SUITE("postgres: connection errors") {
   }
 
   TEST_CASE("wait returns once the server answers") {
-    Project project("wai", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n");
+    TestProject project("wai", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n");
     Result wait = project.dbctl({"wait"});
     CHECK(wait.exit_code == 0);
     CHECK(wait.err.find("pg: ready") != std::string::npos);
@@ -347,7 +286,7 @@ TEST_SUITE("postgres: connection errors") {
     std::string admin = pg_admin_url();
     std::string port = admin.substr(admin.rfind(':') + 1);
     port = port.substr(0, port.find('/'));
-    Project project("pwd", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n",
+    TestProject project("pwd", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n",
                     "  pg: {engine: postgres, host: 127.0.0.1, port: " + port +
                         ", user: postgres, password: wrong-password}\n");
     Result init = project.dbctl({"plan"});
@@ -359,26 +298,26 @@ TEST_SUITE("postgres: connection errors") {
 
   TEST_CASE("an admin without CREATEROLE is told exactly that") {
     std::string p = unique_prefix("lim");
-    query("CREATE ROLE " + p + "admin LOGIN PASSWORD 'lim-pass' CREATEDB");
+    pg_query("CREATE ROLE " + p + "admin LOGIN PASSWORD 'lim-pass' CREATEDB");
     std::string admin = pg_admin_url();
     std::string hostport = admin.substr(admin.find('@') + 1);
     hostport = hostport.substr(0, hostport.find('/'));
-    Project project("lim", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n",
+    TestProject project("lim", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n",
                     "  pg: {url: \"postgres://" + p + "admin:lim-pass@" + hostport + "/postgres\"}\n");
     Result init = project.dbctl({"init"});
     CHECK(init.exit_code == 1);
     CHECK(init.err.find("pg: the admin user " + p + "admin may not create or alter roles; grant it "
                         "CREATEROLE") != std::string::npos);
-    query("DROP ROLE " + p + "admin");
+    pg_query("DROP ROLE " + p + "admin");
   }
 
   TEST_CASE("a non-superuser admin with CREATEROLE and CREATEDB provisions everything") {
     std::string p = unique_prefix("nsu");
-    query("CREATE ROLE " + p + "admin LOGIN PASSWORD 'nsu-pass' CREATEDB CREATEROLE");
+    pg_query("CREATE ROLE " + p + "admin LOGIN PASSWORD 'nsu-pass' CREATEDB CREATEROLE");
     std::string admin = pg_admin_url();
     std::string hostport = admin.substr(admin.find('@') + 1);
     hostport = hostport.substr(0, hostport.find('/'));
-    Project project("nsu", "topology: {mode: shared}\npasswords: {derive_from: \"${DBCTL_SECRET}\"}\n"
+    TestProject project("nsu", "topology: {mode: shared}\npasswords: {derive_from: \"${DBCTL_SECRET}\"}\n"
                            "services:\n  @P@users: {migrations: none, app: true}\n",
                     "  pg: {url: \"postgres://" + p + "admin:nsu-pass@" + hostport + "/postgres\"}\n");
     Result init = project.dbctl({"init"});
@@ -389,6 +328,6 @@ TEST_SUITE("postgres: connection errors") {
     // Without pg_authid, passwords are checked by logging in with them: still converges.
     check_converged(project);
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
-    query("DROP ROLE " + p + "admin");
+    pg_query("DROP ROLE " + p + "admin");
   }
 }
