@@ -301,3 +301,31 @@ TEST_SUITE("postgres: migrate") {
     pg_query("DROP ROLE " + p + "own");
   }
 }
+
+TEST_SUITE("postgres: a real-world schema") {
+  TEST_CASE("a Pagila-style schema (domains, types, dollar-quoted functions, triggers, views) "
+            "applies as migrations, as the owner, and the app role can use it") {
+    TestProject project("rental", "topology: {mode: shared}\n" + k_secret +
+                                      "services:\n  @P@rental: {app: true}\n");
+    for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "tests/integration/data/rental")) {
+      project.write("migrations/@P@rental/" + entry.path().filename().string(), read(entry.path()));
+    }
+    check_up_then_noop(project);
+    std::string db = project.prefix + "shop";
+    std::string schema = project.prefix + "rental";
+    CHECK(history(db, schema) == "1:t,2:t,3:t,4:t,R:t");
+    // Everything landed in the service's schema, owned by its owner.
+    CHECK(pg_query("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE nspname = '" + schema + "' AND pg_get_userbyid(relowner) <> '" + schema + "'", db) == "0");
+    CHECK(pg_query("SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                   "WHERE nspname = '" + schema + "' AND typname IN ('year', 'email_address', 'mpaa_rating', "
+                   "'money_amount')", db) == "4");
+    // The trigger and the functions work for the app role, through its search_path.
+    std::string app = project.url("rental");
+    CHECK(psql(app, "UPDATE film SET description = 'changed' WHERE film_id = 2; "
+                    "SELECT fulltext IS NOT NULL FROM film WHERE film_id = 2").out == "t\n");
+    CHECK(psql(app, "SELECT get_customer_balance(1, now())").exit_code == 0);
+    CHECK(psql(app, "SELECT count(*) FROM actor_info").out == "2\n");
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+}
