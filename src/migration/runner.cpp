@@ -108,9 +108,15 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
                   (target.schema && *target.schema != "public" ? " schema " + *target.schema : "") +
                   " does not exist; run dbctl init first (or dbctl up)");
   }
-  auto lock = session.lock(options.lock_timeout);
+  // A run with nothing to do needs no lock (and no lock connection): read first, and only
+  // when there is work take the lock and read again, so concurrent runs apply each file once.
   MigrationPlan plan =
       plan_migrations(files, session.read_history(), target.service, true, options.plan);
+  std::unique_ptr<engine::Lock> lock;
+  if (!plan.pending.empty() && !options.dry_run) {
+    lock = session.lock(options.lock_timeout);
+    plan = plan_migrations(files, session.read_history(), target.service, true, options.plan);
+  }
   if (!plan.problems.empty()) {
     throw DbError(prefix(target) + "nothing was applied:" + join(plan.problems));
   }

@@ -4,6 +4,7 @@
 
 #include "dbctl/engine/error.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 
@@ -58,15 +59,16 @@ pqxx::connection& TargetSession::work() {
   m_work = connect(*m_target.server, m_target.database, login());
   try {
     pqxx::nontransaction tx(*m_work);
-    if (!m_target.server->user.empty()) {
-      tx.exec("SET ROLE " + m_work->quote_name(m_target.owner.name));
-    }
     // The target's schema first (objects land there), then public where extensions live.
     std::string path = m_work->quote_name(m_schema);
     if (m_schema != "public") {
       path += ", public";
     }
-    tx.exec("SET search_path TO " + path);
+    std::string setup = "SET search_path TO " + path;
+    if (!m_target.server->user.empty()) {
+      setup = "SET ROLE " + m_work->quote_name(m_target.owner.name) + "; " + setup;
+    }
+    tx.exec(setup);
   } catch (const std::exception& e) {
     m_work.reset();
     rethrow(e, context());
@@ -130,12 +132,40 @@ std::vector<HistoryRow> TargetSession::read_history() {
   return rows;
 }
 
+namespace {
+// Both locks of a target, released in reverse order.
+class TargetLock final : public Lock {
+public:
+  TargetLock(std::unique_ptr<Lock> run, std::unique_ptr<Lock> work)
+      : m_run(std::move(run)), m_work(std::move(work)) {}
+  ~TargetLock() override {
+    m_work.reset();
+    m_run.reset();
+  }
+  TargetLock(const TargetLock&) = delete;
+  TargetLock& operator=(const TargetLock&) = delete;
+
+private:
+  std::unique_ptr<Lock> m_run;
+  std::unique_ptr<Lock> m_work;
+};
+} // namespace
+
 std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
   if (!m_lock) {
     m_lock = connect(*m_target.server, m_target.database, login());
   }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string key = "migrate:" + m_target.database + ":" + m_schema + ":" + m_target.service;
-  return take_advisory_lock(*m_lock, key, timeout, "migration", context());
+  auto run = take_advisory_lock(*m_lock, key, timeout, "migration", context());
+  // The run lock lives on its own connection, whose backend lets go the moment a killed dbctl's
+  // socket closes, while the backend of its work connection may still be finishing (and
+  // committing) a migration. The work connection therefore holds a second lock, and a new run
+  // waits until no backend of an earlier one is still working.
+  auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+  auto work_lock = take_advisory_lock(work(), key + ":work", std::max(left, std::chrono::seconds(1)),
+                                      "migration (work)", context());
+  return std::make_unique<TargetLock>(std::move(run), std::move(work_lock));
 }
 
 void TargetSession::ensure_history() {
@@ -174,17 +204,32 @@ void TargetSession::insert(pqxx::transaction_base& tx, const HistoryRow& row) {
 }
 
 void TargetSession::run_in_transaction(const std::string& script, HistoryRow row) {
-  auto start = std::chrono::steady_clock::now();
+  pqxx::connection& connection = work();
+  // One round trip: the script and its history row between BEGIN and COMMIT. The server
+  // stops at the first error and leaves the block aborted; ROLLBACK then drops all of it.
+  // execution_ms is measured by the server: clock_timestamp() against the transaction start.
+  std::string batch =
+      "BEGIN;\n" + script + "\n;\nINSERT INTO " + table() + " (" + k_history_columns +
+      ") VALUES (" + connection.quote(row.service) + ", " +
+      (row.version.empty() ? std::string("NULL") : connection.quote(row.version)) + ", " +
+      connection.quote(row.description) + ", " + connection.quote(to_string(row.type)) + ", " +
+      connection.quote(row.script) + ", " + connection.quote(row.checksum) + ", " +
+      connection.quote(row.installed_by) +
+      ", (extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint, true, NULL, NULL);\n"
+      "COMMIT;";
   try {
-    pqxx::work tx(work());
-    tx.exec(script);
-    row.execution_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
-    insert(tx, row);
-    tx.commit();
+    pqxx::nontransaction tx(connection);
+    tx.exec(batch);
   } catch (const pqxx::sql_error& e) {
-    throw DbError(first_line(e.what()) + " (" + e.sqlstate() + ")", e.sqlstate(), error_line(e.what()));
+    try {
+      pqxx::nontransaction rollback(connection);
+      rollback.exec("ROLLBACK");
+    } catch (...) {
+      // A broken connection has rolled back already.
+    }
+    int line = error_line(e.what());
+    throw DbError(first_line(e.what()) + " (" + e.sqlstate() + ")", e.sqlstate(),
+                  line > 1 ? line - 1 : 0); // the batch starts with one line of BEGIN
   } catch (const DbError&) {
     throw;
   } catch (const std::exception& e) {
