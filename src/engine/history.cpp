@@ -15,10 +15,14 @@ std::string to_string(RowType type) {
 }
 
 std::optional<RowType> parse_row_type(const std::string& text) {
-  for (RowType type : {RowType::versioned, RowType::repeatable, RowType::baseline}) {
-    if (to_string(type) == text) {
-      return type;
-    }
+  if (text == "versioned") {
+    return RowType::versioned;
+  }
+  if (text == "repeatable") {
+    return RowType::repeatable;
+  }
+  if (text == "baseline") {
+    return RowType::baseline;
   }
   return std::nullopt;
 }

@@ -81,11 +81,16 @@ void check_applied(const MigrationSet& files, const Applied& applied, MigrationP
   if (!files.versioned.empty()) {
     newest_file = *files.versioned.back().version;
   }
+  // Files by canonical version: one lookup per applied row, never a scan (no quadratic step).
+  std::map<std::string, const MigrationFile*> by_version;
+  for (const auto& f : files.versioned) {
+    by_version.emplace(f.version->text(), &f);
+  }
   for (const auto& [text, row] : applied.versions) {
     Version version = *Version::parse(text);
-    auto file = std::find_if(files.versioned.begin(), files.versioned.end(),
-                             [&](const MigrationFile& f) { return *f.version == version; });
-    if (file == files.versioned.end()) {
+    auto found = by_version.find(text);
+    const MigrationFile* file = found == by_version.end() ? nullptr : found->second;
+    if (file == nullptr) {
       if (!newest_file || version > *newest_file) {
         ahead = true;
         plan.issues.push_back("version " + text + " (" + row->script +

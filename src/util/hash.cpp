@@ -9,10 +9,19 @@
 
 namespace dbctl::util {
 
+namespace {
+// OpenSSL 3 looks an algorithm up on every implicit use; fetch SHA-256 once (thousands of
+// migration files are checksummed per run).
+const EVP_MD* sha256() {
+  static EVP_MD* const k_md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return k_md != nullptr ? k_md : EVP_sha256();
+}
+} // namespace
+
 std::string sha256_hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, sha256(), nullptr) != 1) {
     throw Error("SHA-256 computation failed in OpenSSL");
   }
   static constexpr char k_hex[] = "0123456789abcdef";
