@@ -5,6 +5,8 @@
 #include "dbctl/util/text.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -81,13 +83,18 @@ void report_duplicates(const std::vector<MigrationFile>& sorted, util::Diagnosti
   }
 }
 
-std::optional<MigrationFile> load_file(const std::filesystem::path& path, const ParsedName& name,
-                                       util::Diagnostics& diagnostics) {
+// One file read and checksummed, or why it could not be.
+struct Loaded {
+  std::filesystem::path path;
+  std::optional<MigrationFile> file;
   std::string error;
-  std::optional<std::string> contents = slurp(path, error);
+};
+
+Loaded load_file(const std::filesystem::path& path, const ParsedName& name) {
+  Loaded out{path, std::nullopt, {}};
+  std::optional<std::string> contents = slurp(path, out.error);
   if (!contents) {
-    diagnostics.error({path.string(), 0, 0}, "cannot be read: " + error);
-    return std::nullopt;
+    return out;
   }
   MigrationFile file;
   file.kind = name.kind;
@@ -97,7 +104,31 @@ std::optional<MigrationFile> load_file(const std::filesystem::path& path, const 
   file.path = path;
   file.checksum = checksum(*contents);
   file.no_transaction = first_line_is_directive(*contents);
-  return file;
+  out.file = std::move(file);
+  return out;
+}
+
+std::vector<Loaded> load_all(const std::vector<std::pair<std::filesystem::path, ParsedName>>& candidates) {
+  std::vector<Loaded> out(candidates.size());
+  unsigned workers = std::max(1U, std::min(std::thread::hardware_concurrency(), 8U));
+  if (candidates.size() < 64) {
+    workers = 1; // not worth a thread
+  }
+  std::atomic<std::size_t> next{0};
+  auto work = [&]() {
+    for (std::size_t i = next++; i < candidates.size(); i = next++) {
+      out[i] = load_file(candidates[i].first, candidates[i].second);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < workers; ++i) {
+    threads.emplace_back(work);
+  }
+  work();
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  return out;
 }
 
 } // namespace
@@ -177,6 +208,9 @@ MigrationSet scan(const std::filesystem::path& folder, const util::Location& ref
                       "migrations folder " + folder.string() + " cannot be read: " + ec.message());
     return set;
   }
+  // List first (cheap), then read and checksum the files on every core: a folder of
+  // thousands of migrations is read on every run.
+  std::vector<std::pair<std::filesystem::path, ParsedName>> candidates;
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
     const std::filesystem::path& path = it->path();
     std::string name = path.filename().string();
@@ -201,8 +235,14 @@ MigrationSet scan(const std::filesystem::path& folder, const util::Location& ref
                                      : "is not a regular file");
       continue;
     }
-    if (auto file = load_file(path, *parsed, diagnostics)) {
-      (file->kind == Kind::versioned ? set.versioned : set.repeatable).push_back(std::move(*file));
+    candidates.emplace_back(path, std::move(*parsed));
+  }
+  std::vector<Loaded> loaded = load_all(candidates);
+  for (auto& one : loaded) {
+    if (!one.file) {
+      diagnostics.error({one.path.string(), 0, 0}, "cannot be read: " + one.error);
+    } else {
+      (one.file->kind == Kind::versioned ? set.versioned : set.repeatable).push_back(std::move(*one.file));
     }
   }
   if (ec) {

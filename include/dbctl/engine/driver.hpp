@@ -66,7 +66,9 @@ public:
   virtual ~TargetSession() = default;
   /// Tell whether the target's database (and schema) exist.
   virtual bool exists() = 0;
-  /// Return every history row of the target's dbctl_history (none when the table is absent).
+  /// Return every history row of the target's dbctl_history (none when the table is absent),
+  /// with the fields planning uses: description, installed_by and execution_ms stay empty,
+  /// installed_at is set for failed rows only.
   virtual std::vector<HistoryRow> read_history() = 0;
   /// Take this target's migration lock (on a connection of its own), waiting up to `timeout`.
   virtual std::unique_ptr<Lock> lock(std::chrono::seconds timeout) = 0;

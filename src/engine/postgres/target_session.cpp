@@ -101,27 +101,28 @@ std::vector<HistoryRow> TargetSession::read_history() {
     if (tx.exec_params1("SELECT to_regclass($1) IS NULL", table())[0].as<bool>()) {
       return rows;
     }
-    for (const auto& r : tx.exec(
-             "SELECT installed_rank, service, coalesce(version, ''), description, type, script, "
-             "checksum, installed_by, to_char(installed_at, 'YYYY-MM-DD HH24:MI:SS TZ'), "
-             "execution_ms, success, statements_done, coalesce(statement_hashes, '') FROM " +
-             table() + " ORDER BY installed_rank")) {
+    // Only what planning needs: thousands of rows are read on every run. When a row failed,
+    // its time goes into the message.
+    pqxx::result result = tx.exec(
+        "SELECT installed_rank, service, coalesce(version, ''), type, script, checksum, success, "
+        "statements_done, coalesce(statement_hashes, ''), CASE WHEN success THEN '' ELSE "
+        "to_char(installed_at, 'YYYY-MM-DD HH24:MI:SS TZ') END FROM " +
+        table() + " ORDER BY installed_rank");
+    rows.reserve(result.size());
+    for (const auto& r : result) {
       HistoryRow row;
       row.rank = r[0].as<long long>();
-      row.service = r[1].as<std::string>();
-      row.version = r[2].as<std::string>();
-      row.description = r[3].as<std::string>();
-      row.type = parse_row_type(r[4].as<std::string>()).value_or(RowType::versioned);
-      row.script = r[5].as<std::string>();
-      row.checksum = r[6].as<std::string>();
-      row.installed_by = r[7].as<std::string>();
-      row.installed_at = r[8].as<std::string>();
-      row.execution_ms = r[9].as<long long>();
-      row.success = r[10].as<bool>();
-      if (!r[11].is_null()) {
-        row.statements_done = r[11].as<int>();
+      row.service = r[1].c_str();
+      row.version = r[2].c_str();
+      row.type = parse_row_type(r[3].c_str()).value_or(RowType::versioned);
+      row.script = r[4].c_str();
+      row.checksum = r[5].c_str();
+      row.success = r[6].as<bool>();
+      if (!r[7].is_null()) {
+        row.statements_done = r[7].as<int>();
       }
-      row.statement_hashes = r[12].as<std::string>();
+      row.statement_hashes = r[8].c_str();
+      row.installed_at = r[9].c_str();
       rows.push_back(std::move(row));
     }
   } catch (const DbError&) {
