@@ -76,7 +76,7 @@ bool looks_like_migration(std::string_view name) {
 void report_duplicates(const std::vector<MigrationFile>& sorted, util::Diagnostics& diagnostics) {
   for (std::size_t i = 1; i < sorted.size(); ++i) {
     if (*sorted[i].version == *sorted[i - 1].version) {
-      diagnostics.error({sorted[i].path.string(), 0, 0},
+      diagnostics.error({sorted[i].path, 0, 0},
                         "has the same version " + sorted[i].version->text() + " as " +
                             sorted[i - 1].script + "; each version must be unique");
     }
@@ -101,7 +101,7 @@ Loaded load_file(const std::filesystem::path& path, const ParsedName& name) {
   file.version = name.version;
   file.description = name.description;
   file.script = path.filename().string();
-  file.path = path;
+  file.path = path.string();
   file.checksum = checksum(*contents);
   file.no_transaction = first_line_is_directive(*contents);
   out.file = std::move(file);
@@ -238,6 +238,7 @@ MigrationSet scan(const std::filesystem::path& folder, const util::Location& ref
     candidates.emplace_back(path, std::move(*parsed));
   }
   std::vector<Loaded> loaded = load_all(candidates);
+  candidates = {};
   for (auto& one : loaded) {
     if (!one.file) {
       diagnostics.error({one.path.string(), 0, 0}, "cannot be read: " + one.error);

@@ -22,7 +22,7 @@ struct MigrationFile {
   std::optional<Version> version; ///< versioned files only
   std::string description;        ///< from the file name, `_` read as a space
   std::string script;             ///< the file name
-  std::filesystem::path path;
+  std::string path;               ///< a plain string: thousands are held at once
   std::string checksum; ///< SHA-256 hex of the contents with CRLF folded to LF
   bool no_transaction = false;
 };
