@@ -49,7 +49,8 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
       ->allow_extra_args(false);
   app.add_option("--server", global.servers, "Select targets on this server (repeatable)")
       ->allow_extra_args(false);
-  app.add_option("-j,--jobs", global.jobs, "Targets worked on in parallel")
+  app.add_option("-j,--jobs", global.jobs,
+                 "Targets worked on in parallel (accepted; targets still run one at a time)")
       ->check(CLI::Range(1, 1024));
   app.add_option("-o,--output", global.output, "Result format: text or json")
       ->transform(CLI::CheckedTransformer(
