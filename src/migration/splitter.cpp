@@ -148,3 +148,168 @@ private:
 std::vector<SqlStatement> split_postgres(std::string_view sql) { return PostgresSplitter(sql).run(); }
 
 } // namespace dbctl::migration
+
+namespace dbctl::migration {
+
+namespace {
+
+class MysqlSplitter {
+public:
+  explicit MysqlSplitter(std::string_view sql) : m_sql(sql) {}
+
+  std::vector<SqlStatement> run() {
+    while (m_at < m_sql.size()) {
+      if (at_line_start() && delimiter_command()) {
+        continue;
+      }
+      char c = m_sql[m_at];
+      if (m_sql.compare(m_at, m_delimiter.size(), m_delimiter) == 0) {
+        finish(m_at);
+        m_at += m_delimiter.size();
+        advance_start(m_at);
+      } else if (c == '\'' || c == '"' || c == '`') {
+        skip_quoted(c);
+      } else if (c == '#' || (c == '-' && peek(1) == '-' && dash_comment())) {
+        skip_to_line_end();
+      } else if (c == '/' && peek(1) == '*') {
+        std::size_t end = m_sql.find("*/", m_at + 2);
+        m_at = end == std::string_view::npos ? m_sql.size() : end + 2;
+      } else {
+        ++m_at;
+      }
+    }
+    finish(m_sql.size());
+    return std::move(m_out);
+  }
+
+private:
+  char peek(std::size_t ahead) const {
+    return m_at + ahead < m_sql.size() ? m_sql[m_at + ahead] : '\0';
+  }
+
+  // MySQL needs blank or control after "--" for a comment ("1--1" is arithmetic).
+  bool dash_comment() const {
+    char next = peek(2);
+    return next == '\0' || static_cast<unsigned char>(next) <= ' ';
+  }
+
+  bool at_line_start() const {
+    std::size_t i = m_at;
+    while (i > m_start && (m_sql[i - 1] == ' ' || m_sql[i - 1] == '\t')) {
+      --i;
+    }
+    return i == 0 || m_sql[i - 1] == '\n' || i == m_start;
+  }
+
+  // "DELIMITER xx" on a line of its own between statements: the client's command, not SQL.
+  bool delimiter_command() {
+    std::size_t i = m_at;
+    while (i < m_sql.size() && (m_sql[i] == ' ' || m_sql[i] == '\t')) {
+      ++i;
+    }
+    const std::string_view keyword = "delimiter";
+    if (i + keyword.size() >= m_sql.size() || !has_no_code(m_sql.substr(m_start, m_at - m_start))) {
+      return false;
+    }
+    for (std::size_t k = 0; k < keyword.size(); ++k) {
+      if (std::tolower(static_cast<unsigned char>(m_sql[i + k])) != keyword[k]) {
+        return false;
+      }
+    }
+    std::size_t j = i + keyword.size();
+    if (m_sql[j] != ' ' && m_sql[j] != '\t') {
+      return false;
+    }
+    while (j < m_sql.size() && (m_sql[j] == ' ' || m_sql[j] == '\t')) {
+      ++j;
+    }
+    std::size_t end = j;
+    while (end < m_sql.size() && std::isspace(static_cast<unsigned char>(m_sql[end])) == 0) {
+      ++end;
+    }
+    if (end == j) {
+      return false;
+    }
+    m_delimiter = std::string(m_sql.substr(j, end - j));
+    std::size_t line_end = m_sql.find('\n', end);
+    m_at = line_end == std::string_view::npos ? m_sql.size() : line_end + 1;
+    advance_start(m_at);
+    return true;
+  }
+
+  void skip_quoted(char quote) {
+    ++m_at;
+    while (m_at < m_sql.size()) {
+      char c = m_sql[m_at++];
+      if (c == '\\' && quote != '`') {
+        ++m_at;
+      } else if (c == quote) {
+        if (peek(0) != quote) {
+          return;
+        }
+        ++m_at;
+      }
+    }
+  }
+
+  void skip_to_line_end() {
+    while (m_at < m_sql.size() && m_sql[m_at] != '\n') {
+      ++m_at;
+    }
+  }
+
+  // Whether text holds anything besides blanks and comments (version comments are code).
+  static bool has_no_code(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+      char c = text[i];
+      char next = i + 1 < text.size() ? text[i + 1] : '\0';
+      if (c == '#' || (c == '-' && next == '-' &&
+                       (i + 2 >= text.size() || static_cast<unsigned char>(text[i + 2]) <= ' '))) {
+        std::size_t end = text.find('\n', i);
+        i = end == std::string_view::npos ? text.size() : end;
+      } else if (c == '/' && next == '*' && (i + 2 >= text.size() || text[i + 2] != '!')) {
+        std::size_t end = text.find("*/", i + 2);
+        i = end == std::string_view::npos ? text.size() : end + 2;
+      } else if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+        ++i;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void finish(std::size_t end) {
+    std::string_view text = m_sql.substr(m_start, end - m_start);
+    std::size_t first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && !has_no_code(text)) {
+      int line = m_line;
+      for (std::size_t i = m_start; i < m_start + first; ++i) {
+        line += m_sql[i] == '\n' ? 1 : 0;
+      }
+      std::size_t last = text.find_last_not_of(" \t\r\n");
+      m_out.push_back({std::string(text.substr(first, last - first + 1)), line});
+    }
+  }
+
+  void advance_start(std::size_t to) {
+    for (std::size_t i = m_start; i < to; ++i) {
+      m_line += m_sql[i] == '\n' ? 1 : 0;
+    }
+    m_start = to;
+  }
+
+  std::string_view m_sql;
+  std::string m_delimiter = ";";
+  std::size_t m_at = 0;
+  std::size_t m_start = 0;
+  int m_line = 1;
+  std::vector<SqlStatement> m_out;
+};
+
+} // namespace
+
+std::vector<SqlStatement> split_mysql(std::string_view sql) { return MysqlSplitter(sql).run(); }
+
+} // namespace dbctl::migration

@@ -17,4 +17,12 @@ struct SqlStatement {
 /// only blanks and comments are dropped; nothing else is lost.
 std::vector<SqlStatement> split_postgres(std::string_view sql);
 
+/// Split MySQL/MariaDB SQL as the mysql client does: at the current delimiter (`;` until a
+/// `DELIMITER xx` line changes it, for trigger and procedure bodies with BEGIN ... END),
+/// respecting '...' and "..." strings (backslash escapes, doubled quotes), `...` identifiers,
+/// `-- `, `#` and /* */ comments, and /*! ... */ version comments (kept as code, never split).
+/// Statements come without their delimiter; DELIMITER lines and blank or comment-only
+/// statements are dropped.
+std::vector<SqlStatement> split_mysql(std::string_view sql);
+
 } // namespace dbctl::migration
