@@ -87,7 +87,9 @@ start_mariadb() {
     done
     if mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -u root ping >/dev/null 2>&1; then
       started_mysql+=("$dir")
+      # The admin password stays out of the general log the secrets tests read.
       mariadb --no-defaults --socket="$dir/mysqld.sock" -u root <<SQL
+SET SESSION sql_log_off = 1;
 CREATE OR REPLACE USER 'root'@'127.0.0.1' IDENTIFIED BY '$MYSQL_PASSWORD';
 GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
 ALTER USER 'root'@'localhost' IDENTIFIED BY '$MYSQL_PASSWORD';

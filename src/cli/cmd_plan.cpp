@@ -39,6 +39,9 @@ ExitCode run_plan(const Context& context, const PlanOptions& options) {
   std::size_t pending = 0;
   std::vector<std::string> lines;
   for (const auto& target : project->selected) {
+    if (!target.migrations) {
+      continue; // migrations: none
+    }
     auto session = registry.get(target.engine()).target(target);
     migration::MigrationPlan plan = migration::inspect(*session, target, files_of(*project, target));
     nlohmann::ordered_json scripts = nlohmann::ordered_json::array();

@@ -1,5 +1,6 @@
 #include "dbctl/engine/driver.hpp"
 
+#include "mysql/session.hpp"
 #include "postgres/driver.hpp"
 
 #include "dbctl/util/error.hpp"
@@ -22,6 +23,7 @@ Driver& Registry::get(topology::Engine engine) const {
 Registry default_registry() {
   Registry registry;
   registry.add(topology::Engine::postgres, postgres::make_driver());
+  registry.add(topology::Engine::mysql, mysql::make_driver());
   return registry;
 }
 

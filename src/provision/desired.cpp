@@ -52,12 +52,15 @@ std::vector<std::string> roles_of(const targets::Target& target) {
 
 engine::DatabaseSpec database_spec(const std::string& name, const std::vector<targets::Target>& all) {
   std::set<std::string> owners;
+  std::vector<std::string> owner_list;
   std::vector<std::string> connect;
   for (const auto& target : all) {
     if (target.database != name) {
       continue;
     }
-    owners.insert(target.owner.name);
+    if (owners.insert(target.owner.name).second) {
+      owner_list.push_back(target.owner.name);
+    }
     for (const auto& role : roles_of(target)) {
       if (std::find(connect.begin(), connect.end(), role) == connect.end()) {
         connect.push_back(role);
@@ -69,7 +72,7 @@ engine::DatabaseSpec database_spec(const std::string& name, const std::vector<ta
   if (owners.size() == 1) {
     owner = *owners.begin();
   }
-  return {name, owner, connect};
+  return {name, owner, connect, owner_list};
 }
 
 } // namespace

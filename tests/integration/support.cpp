@@ -270,3 +270,34 @@ std::filesystem::path TestProject::write(const std::string& relative, const std:
 }
 
 } // namespace dbctl::test
+
+namespace dbctl::test {
+
+Result mysql(const std::string& sql, const std::string& database, const std::string& user,
+             const std::string& password) {
+  // mysql://root:PASSWORD@127.0.0.1:PORT/
+  std::string url = required_env("DBCTL_TEST_MYSQL_URL");
+  std::string rest = url.substr(std::string("mysql://root:").size());
+  std::string admin_password = rest.substr(0, rest.rfind('@'));
+  std::string port = rest.substr(rest.rfind(':') + 1);
+  port = port.substr(0, port.find('/'));
+  std::vector<std::string> argv{"mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", port, "-u",
+                                user.empty() ? "root" : user, "-N", "-B", "-e", sql};
+  if (!database.empty()) {
+    argv.push_back(database);
+  }
+  return run(argv, {{}, {{"MYSQL_PWD", user.empty() ? admin_password : password}}, {}});
+}
+
+std::string mysql_query(const std::string& sql, const std::string& database) {
+  Result result = mysql(sql, database);
+  INFO(sql << "\n" << result.err);
+  REQUIRE(result.exit_code == 0);
+  std::string out = result.out;
+  while (!out.empty() && out.back() == '\n') {
+    out.pop_back();
+  }
+  return out;
+}
+
+} // namespace dbctl::test

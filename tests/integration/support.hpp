@@ -70,6 +70,14 @@ std::string unique_prefix(const std::string& tag);
 /// Returns stdout without its trailing newlines.
 std::string pg_query(const std::string& sql, const std::string& database = "postgres");
 
+/// Run SQL on the test MariaDB server as `user` (the admin, root, when empty) in `database`.
+Result mysql(const std::string& sql, const std::string& database = "", const std::string& user = "",
+             const std::string& password = "");
+
+/// Run SQL as the MariaDB admin; the test fails unless it succeeds. Returns stdout (no
+/// column names, tab-separated) without trailing newlines.
+std::string mysql_query(const std::string& sql, const std::string& database = "");
+
 /// A topology in a temp folder whose servers.pg is the test PostgreSQL server; "@P@" in the
 /// text becomes a prefix unique to the test case, so cases running in parallel never collide.
 struct TestProject {

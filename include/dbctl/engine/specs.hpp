@@ -39,6 +39,8 @@ struct DatabaseSpec {
   std::string name;
   std::optional<std::string> owner;
   std::vector<std::string> connect; ///< roles besides the owner that may connect
+  /// Every target owner using the database (engines without ownership grant each ALL).
+  std::vector<std::string> owners;
 };
 
 /// A schema inside a database, owned by a role (PostgreSQL).

@@ -1,0 +1,126 @@
+#include "connection.hpp"
+
+#include "dbctl/engine/error.hpp"
+
+#include <array>
+#include <cstdio>
+
+#include <cppconn/exception.h>
+#include <cppconn/statement.h>
+#include <mysql_connection.h>
+#include <mysql_driver.h>
+#include <openssl/evp.h>
+
+namespace dbctl::engine::mysql {
+
+namespace {
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::string advice(const topology::Server& server, const Login& login, const sql::SQLException& e) {
+  std::string where = server.name + ": cannot connect to " + server.host + ":" +
+                      std::to_string(server.port) + " as " + login.user;
+  switch (e.getErrorCode()) {
+  case 1045: // ER_ACCESS_DENIED_ERROR
+    return server.name + ": access denied for user " + login.user + " at " + server.host + ":" +
+           std::to_string(server.port) + "; check servers." + server.name +
+           ".password (or its url)";
+  case 2002: // CR_CONNECTION_ERROR
+  case 2003: // CR_CONN_HOST_ERROR
+    return where + ": connection refused; is the server running and listening there?";
+  case 1049: // ER_BAD_DB_ERROR
+    return where + ": " + first_line(e.what());
+  default:
+    return where + ": " + first_line(e.what());
+  }
+}
+
+std::array<unsigned char, 20> sha1(const unsigned char* data, std::size_t size) {
+  std::array<unsigned char, 20> out{};
+  unsigned int length = 0;
+  EVP_Digest(data, size, out.data(), &length, EVP_sha1(), nullptr);
+  return out;
+}
+
+} // namespace
+
+Login admin_login(const topology::Server& server) { return {server.user, server.password}; }
+
+std::unique_ptr<sql::Connection> connect(const topology::Server& server, const std::string& database,
+                                         const Login& login) {
+  sql::ConnectOptionsMap options;
+  options["hostName"] = sql::SQLString(server.host);
+  options["port"] = server.port;
+  options["userName"] = sql::SQLString(login.user);
+  options["password"] = sql::SQLString(login.password ? login.password->reveal() : std::string());
+  if (!database.empty()) {
+    options["schema"] = sql::SQLString(database);
+  }
+  options["OPT_CONNECT_TIMEOUT"] = 10;
+  options["CLIENT_MULTI_STATEMENTS"] = false;
+  for (const auto& [key, value] : server.options) {
+    if (key == "connect_timeout") {
+      options["OPT_CONNECT_TIMEOUT"] = std::atoi(value.c_str());
+    }
+  }
+  try {
+    sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
+    std::unique_ptr<sql::Connection> connection(driver->connect(options));
+    std::unique_ptr<sql::Statement> statement(connection->createStatement());
+    // Strict, predictable sessions: utf8mb4 and ANSI-free defaults whatever the server says.
+    statement->execute("SET NAMES utf8mb4");
+    return connection;
+  } catch (const sql::SQLException& e) {
+    throw DbError(advice(server, login, e), e.getSQLStateCStr());
+  }
+}
+
+std::string native_password_hash(const util::Secret& password) {
+  const std::string& plain = password.reveal();
+  auto once = sha1(reinterpret_cast<const unsigned char*>(plain.data()), plain.size());
+  auto twice = sha1(once.data(), once.size());
+  std::string out = "*";
+  char hex[3];
+  for (unsigned char byte : twice) {
+    std::snprintf(hex, sizeof hex, "%02X", byte);
+    out += hex;
+  }
+  return out;
+}
+
+std::string quote_ident(const std::string& name) {
+  std::string out = "`";
+  for (char c : name) {
+    out += c == '`' ? std::string("``") : std::string(1, c);
+  }
+  return out + "`";
+}
+
+std::string quote_literal(sql::Connection& connection, const std::string& text) {
+  auto* native = dynamic_cast<sql::mysql::MySQL_Connection*>(&connection);
+  std::string escaped = native != nullptr ? std::string(native->escapeString(text)) : text;
+  return "'" + escaped + "'";
+}
+
+std::string grant_database(const std::string& name) {
+  std::string escaped;
+  for (char c : name) {
+    if (c == '_' || c == '%') {
+      escaped += '\\';
+    }
+    escaped += c;
+  }
+  return quote_ident(escaped);
+}
+
+void rethrow(const std::exception& failure, const std::string& context) {
+  if (const auto* e = dynamic_cast<const sql::SQLException*>(&failure)) {
+    std::string state = e->getSQLStateCStr();
+    throw DbError(context + first_line(e->what()) + " (" + std::to_string(e->getErrorCode()) +
+                      (state.empty() ? "" : ", " + state) + ")",
+                  state);
+  }
+  throw DbError(context + first_line(failure.what()));
+}
+
+} // namespace dbctl::engine::mysql

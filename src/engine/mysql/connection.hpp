@@ -1,0 +1,43 @@
+#pragma once
+// Connections to MySQL/MariaDB through Connector/C++ 1.1, and client-side password hashes.
+#include "dbctl/topology/model.hpp"
+#include "dbctl/util/secret.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <cppconn/connection.h>
+
+namespace dbctl::engine::mysql {
+
+/// Credentials for one connection.
+struct Login {
+  std::string user;
+  std::optional<util::Secret> password;
+};
+
+/// Open a connection (database may be empty); throws DbError naming the server and advice.
+std::unique_ptr<sql::Connection> connect(const topology::Server& server, const std::string& database,
+                                         const Login& login);
+
+/// Return the server's admin login.
+Login admin_login(const topology::Server& server);
+
+/// Return the mysql_native_password hash (`*` + upper hex SHA1(SHA1(password))), computed on
+/// the client so the plaintext never reaches the server or its logs.
+std::string native_password_hash(const util::Secret& password);
+
+/// Quote an identifier with backticks (doubling any inside).
+std::string quote_ident(const std::string& name);
+
+/// Quote a string literal, escaping with the connection's own rules.
+std::string quote_literal(sql::Connection& connection, const std::string& text);
+
+/// Quote a database name for a GRANT ... ON `db`.*, where `_` and `%` are wildcards.
+std::string grant_database(const std::string& name);
+
+/// Throw DbError for a Connector/C++ failure, prefixed with context.
+[[noreturn]] void rethrow(const std::exception& failure, const std::string& context);
+
+} // namespace dbctl::engine::mysql

@@ -1,0 +1,137 @@
+#include "planner.hpp"
+
+#include "connection.hpp"
+
+namespace dbctl::engine::mysql {
+
+namespace {
+
+Statement plain(std::string sql) { return {"", sql, sql}; }
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    out += (out.empty() ? "" : ", ") + item;
+  }
+  return out;
+}
+
+// The database name as GRANT stores it: `_` and `%` escaped with a backslash.
+std::string stored_name(const std::string& database) {
+  std::string out;
+  for (char c : database) {
+    if (c == '_' || c == '%') {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out;
+}
+
+// ALL PRIVILEGES as it reads back at database level (DELETE HISTORY is MariaDB's own).
+const std::vector<std::string> k_all{"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP",
+                                     "REFERENCES", "INDEX", "ALTER", "CREATE TEMPORARY TABLES",
+                                     "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW",
+                                     "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER"};
+
+} // namespace
+
+std::string account(const std::string& name) { return "'" + name + "'@'%'"; }
+
+std::vector<std::string> privileges_for(Access access) {
+  switch (access) {
+  case Access::read:
+    return {"SELECT"};
+  case Access::write:
+    return {"SELECT", "INSERT", "UPDATE", "DELETE", "EXECUTE"};
+  case Access::all:
+    return k_all;
+  }
+  return {};
+}
+
+std::vector<std::string> Planner::missing(const std::string& database, const std::string& user,
+                                          const std::vector<std::string>& wanted) const {
+  auto held = m_catalog.privileges.find({stored_name(database), user});
+  std::vector<std::string> out;
+  for (const auto& privilege : wanted) {
+    if (held == m_catalog.privileges.end() || held->second.count(privilege) == 0) {
+      out.push_back(privilege);
+    }
+  }
+  return out;
+}
+
+std::vector<Statement> Planner::role(const RoleSpec& spec, bool locked) const {
+  std::string who = account(spec.name);
+  std::string hash = spec.password ? native_password_hash(*spec.password) : std::string();
+  // MariaDB takes a ready hash as IDENTIFIED BY PASSWORD; MySQL 8 as IDENTIFIED WITH ... AS.
+  std::string identified = m_catalog.mariadb ? " IDENTIFIED BY PASSWORD "
+                                             : " IDENTIFIED WITH mysql_native_password AS ";
+  auto with_hash = [&](const std::string& head) {
+    return Statement{"", head + identified + "'" + hash + "'", head + identified + "'***'"};
+  };
+  auto existing = m_catalog.users.find(spec.name);
+  if (existing == m_catalog.users.end()) {
+    if (spec.password) {
+      return {with_hash("CREATE USER IF NOT EXISTS " + who)};
+    }
+    return {plain("CREATE USER IF NOT EXISTS " + who + " ACCOUNT LOCK")};
+  }
+  std::vector<Statement> out;
+  if (spec.password && existing->second != hash) {
+    out.push_back(with_hash("ALTER USER " + who));
+  }
+  if (spec.password && locked) {
+    out.push_back(plain("ALTER USER " + who + " ACCOUNT UNLOCK"));
+  } else if (!spec.password && !locked) {
+    out.push_back(plain("ALTER USER " + who + " ACCOUNT LOCK"));
+  }
+  return out;
+}
+
+std::vector<Statement> Planner::database(const DatabaseSpec& spec) const {
+  std::vector<Statement> out;
+  auto existing = m_catalog.databases.find(spec.name);
+  if (existing == m_catalog.databases.end()) {
+    out.push_back(plain("CREATE DATABASE IF NOT EXISTS " + quote_ident(spec.name) +
+                        " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
+  } else if (existing->second != "utf8mb4") {
+    // Only the default for new tables changes; existing tables keep their character set.
+    out.push_back(plain("ALTER DATABASE " + quote_ident(spec.name) +
+                        " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
+  }
+  for (const auto& owner : spec.owners) {
+    if (!missing(spec.name, owner, k_all).empty()) {
+      out.push_back(plain("GRANT ALL PRIVILEGES ON " + grant_database(spec.name) + ".* TO " +
+                          account(owner)));
+    }
+  }
+  return out;
+}
+
+std::vector<Statement> Planner::grant(const GrantSpec& spec) const {
+  std::vector<std::string> absent = missing(spec.database, spec.role, privileges_for(spec.access));
+  if (absent.empty()) {
+    return {};
+  }
+  std::string what = spec.access == Access::all ? "ALL PRIVILEGES" : join(absent);
+  return {plain("GRANT " + what + " ON " + grant_database(spec.database) + ".* TO " +
+                account(spec.role))};
+}
+
+std::vector<Statement> Planner::drop_database(const std::string& name) const {
+  if (m_catalog.databases.count(name) == 0) {
+    return {};
+  }
+  return {plain("DROP DATABASE " + quote_ident(name))};
+}
+
+std::vector<Statement> Planner::drop_role(const std::string& name) const {
+  if (m_catalog.users.count(name) == 0) {
+    return {};
+  }
+  return {plain("DROP USER " + account(name))};
+}
+
+} // namespace dbctl::engine::mysql

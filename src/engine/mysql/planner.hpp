@@ -1,0 +1,52 @@
+#pragma once
+// The pure half of the MySQL driver: catalog data in, statements out. No I/O, so unit tests
+// drive it with in-memory catalogs. Users are 'name'@'%'; names are validated identifiers and
+// password hashes are hex, so the statements need no connection to quote them.
+#include "dbctl/engine/specs.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dbctl::engine::mysql {
+
+/// What the server's catalogs say.
+struct Catalog {
+  AdminInfo admin;
+  bool mariadb = true;
+  std::map<std::string, std::string> users;    ///< user (host %) -> authentication_string
+  std::map<std::string, std::string> databases; ///< name -> default character set
+  /// (database as GRANT stores it, `_` escaped; user) -> database-level privileges
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> privileges;
+};
+
+/// The privileges each access level needs on a database.
+std::vector<std::string> privileges_for(Access access);
+
+/// Plans against one server's catalog.
+class Planner {
+public:
+  explicit Planner(const Catalog& catalog) : m_catalog(catalog) {}
+
+  /// Return statements for a user; `locked` says whether it exists with ACCOUNT LOCK.
+  std::vector<Statement> role(const RoleSpec& spec, bool locked) const;
+  /// Return statements for a database (utf8mb4) and ALL for each of its owners.
+  std::vector<Statement> database(const DatabaseSpec& spec) const;
+  /// Return statements for a role's access to a database.
+  std::vector<Statement> grant(const GrantSpec& spec) const;
+  /// Return statements dropping a database, if it exists.
+  std::vector<Statement> drop_database(const std::string& name) const;
+  /// Return statements dropping a user, if it exists.
+  std::vector<Statement> drop_role(const std::string& name) const;
+
+private:
+  std::vector<std::string> missing(const std::string& database, const std::string& user,
+                                   const std::vector<std::string>& wanted) const;
+  const Catalog& m_catalog;
+};
+
+/// Return `'name'@'%'`.
+std::string account(const std::string& name);
+
+} // namespace dbctl::engine::mysql

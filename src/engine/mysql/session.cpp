@@ -1,0 +1,198 @@
+#include "session.hpp"
+
+#include "connection.hpp"
+#include "planner.hpp"
+
+#include "dbctl/engine/error.hpp"
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+namespace dbctl::engine::mysql {
+
+namespace {
+
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+Rows query(sql::Connection& connection, const std::string& sql_text) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  return Rows(statement->executeQuery(sql_text));
+}
+
+// 'user'@'host' as information_schema writes grantees: the user between the first quotes.
+std::string grantee_user(const std::string& grantee) {
+  std::size_t end = grantee.find('\'', 1);
+  return end == std::string::npos ? grantee : grantee.substr(1, end - 1);
+}
+
+Catalog read_catalog(sql::Connection& connection) {
+  Catalog out;
+  Rows self = query(connection, "SELECT CURRENT_USER(), VERSION()");
+  self->next();
+  std::string current = self->getString(1);
+  out.admin.user = current.substr(0, current.find('@'));
+  out.admin.server_version = self->getString(2);
+  out.mariadb = out.admin.server_version.find("MariaDB") != std::string::npos;
+  std::string grantee = "'" + out.admin.user + "'@'" + current.substr(current.find('@') + 1) + "'";
+  Rows global = query(connection,
+                      "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = " +
+                          quote_literal(connection, grantee));
+  while (global->next()) {
+    std::string privilege = global->getString(1);
+    out.admin.create_role = out.admin.create_role || privilege == "CREATE USER";
+    out.admin.create_database = out.admin.create_database || privilege == "CREATE";
+    out.admin.superuser = out.admin.superuser || privilege == "SUPER";
+  }
+  Rows users = query(connection, "SELECT User, authentication_string FROM mysql.user WHERE Host = '%'");
+  while (users->next()) {
+    out.users[users->getString(1)] = users->getString(2);
+  }
+  Rows schemas = query(connection, "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME FROM "
+                                   "information_schema.SCHEMATA");
+  while (schemas->next()) {
+    out.databases[schemas->getString(1)] = schemas->getString(2);
+  }
+  Rows grants = query(connection, "SELECT GRANTEE, TABLE_SCHEMA, PRIVILEGE_TYPE FROM "
+                                  "information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE LIKE '%@''\\%'''");
+  while (grants->next()) {
+    out.privileges[{grants->getString(2), grantee_user(grants->getString(1))}].insert(grants->getString(3));
+  }
+  return out;
+}
+
+class NamedLock final : public Lock {
+public:
+  NamedLock(sql::Connection& connection, std::string name) : m_connection(connection), m_name(std::move(name)) {}
+  ~NamedLock() override {
+    try {
+      query(m_connection, "SELECT RELEASE_LOCK('" + m_name + "')");
+    } catch (...) {
+      // The lock ends with the connection anyway.
+    }
+  }
+  NamedLock(const NamedLock&) = delete;
+  NamedLock& operator=(const NamedLock&) = delete;
+
+private:
+  sql::Connection& m_connection;
+  std::string m_name;
+};
+
+std::string holder(sql::Connection& connection, const std::string& name) {
+  Rows used = query(connection, "SELECT p.ID, p.USER, p.HOST, p.TIME FROM information_schema.PROCESSLIST p "
+                                "WHERE p.ID = IS_USED_LOCK('" + name + "')");
+  if (!used->next()) {
+    return "another session";
+  }
+  return "connection " + std::string(used->getString(1)) + " (user " + std::string(used->getString(2)) +
+         " from " + std::string(used->getString(3)) + ", connected " + std::string(used->getString(4)) + " s)";
+}
+
+class Session final : public AdminSession {
+public:
+  explicit Session(const topology::Server& server)
+      : m_server(server), m_admin(connect(server, "", admin_login(server))) {}
+
+  const AdminInfo& info() const override { return catalog().admin; }
+  std::vector<Statement> converge(const RoleSpec& spec) override {
+    return planner().role(spec, locked(spec.name));
+  }
+  std::vector<Statement> converge(const MembershipSpec&) override { return {}; }
+  std::vector<Statement> converge(const DatabaseSpec& spec) override { return planner().database(spec); }
+  std::vector<Statement> converge(const SchemaSpec&) override { return {}; }
+  std::vector<Statement> converge(const GrantSpec& spec) override { return planner().grant(spec); }
+  std::vector<Statement> converge(const ExtensionSpec& spec) override {
+    throw DbError(m_server.name + ": extensions exist only on PostgreSQL (" + spec.name + ")");
+  }
+  std::vector<Statement> drop_database(const std::string& name) override {
+    return planner().drop_database(name);
+  }
+  std::vector<Statement> drop_schema(const std::string&, const std::string&) override { return {}; }
+  std::vector<Statement> drop_role(const std::string& name, const std::vector<std::string>&) override {
+    return planner().drop_role(name);
+  }
+
+  void execute(const Statement& statement) override {
+    try {
+      std::unique_ptr<sql::Statement> run(m_admin->createStatement());
+      run->execute(statement.sql);
+    } catch (const std::exception& e) {
+      rethrow(e, m_server.name + ": " + statement.shown + ": ");
+    }
+  }
+
+  std::unique_ptr<Lock> lock(const std::string& key, std::chrono::seconds timeout) override {
+    std::string name = "dbctl:" + key;
+    try {
+      Rows got = query(*m_admin, "SELECT GET_LOCK('" + name + "', " + std::to_string(timeout.count()) + ")");
+      if (got->next() && got->getInt(1) == 1) {
+        return std::make_unique<NamedLock>(*m_admin, name);
+      }
+      throw DbError(m_server.name + ": timed out after " + std::to_string(timeout.count()) +
+                    " s waiting for the " + key + " lock, held by " + holder(*m_admin, name));
+    } catch (const DbError&) {
+      throw;
+    } catch (const std::exception& e) {
+      rethrow(e, m_server.name + ": taking the " + key + " lock: ");
+    }
+  }
+
+private:
+  const Catalog& catalog() const {
+    if (!m_catalog) {
+      try {
+        m_catalog = read_catalog(*m_admin);
+      } catch (const std::exception& e) {
+        rethrow(e, m_server.name + ": reading the catalogs: ");
+      }
+    }
+    return *m_catalog;
+  }
+
+  Planner& planner() {
+    if (!m_planner) {
+      m_planner.emplace(catalog());
+    }
+    return *m_planner;
+  }
+
+  // SHOW CREATE USER is where both MySQL and MariaDB say ACCOUNT LOCK.
+  bool locked(const std::string& user) {
+    if (catalog().users.count(user) == 0) {
+      return false;
+    }
+    try {
+      Rows shown = query(*m_admin, "SHOW CREATE USER " + account(user));
+      return shown->next() && std::string(shown->getString(1)).find("ACCOUNT LOCK") != std::string::npos;
+    } catch (const std::exception& e) {
+      rethrow(e, m_server.name + ": reading user " + user + ": ");
+    }
+  }
+
+  const topology::Server& m_server;
+  std::unique_ptr<sql::Connection> m_admin;
+  mutable std::optional<Catalog> m_catalog;
+  std::optional<Planner> m_planner;
+};
+
+class Driver final : public engine::Driver {
+public:
+  std::unique_ptr<AdminSession> admin(const topology::Server& server) override {
+    return std::make_unique<Session>(server);
+  }
+  void ping(const topology::Server& server) override { connect(server, "", admin_login(server)); }
+  std::unique_ptr<TargetSession> target(const targets::Target& target) override {
+    throw DbError(target.key() + ": migrations on MySQL/MariaDB are not in this build yet "
+                                 "(provisioning with init, plan and destroy is)");
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Driver> make_driver() { return std::make_unique<Driver>(); }
+
+} // namespace dbctl::engine::mysql

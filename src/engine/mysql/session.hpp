@@ -1,0 +1,12 @@
+#pragma once
+// The MySQL/MariaDB admin session and driver.
+#include "dbctl/engine/driver.hpp"
+
+#include <memory>
+
+namespace dbctl::engine::mysql {
+
+/// Return the MySQL/MariaDB driver (Connector/C++ stays inside engine/mysql).
+std::unique_ptr<engine::Driver> make_driver();
+
+} // namespace dbctl::engine::mysql
