@@ -121,6 +121,10 @@ MigrationPlan plan_migrations(const MigrationSet& files, const std::vector<Histo
     plan.current_version = applied.newest->text();
   }
   for (const HistoryRow* row : applied.failed) {
+    if (options.resume_failed && row->statements_done) {
+      plan.resume[row->script] = *row; // the latest failed row of a script wins
+      continue;
+    }
     plan.problems.push_back(row->script + " failed" +
                             (row->installed_at.empty() ? "" : " at " + row->installed_at) +
                             "; fix it, then run dbctl repair (or migrate to resume where the "
@@ -152,7 +156,7 @@ MigrationPlan plan_migrations(const MigrationSet& files, const std::vector<Histo
   plan.issues.insert(plan.issues.begin(), plan.problems.begin(), plan.problems.end());
   if (!exists) {
     plan.state = State::missing;
-  } else if (!applied.failed.empty()) {
+  } else if (!applied.failed.empty() && plan.resume.size() < applied.failed.size()) {
     plan.state = State::failed;
   } else if (drift) {
     plan.state = State::drift;

@@ -60,7 +60,70 @@ void apply_alone(engine::TargetSession& session, const targets::Target& target,
   session.insert_history(row);
 }
 
-void apply(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file) {
+std::string hashes_of(const std::vector<SqlStatement>& statements, std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    out += (out.empty() ? "" : ",") + util::sha256_hex(statements[i].text).substr(0, 16);
+  }
+  return out;
+}
+
+long long elapsed_ms(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+// Where DDL commits by itself (MySQL), a script runs statement by statement behind a progress
+// row: written before the first statement and updated after each, so a failure, or a kill,
+// leaves a failed row saying how far it got and a hash of each statement that ran. A resumed
+// file continues after them, if they are unchanged.
+void apply_statements(engine::TargetSession& session, const targets::Target& target,
+                      const MigrationFile& file, const std::string& sql, engine::HistoryRow row,
+                      const std::optional<engine::HistoryRow>& resume) {
+  std::vector<SqlStatement> statements = split_mysql(sql);
+  std::size_t start = 0;
+  auto began = Clock::now();
+  if (resume) {
+    start = static_cast<std::size_t>(*resume->statements_done);
+    if (start > statements.size() || hashes_of(statements, start) != resume->statement_hashes) {
+      throw DbError(prefix(target) + file.script + " failed at statement " + std::to_string(start + 1) +
+                    ", and the statements before it have changed since; run dbctl repair, then "
+                    "migrate runs the whole file again");
+    }
+    spdlog::info("{}resuming {} at statement {} of {}", prefix(target), file.script, start + 1,
+                 statements.size());
+    row.rank = resume->rank;
+  } else {
+    row.success = false;
+    row.statements_done = 0;
+    row.rank = session.insert_history(row);
+  }
+  for (std::size_t i = start; i < statements.size(); ++i) {
+    try {
+      session.run_alone(statements[i].text);
+    } catch (const DbError& e) {
+      row.success = false;
+      row.statements_done = static_cast<int>(i);
+      row.statement_hashes = hashes_of(statements, i);
+      row.execution_ms = elapsed_ms(began);
+      session.update_history(row);
+      fail_in_file(target, file, e, statements[i].line, statements[i].line);
+    }
+    row.statements_done = static_cast<int>(i + 1);
+    row.statement_hashes = hashes_of(statements, i + 1);
+    row.execution_ms = elapsed_ms(began);
+    if (i + 1 < statements.size()) {
+      session.update_history(row);
+    }
+  }
+  row.success = true;
+  row.statements_done = static_cast<int>(statements.size());
+  row.statement_hashes = hashes_of(statements, statements.size());
+  row.execution_ms = elapsed_ms(began);
+  session.update_history(row);
+}
+
+void apply(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file,
+           const std::optional<engine::HistoryRow>& resume) {
   std::string sql = read_sql(file.path);
   if (checksum(sql) != file.checksum) {
     throw DbError(prefix(target) + file.script + " changed while dbctl was running; run again");
@@ -68,7 +131,9 @@ void apply(engine::TargetSession& session, const targets::Target& target, const 
   spdlog::info("{}applying {}", prefix(target), file.script);
   auto start = Clock::now();
   engine::HistoryRow row = row_for(file, target, session);
-  if (file.no_transaction) {
+  if (!session.transactional_ddl()) {
+    apply_statements(session, target, file, sql, row, resume);
+  } else if (file.no_transaction) {
     apply_alone(session, target, file, sql, row);
   } else {
     try {
@@ -110,12 +175,14 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
   }
   // A run with nothing to do needs no lock (and no lock connection): read first, and only
   // when there is work take the lock and read again, so concurrent runs apply each file once.
+  PlanOptions plan_options = options.plan;
+  plan_options.resume_failed = !session.transactional_ddl();
   MigrationPlan plan =
-      plan_migrations(files, session.read_history(), target.service, true, options.plan);
+      plan_migrations(files, session.read_history(), target.service, true, plan_options);
   std::unique_ptr<engine::Lock> lock;
   if (!plan.pending.empty() && !options.dry_run) {
     lock = session.lock(options.lock_timeout);
-    plan = plan_migrations(files, session.read_history(), target.service, true, options.plan);
+    plan = plan_migrations(files, session.read_history(), target.service, true, plan_options);
   }
   if (!plan.problems.empty()) {
     throw DbError(prefix(target) + "nothing was applied:" + join(plan.problems));
@@ -133,7 +200,9 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
   }
   result.version = plan.current_version;
   for (const MigrationFile* file : plan.pending) {
-    apply(session, target, *file);
+    auto resume = plan.resume.find(file->script);
+    apply(session, target, *file,
+          resume == plan.resume.end() ? std::nullopt : std::optional(resume->second));
     ++result.applied;
     if (file->version) {
       result.version = file->version->text();

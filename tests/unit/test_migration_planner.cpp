@@ -141,6 +141,23 @@ TEST_SUITE("migration::planner") {
     CHECK(plan.problems[0].rfind("V2__m.sql failed", 0) == 0);
   }
 
+  TEST_CASE("where scripts run statement by statement, a failed row with progress is resumed") {
+    HistoryRow failed = row(2, "2", "b", RowType::versioned, false);
+    failed.statements_done = 3;
+    failed.statement_hashes = "h1,h2,h3";
+    PlanOptions options;
+    options.resume_failed = true;
+    MigrationPlan plan = plan_migrations(files_1_to_3(), {row(1, "1", "a"), failed}, "users", true, options);
+    CHECK(plan.problems.empty());
+    CHECK(scripts(plan) == std::vector<std::string>{"V2__m.sql", "V3__m.sql"});
+    REQUIRE(plan.resume.count("V2__m.sql") == 1);
+    CHECK(plan.resume.at("V2__m.sql").statements_done == std::optional<int>(3));
+    // status (no resume) still calls it failed; a failed row without progress is a problem.
+    CHECK(plan_migrations(files_1_to_3(), {row(1, "1", "a"), failed}, "users", true, {}).state == State::failed);
+    HistoryRow bare = row(2, "2", "b", RowType::versioned, false);
+    CHECK(plan_migrations(files_1_to_3(), {row(1, "1", "a"), bare}, "users", true, options).problems.size() == 1);
+  }
+
   TEST_CASE("--target stops at a version") {
     PlanOptions options;
     options.target = Version::parse("2");

@@ -79,8 +79,14 @@ public:
   virtual void run_in_transaction(const std::string& script, HistoryRow row) = 0;
   /// Run one statement on its own, outside any transaction block.
   virtual void run_alone(const std::string& statement) = 0;
-  /// Insert a history row as it is.
-  virtual void insert_history(const HistoryRow& row) = 0;
+  /// Tell whether DDL is transactional here (PostgreSQL); where it is not (MySQL), every
+  /// script runs statement by statement with its progress recorded.
+  virtual bool transactional_ddl() const = 0;
+  /// Insert a history row as it is; return its installed_rank.
+  virtual long long insert_history(const HistoryRow& row) = 0;
+  /// Set success, statements_done, statement_hashes, execution_ms and checksum (a resumed
+  /// file was fixed since its row was written) of the row `row.rank`.
+  virtual void update_history(const HistoryRow& row) = 0;
   /// Delete the failed rows of a service; return how many.
   virtual std::size_t delete_failed(const std::string& service) = 0;
   /// Set the checksum of one row (by installed_rank).

@@ -4,6 +4,7 @@
 #include "dbctl/migration/discovery.hpp"
 #include "dbctl/engine/history.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ std::string to_string(State state);
 struct PlanOptions {
   std::optional<Version> target; ///< apply versioned migrations up to this one only
   bool out_of_order = false;     ///< allow pending versions below the newest applied
+  /// Where scripts run statement by statement (MySQL), a failed row that recorded its
+  /// progress is resumed rather than a problem; the runner checks the earlier statements.
+  bool resume_failed = false;
 };
 
 /// What a target needs.
@@ -31,6 +35,8 @@ struct MigrationPlan {
   std::optional<std::string> current_version; ///< newest applied (or baseline) version
   std::size_t applied = 0;                     ///< successful versioned and baseline rows
   std::vector<const MigrationFile*> pending;   ///< versioned, in order, then repeatables
+  /// With resume_failed: the failed row of each pending script that is to be resumed.
+  std::map<std::string, HistoryRow> resume;
   /// Problems that stop `migrate` before it runs anything (drift, failed, out-of-order).
   std::vector<std::string> problems;
   /// Everything worth telling (`status` issues): the problems and notes such as `ahead`.

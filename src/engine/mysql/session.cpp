@@ -2,6 +2,7 @@
 
 #include "connection.hpp"
 #include "planner.hpp"
+#include "target_session.hpp"
 
 #include "dbctl/engine/error.hpp"
 
@@ -185,9 +186,8 @@ public:
     return std::make_unique<Session>(server);
   }
   void ping(const topology::Server& server) override { connect(server, "", admin_login(server)); }
-  std::unique_ptr<TargetSession> target(const targets::Target& target) override {
-    throw DbError(target.key() + ": migrations on MySQL/MariaDB are not in this build yet "
-                                 "(provisioning with init, plan and destroy is)");
+  std::unique_ptr<engine::TargetSession> target(const targets::Target& target) override {
+    return std::make_unique<mysql::TargetSession>(target);
   }
 };
 

@@ -194,14 +194,14 @@ void TargetSession::ensure_history() {
   }
 }
 
-void TargetSession::insert(pqxx::transaction_base& tx, const HistoryRow& row) {
-  tx.exec_params("INSERT INTO " + table() + " (" + k_history_columns +
+long long TargetSession::insert(pqxx::transaction_base& tx, const HistoryRow& row) {
+  return tx.exec_params1("INSERT INTO " + table() + " (" + k_history_columns +
                      ") VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9, NULLIF($10, '')::integer,"
-                     " NULLIF($11, ''))",
+                     " NULLIF($11, '')) RETURNING installed_rank",
                  row.service, row.version, row.description, to_string(row.type), row.script,
                  row.checksum, row.installed_by, row.execution_ms, row.success,
                  row.statements_done ? pqxx::to_string(*row.statements_done) : std::string(),
-                 row.statement_hashes);
+                 row.statement_hashes)[0].as<long long>();
 }
 
 void TargetSession::run_in_transaction(const std::string& script, HistoryRow row) {
@@ -251,13 +251,28 @@ void TargetSession::run_alone(const std::string& statement) {
   }
 }
 
-void TargetSession::insert_history(const HistoryRow& row) {
+long long TargetSession::insert_history(const HistoryRow& row) {
   try {
     pqxx::work tx(work());
-    insert(tx, row);
+    long long rank = insert(tx, row);
     tx.commit();
+    return rank;
   } catch (const DbError&) {
     throw;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "writing dbctl_history: ");
+  }
+}
+
+void TargetSession::update_history(const HistoryRow& row) {
+  try {
+    pqxx::work tx(work());
+    tx.exec_params("UPDATE " + table() + " SET success = $1, statements_done = $2, "
+                   "statement_hashes = NULLIF($3, ''), execution_ms = $4, checksum = $5 "
+                   "WHERE installed_rank = $6",
+                   row.success, row.statements_done.value_or(0), row.statement_hashes, row.execution_ms,
+                   row.checksum, row.rank);
+    tx.commit();
   } catch (const std::exception& e) {
     rethrow(e, context() + "writing dbctl_history: ");
   }

@@ -20,7 +20,9 @@ public:
   void ensure_history() override;
   void run_in_transaction(const std::string& script, HistoryRow row) override;
   void run_alone(const std::string& statement) override;
-  void insert_history(const HistoryRow& row) override;
+  bool transactional_ddl() const override { return true; }
+  long long insert_history(const HistoryRow& row) override;
+  void update_history(const HistoryRow& row) override;
   std::size_t delete_failed(const std::string& service) override;
   void update_checksum(long long rank, const std::string& checksum) override;
   std::string installed_by() const override;
@@ -30,7 +32,7 @@ private:
   pqxx::connection& work();
   std::string context() const;
   std::string table() const;
-  void insert(pqxx::transaction_base& tx, const HistoryRow& row);
+  long long insert(pqxx::transaction_base& tx, const HistoryRow& row);
 
   const targets::Target& m_target;
   std::string m_schema;

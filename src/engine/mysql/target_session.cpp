@@ -1,0 +1,300 @@
+// The MySQL/MariaDB TargetSession: scripts run statement by statement as the owner.
+#include "target_session.hpp"
+
+#include "connection.hpp"
+
+#include "dbctl/engine/error.hpp"
+#include "dbctl/util/hash.hpp"
+
+#include <algorithm>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+namespace dbctl::engine::mysql {
+
+namespace {
+
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+constexpr const char* k_create_history =
+    "CREATE TABLE IF NOT EXISTS dbctl_history ("
+    " installed_rank BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+    " service VARCHAR(64) NOT NULL, version VARCHAR(255) NULL,"
+    " description VARCHAR(1024) NOT NULL, type VARCHAR(16) NOT NULL,"
+    " script VARCHAR(1024) NOT NULL, checksum CHAR(64) NOT NULL,"
+    " installed_by VARCHAR(128) NOT NULL,"
+    " installed_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,"
+    " execution_ms BIGINT NOT NULL, success BOOLEAN NOT NULL,"
+    " statements_done INT NULL, statement_hashes TEXT NULL,"
+    " KEY dbctl_history_service (service)"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
+
+// MySQL lock names are at most 64 characters: a hash of the target's key.
+std::string lock_name(const std::string& key) { return "dbctl:" + util::sha256_hex(key).substr(0, 40); }
+
+class NamedLock final : public Lock {
+public:
+  NamedLock(sql::Connection& connection, std::string name) : m_connection(connection), m_name(std::move(name)) {}
+  ~NamedLock() override {
+    try {
+      std::unique_ptr<sql::Statement> statement(m_connection.createStatement());
+      Rows(statement->executeQuery("SELECT RELEASE_LOCK('" + m_name + "')"));
+    } catch (...) {
+      // The lock ends with the connection anyway.
+    }
+  }
+  NamedLock(const NamedLock&) = delete;
+  NamedLock& operator=(const NamedLock&) = delete;
+
+private:
+  sql::Connection& m_connection;
+  std::string m_name;
+};
+
+class Both final : public Lock {
+public:
+  Both(std::unique_ptr<Lock> run, std::unique_ptr<Lock> work) : m_run(std::move(run)), m_work(std::move(work)) {}
+  ~Both() override {
+    m_work.reset();
+    m_run.reset();
+  }
+  Both(const Both&) = delete;
+  Both& operator=(const Both&) = delete;
+
+private:
+  std::unique_ptr<Lock> m_run;
+  std::unique_ptr<Lock> m_work;
+};
+
+} // namespace
+
+TargetSession::TargetSession(const targets::Target& target) : m_target(target) {}
+
+Login TargetSession::login() const {
+  // MySQL has no SET ROLE for users: the owner logs in itself where it can, so every object
+  // is created with its rights; an owner without a password leaves it to the admin.
+  if (m_target.owner.password) {
+    return {m_target.owner.name, m_target.owner.password};
+  }
+  return admin_login(*m_target.server);
+}
+
+std::string TargetSession::context() const { return m_target.key() + ": "; }
+
+std::string TargetSession::installed_by() const { return login().user; }
+
+sql::Connection& TargetSession::work() {
+  if (!m_work) {
+    m_work = connect(*m_target.server, "", login());
+  }
+  return *m_work;
+}
+
+void TargetSession::execute(const std::string& statement) {
+  std::unique_ptr<sql::Statement> run(work().createStatement());
+  // Drain every result (a SELECT, a CALL's several): unread results put the connection out
+  // of sync for the next statement.
+  bool rows = run->execute(statement);
+  do {
+    if (rows) {
+      std::unique_ptr<sql::ResultSet> result(run->getResultSet());
+    }
+  } while ((rows = run->getMoreResults()));
+}
+
+bool TargetSession::exists() {
+  if (m_exists) {
+    return *m_exists;
+  }
+  try {
+    // Whoever connects sees only the databases it may use: both "no database" and "no
+    // access yet" mean init has work to do.
+    std::unique_ptr<sql::PreparedStatement> query(work().prepareStatement(
+        "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?"));
+    query->setString(1, m_target.database);
+    Rows rows(query->executeQuery());
+    m_exists = rows->next() && rows->getInt(1) == 1;
+    if (*m_exists) {
+      execute("USE " + quote_ident(m_target.database));
+    }
+  } catch (const DbError& e) {
+    std::string message = e.what();
+    if (message.find("access denied") == std::string::npos) {
+      throw;
+    }
+    m_exists = false; // the owner cannot log in yet: init has not run
+  } catch (const std::exception& e) {
+    rethrow(e, context());
+  }
+  return *m_exists;
+}
+
+std::vector<HistoryRow> TargetSession::read_history() {
+  std::vector<HistoryRow> rows;
+  try {
+    std::unique_ptr<sql::PreparedStatement> table(work().prepareStatement(
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'dbctl_history'"));
+    table->setString(1, m_target.database);
+    Rows found(table->executeQuery());
+    if (!found->next() || found->getInt(1) == 0) {
+      return rows;
+    }
+    std::unique_ptr<sql::Statement> statement(work().createStatement());
+    Rows result(statement->executeQuery(
+        "SELECT installed_rank, service, COALESCE(version, ''), type, script, checksum, success, "
+        "statements_done, COALESCE(statement_hashes, ''), IF(success, '', DATE_FORMAT(installed_at, "
+        "'%Y-%m-%d %H:%i:%s')) FROM dbctl_history ORDER BY installed_rank"));
+    while (result->next()) {
+      HistoryRow row;
+      row.rank = result->getInt64(1);
+      row.service = result->getString(2);
+      row.version = result->getString(3);
+      row.type = parse_row_type(result->getString(4)).value_or(RowType::versioned);
+      row.script = result->getString(5);
+      row.checksum = result->getString(6);
+      row.success = result->getBoolean(7);
+      if (!result->isNull(8)) {
+        row.statements_done = result->getInt(8);
+      }
+      row.statement_hashes = result->getString(9);
+      row.installed_at = result->getString(10);
+      rows.push_back(std::move(row));
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "reading dbctl_history: ");
+  }
+  return rows;
+}
+
+std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
+  if (!m_lock) {
+    m_lock = connect(*m_target.server, "", login());
+  }
+  std::string key = "migrate:" + m_target.database + ":" + m_target.service;
+  auto take = [&](sql::Connection& connection, const std::string& name, const std::string& what) {
+    std::unique_ptr<sql::Statement> statement(connection.createStatement());
+    Rows got(statement->executeQuery("SELECT GET_LOCK('" + name + "', " + std::to_string(timeout.count()) + ")"));
+    if (got->next() && got->getInt(1) == 1) {
+      return std::make_unique<NamedLock>(connection, name);
+    }
+    Rows holder(statement->executeQuery(
+        "SELECT ID, USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = IS_USED_LOCK('" + name + "')"));
+    std::string who = holder->next() ? "connection " + std::string(holder->getString(1)) + " (user " +
+                                           std::string(holder->getString(2)) + " from " +
+                                           std::string(holder->getString(3)) + ", " +
+                                           std::string(holder->getString(4)) + " s)"
+                                     : std::string("another session");
+    throw DbError(context() + "timed out after " + std::to_string(timeout.count()) + " s waiting for the " +
+                  what + " lock, held by " + who);
+  };
+  try {
+    auto run = take(*m_lock, lock_name(key), "migration");
+    // As on PostgreSQL: the work connection holds a second lock, so a new run also waits for
+    // a killed run's statement that the server is still finishing.
+    auto held = take(work(), lock_name(key + ":work"), "migration (work)");
+    return std::make_unique<Both>(std::move(run), std::move(held));
+  } catch (const DbError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "taking the migration lock: ");
+  }
+}
+
+void TargetSession::ensure_history() {
+  try {
+    execute(k_create_history);
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "creating dbctl_history: ");
+  }
+}
+
+void TargetSession::run_in_transaction(const std::string&, HistoryRow) {
+  throw DbError(context() + "MySQL commits DDL implicitly; scripts run statement by statement");
+}
+
+void TargetSession::run_alone(const std::string& statement) {
+  try {
+    execute(statement);
+  } catch (const sql::SQLException& e) {
+    std::string state = e.getSQLStateCStr();
+    std::string message = e.what();
+    throw DbError(message.substr(0, message.find('\n')) + " (" + std::to_string(e.getErrorCode()) +
+                      (state.empty() ? "" : ", " + state) + ")",
+                  state);
+  }
+}
+
+long long TargetSession::insert_history(const HistoryRow& row) {
+  try {
+    std::unique_ptr<sql::PreparedStatement> insert(work().prepareStatement(
+        "INSERT INTO dbctl_history (service, version, description, type, script, checksum, "
+        "installed_by, execution_ms, success, statements_done, statement_hashes) "
+        "VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))"));
+    insert->setString(1, row.service);
+    insert->setString(2, row.version);
+    insert->setString(3, row.description);
+    insert->setString(4, to_string(row.type));
+    insert->setString(5, row.script);
+    insert->setString(6, row.checksum);
+    insert->setString(7, row.installed_by);
+    insert->setInt64(8, row.execution_ms);
+    insert->setBoolean(9, row.success);
+    if (row.statements_done) {
+      insert->setInt(10, *row.statements_done);
+    } else {
+      insert->setNull(10, 0);
+    }
+    insert->setString(11, row.statement_hashes);
+    insert->executeUpdate();
+    std::unique_ptr<sql::Statement> statement(work().createStatement());
+    Rows id(statement->executeQuery("SELECT LAST_INSERT_ID()"));
+    id->next();
+    return id->getInt64(1);
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "writing dbctl_history: ");
+  }
+}
+
+void TargetSession::update_history(const HistoryRow& row) {
+  try {
+    std::unique_ptr<sql::PreparedStatement> update(work().prepareStatement(
+        "UPDATE dbctl_history SET success = ?, statements_done = ?, statement_hashes = NULLIF(?, ''), "
+        "execution_ms = ?, checksum = ? WHERE installed_rank = ?"));
+    update->setBoolean(1, row.success);
+    update->setInt(2, row.statements_done.value_or(0));
+    update->setString(3, row.statement_hashes);
+    update->setInt64(4, row.execution_ms);
+    update->setString(5, row.checksum);
+    update->setInt64(6, row.rank);
+    update->executeUpdate();
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "writing dbctl_history: ");
+  }
+}
+
+std::size_t TargetSession::delete_failed(const std::string& service) {
+  try {
+    std::unique_ptr<sql::PreparedStatement> remove(
+        work().prepareStatement("DELETE FROM dbctl_history WHERE service = ? AND NOT success"));
+    remove->setString(1, service);
+    return static_cast<std::size_t>(remove->executeUpdate());
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "repairing dbctl_history: ");
+  }
+}
+
+void TargetSession::update_checksum(long long rank, const std::string& checksum) {
+  try {
+    std::unique_ptr<sql::PreparedStatement> update(
+        work().prepareStatement("UPDATE dbctl_history SET checksum = ? WHERE installed_rank = ?"));
+    update->setString(1, checksum);
+    update->setInt64(2, rank);
+    update->executeUpdate();
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "repairing dbctl_history: ");
+  }
+}
+
+} // namespace dbctl::engine::mysql

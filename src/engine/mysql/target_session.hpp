@@ -1,0 +1,44 @@
+#pragma once
+// The MySQL/MariaDB TargetSession.
+#include "connection.hpp"
+
+#include "dbctl/engine/driver.hpp"
+
+#include <memory>
+#include <optional>
+
+namespace dbctl::engine::mysql {
+
+/// TargetSession for MySQL/MariaDB: DDL is not transactional, so the runner sends scripts
+/// statement by statement and records progress in the history.
+class TargetSession final : public engine::TargetSession {
+public:
+  /// Work on `target`, which must outlive the session; nothing connects before first use.
+  explicit TargetSession(const targets::Target& target);
+
+  bool exists() override;
+  std::vector<HistoryRow> read_history() override;
+  std::unique_ptr<Lock> lock(std::chrono::seconds timeout) override;
+  void ensure_history() override;
+  void run_in_transaction(const std::string& script, HistoryRow row) override;
+  void run_alone(const std::string& statement) override;
+  bool transactional_ddl() const override { return false; }
+  long long insert_history(const HistoryRow& row) override;
+  void update_history(const HistoryRow& row) override;
+  std::size_t delete_failed(const std::string& service) override;
+  void update_checksum(long long rank, const std::string& checksum) override;
+  std::string installed_by() const override;
+
+private:
+  Login login() const;
+  sql::Connection& work();
+  void execute(const std::string& statement);
+  std::string context() const;
+
+  const targets::Target& m_target;
+  std::unique_ptr<sql::Connection> m_work;
+  std::unique_ptr<sql::Connection> m_lock;
+  std::optional<bool> m_exists;
+};
+
+} // namespace dbctl::engine::mysql

@@ -1,0 +1,156 @@
+// Migrations on a real MariaDB 10.11: statement by statement, failure recorded with its
+// progress, resume after a fix, concurrency, and a mixed-engine topology.
+#include "support.hpp"
+
+#include <future>
+
+#include <doctest/doctest.h>
+
+using namespace dbctl::test;
+
+namespace {
+
+const std::string k_server = "  my: {url: \"${DBCTL_TEST_MYSQL_URL}\"}\n";
+const std::string k_passwords = "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n";
+
+std::string history(const std::string& database) {
+  return mysql_query("SELECT GROUP_CONCAT(CONCAT(COALESCE(version, 'R'), ':', IF(success, 't', 'f'), ':', "
+                     "COALESCE(statements_done, '-')) ORDER BY installed_rank) FROM dbctl_history",
+                     database);
+}
+
+void write_examples(const TestProject& project, const std::string& service, const std::string& folder) {
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "examples/mysql" / folder)) {
+    project.write("migrations/" + service + "/" + entry.path().filename().string(), read(entry.path()));
+  }
+}
+
+} // namespace
+
+TEST_SUITE("mysql: migrate") {
+  TEST_CASE("every mode applies the DELIMITER examples from empty, and a re-run is a no-op") {
+    for (const std::string mode : {"db-per-service", "shared", "multi-tenant"}) {
+      CAPTURE(mode);
+      std::string topology = mode == "multi-tenant" ? "topology: {mode: multi-tenant, tenants: [acme]}\n"
+                                                    : "topology: {mode: " + mode + "}\n";
+      TestProject project("mym", topology + k_passwords +
+                                     "services:\n  @P@users: {app: true}\n  @P@orders: {app: true}\n",
+                          k_server);
+      write_examples(project, "@P@users", "users");
+      write_examples(project, "@P@orders", "orders");
+      Result up = project.dbctl({"up"});
+      INFO(up.err);
+      REQUIRE(up.exit_code == 0);
+      Result again = project.dbctl({"migrate"});
+      CHECK(again.exit_code == 0);
+      CHECK(again.err.find("applying") == std::string::npos);
+      CHECK(project.dbctl({"status", "--check"}).exit_code == 0);
+      const std::string& p = project.prefix;
+      std::string orders = mode == "shared" ? p + "shop" : mode == "multi-tenant" ? p + "orders_acme" : p + "orders";
+      // The trigger from the DELIMITER block works.
+      mysql_query("INSERT INTO orders (user_id) VALUES (1); "
+                  "INSERT INTO order_items VALUES (LAST_INSERT_ID(), 1, 7, 2, 5.00)", orders);
+      CHECK(mysql_query("SELECT total FROM orders", orders) == "10.00");
+      if (mode == "shared") {
+        // One history table, rows keyed by service.
+        CHECK(mysql_query("SELECT COUNT(DISTINCT service) FROM dbctl_history", orders) == "2");
+      }
+      REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+    }
+  }
+
+  TEST_CASE("a failing statement is recorded; once fixed, migrate resumes without re-running the rest") {
+    TestProject project("myr", "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {}\n",
+                        k_server);
+    project.write("migrations/@P@svc/V1__log.sql", "CREATE TABLE runs (n INT);\n");
+    project.write("migrations/@P@svc/V2__steps.sql",
+                  "CREATE TABLE a (x INT);\n"
+                  "INSERT INTO runs VALUES (1);\n"
+                  "SELECT * FROM no_such_table;\n"
+                  "CREATE TABLE b (x INT);\n");
+    Result failed = project.dbctl({"up"});
+    CHECK(failed.exit_code == 1);
+    CHECK(failed.err.find("V2__steps.sql:3: Table '" + project.prefix + "svc.no_such_table' doesn't exist") !=
+          std::string::npos);
+    std::string db = project.prefix + "svc";
+    CHECK(history(db) == "1:t:1,2:f:2");
+    Result status = project.dbctl({"status", "-o", "json"});
+    CHECK(status.out.find("\"state\": \"failed\"") != std::string::npos);
+    // Fix the failing statement only: the first two are unchanged, so they are not run again.
+    project.write("migrations/@P@svc/V2__steps.sql",
+                  "CREATE TABLE a (x INT);\n"
+                  "INSERT INTO runs VALUES (1);\n"
+                  "SELECT 1;\n"
+                  "CREATE TABLE b (x INT);\n");
+    Result resumed = project.dbctl({"migrate"});
+    INFO(resumed.err);
+    CHECK(resumed.exit_code == 0);
+    CHECK(resumed.err.find("resuming V2__steps.sql at statement 3 of 4") != std::string::npos);
+    CHECK(mysql_query("SELECT COUNT(*) FROM runs", db) == "1");
+    CHECK(history(db) == "1:t:1,2:t:4");
+    CHECK(project.dbctl({"status", "--check"}).exit_code == 0);
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+
+  TEST_CASE("when a statement before the failure changed, migrate refuses until repair") {
+    TestProject project("myc", "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {}\n",
+                        k_server);
+    project.write("migrations/@P@svc/V1__steps.sql",
+                  "CREATE TABLE IF NOT EXISTS a (x INT);\nSELECT * FROM no_such_table;\n");
+    CHECK(project.dbctl({"up"}).exit_code == 1);
+    project.write("migrations/@P@svc/V1__steps.sql",
+                  "CREATE TABLE IF NOT EXISTS a (x INT, y INT);\nSELECT 1;\n");
+    Result refused = project.dbctl({"migrate"});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("the statements before it have changed since; run dbctl repair") != std::string::npos);
+    CHECK(project.dbctl({"repair"}).out.find("removed 1 failed row") != std::string::npos);
+    Result rerun = project.dbctl({"migrate"});
+    INFO(rerun.err);
+    CHECK(rerun.exit_code == 0);
+    CHECK(history(project.prefix + "svc") == "1:t:2");
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+
+  TEST_CASE("four concurrent migrate processes apply each migration exactly once") {
+    TestProject project("myq", "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {}\n",
+                        k_server);
+    project.write("migrations/@P@svc/V1__runs.sql", "CREATE TABLE runs (n INT);\n");
+    for (int i = 2; i <= 6; ++i) {
+      project.write("migrations/@P@svc/V" + std::to_string(i) + "__run.sql",
+                    "INSERT INTO runs VALUES (" + std::to_string(i) + ");\nDO SLEEP(0.05);\n");
+    }
+    REQUIRE(project.dbctl({"init"}).exit_code == 0);
+    std::vector<std::future<Result>> runs;
+    for (int i = 0; i < 4; ++i) {
+      runs.push_back(std::async(std::launch::async, [&project] { return project.dbctl({"migrate"}); }));
+    }
+    for (auto& run : runs) {
+      Result result = run.get();
+      INFO(result.err);
+      CHECK(result.exit_code == 0);
+    }
+    std::string db = project.prefix + "svc";
+    CHECK(mysql_query("SELECT CONCAT(COUNT(*), ':', COUNT(DISTINCT n)) FROM runs", db) == "5:5");
+    CHECK(mysql_query("SELECT COUNT(*) FROM dbctl_history", db) == "6");
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+}
+
+TEST_SUITE("mixed engines") {
+  TEST_CASE("one service on each engine goes up in one run and status reports both") {
+    TestProject project("mix", "topology: {mode: db-per-service}\n" + k_passwords +
+                                   "services:\n  @P@users: {server: pg}\n  @P@orders: {server: my}\n",
+                        "  pg: {url: \"${DBCTL_TEST_PG_URL}\"}\n" + k_server);
+    project.write("migrations/@P@users/V1__users.sql", "CREATE TABLE users (id serial PRIMARY KEY);\n");
+    write_examples(project, "@P@orders", "orders");
+    Result up = project.dbctl({"up"});
+    INFO(up.err);
+    REQUIRE(up.exit_code == 0);
+    Result status = project.dbctl({"status", "-o", "json", "--check"});
+    CHECK(status.exit_code == 0);
+    CHECK(status.out.find("\"engine\": \"postgres\"") != std::string::npos);
+    CHECK(status.out.find("\"engine\": \"mysql\"") != std::string::npos);
+    CHECK(status.out.find("\"schema\": null") != std::string::npos);
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+}
