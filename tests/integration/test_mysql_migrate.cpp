@@ -154,3 +154,28 @@ TEST_SUITE("mixed engines") {
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 }
+
+TEST_SUITE("mysql: a real-world schema") {
+  TEST_CASE("a condensed Sakila (DELIMITER ;; triggers, version comments, procedures, functions) "
+            "applies as migrations and works") {
+    TestProject project("saki", "topology: {mode: db-per-service}\n" + k_passwords +
+                                    "services:\n  @P@sakila: {app: true}\n",
+                        k_server);
+    for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "tests/integration/data/sakila")) {
+      project.write("migrations/@P@sakila/" + entry.path().filename().string(), read(entry.path()));
+    }
+    Result up = project.dbctl({"up"});
+    INFO(up.err);
+    REQUIRE(up.exit_code == 0);
+    CHECK(project.dbctl({"status", "--check"}).exit_code == 0);
+    std::string db = project.prefix + "sakila";
+    CHECK(history(db) == "1:t:20,2:t:5,3:t:17");
+    CHECK(mysql_query("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '" + db + "'") == "5");
+    CHECK(mysql_query("SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '" + db + "'") == "3");
+    // The triggers and routines run: film_text follows film, and one copy of the film is out.
+    CHECK(mysql_query("SELECT title FROM film_text WHERE film_id = 1", db) == "ACADEMY DINOSAUR");
+    CHECK(mysql_query("CALL film_in_stock(1, 1, @n); SELECT @n", db).find("1") != std::string::npos);
+    CHECK(mysql_query("SELECT inventory_in_stock(1), inventory_in_stock(2)", db) == "0\t1");
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+}
