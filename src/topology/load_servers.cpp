@@ -98,7 +98,7 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   server.where = reader.at(key);
   if (!reader.mapping(node, path,
                       {"engine", "host", "port", "user", "password", "options",
-                       "max_connections", "url", "lock"})) {
+                       "max_connections", "url", "lock", "user_host"})) {
     topology.servers.push_back(std::move(server));
     return;
   }
@@ -139,6 +139,15 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
                                               {{"advisory", LockStrategy::advisory},
                                                {"table", LockStrategy::table}})) {
     server.lock = lock->value;
+  }
+  if (auto host = reader.text(node["user_host"], path + ".user_host")) {
+    if (server.engine && server.engine->value != Engine::mysql) {
+      reader.error(host->where, path + ".user_host applies to MySQL servers only");
+    } else if (host->value.find_first_of("'\\`") != std::string::npos || host->value.empty()) {
+      reader.error(host->where, path + ".user_host must be a host or pattern such as % or 10.0.%");
+    } else {
+      server.user_host = host->value;
+    }
   }
   if (server.port == 0 && server.engine) {
     server.port = server.engine->value == Engine::postgres ? 5432 : 3306;

@@ -106,6 +106,20 @@ TEST_SUITE("mysql: provisioning") {
     REQUIRE(project.dbctl({"destroy", "--yes"}, {{"OWNER_PW", "x"}}).exit_code == 0);
   }
 
+  TEST_CASE("user_host gives managed users another host part, and init still converges") {
+    TestProject project("myh", "topology: {mode: db-per-service}\n" + k_passwords +
+                                   "services:\n  @P@users: {migrations: none, app: true}\n",
+                        "  my: {url: \"${DBCTL_TEST_MYSQL_URL}\", user_host: 127.0.0.1}\n");
+    const std::string& p = project.prefix;
+    REQUIRE(project.dbctl({"init"}).exit_code == 0);
+    CHECK(mysql_query("SELECT GROUP_CONCAT(Host) FROM mysql.user WHERE User = '" + p + "users_app'") == "127.0.0.1");
+    CHECK(mysql_query("SHOW GRANTS FOR '" + p + "users_app'@'127.0.0.1'").find("GRANT SELECT, INSERT") !=
+          std::string::npos);
+    check_converged(project);
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+    CHECK(mysql_query("SELECT COUNT(*) FROM mysql.user WHERE User LIKE '" + p + "%'") == "0");
+  }
+
   TEST_CASE("a wrong admin password is exit 1 naming the setting") {
     std::string url = required_env("DBCTL_TEST_MYSQL_URL");
     std::string hostport = url.substr(url.rfind('@') + 1);

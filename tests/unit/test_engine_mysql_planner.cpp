@@ -86,6 +86,16 @@ TEST_SUITE("engine::mysql::planner") {
           std::vector<std::string>{"GRANT ALL PRIVILEGES ON `shop`.* TO 'ops'@'%'"});
   }
 
+  TEST_CASE("users get the server's host part") {
+    Catalog catalog;
+    catalog.user_host = "10.0.%";
+    Planner planner(catalog);
+    CHECK(shown(planner.role({"bi", std::nullopt}, false)) ==
+          std::vector<std::string>{"CREATE USER IF NOT EXISTS 'bi'@'10.0.%' ACCOUNT LOCK"});
+    CHECK(shown(planner.grant({"shop", std::nullopt, "users", "bi", Access::read})) ==
+          std::vector<std::string>{"GRANT SELECT ON `shop`.* TO 'bi'@'10.0.%'"});
+  }
+
   TEST_CASE("drops touch only what exists") {
     Catalog catalog;
     Planner planner(catalog);

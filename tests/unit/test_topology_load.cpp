@@ -252,6 +252,16 @@ TEST_SUITE("topology::load") {
     CHECK(role.grants[1].privilege == dbctl::topology::Privilege::write);
   }
 
+  TEST_CASE("user_host sets the host part of MySQL users and is refused elsewhere") {
+    auto mysql = load("version: 1\nname: shop\nservers:\n  my: {engine: mysql, user_host: \"10.0.%\"}\n" +
+                      k_dps + k_services);
+    REQUIRE(mysql->problems.empty());
+    CHECK(mysql->topology.servers[0].user_host == "10.0.%");
+    auto pg = load("version: 1\nname: shop\nservers:\n  pg: {engine: postgres, user_host: x}\n" + k_dps +
+                   k_services);
+    CHECK(pg->problems == std::vector<std::string>{"4:37: servers.pg.user_host applies to MySQL servers only"});
+  }
+
   TEST_CASE("NUL bytes are refused before parsing") {
     std::string text = "version: 1\n";
     text += '\0';

@@ -47,6 +47,7 @@ struct Server {
   std::vector<std::pair<std::string, std::string>> options; ///< passed to the driver
   int max_connections = 10;
   LockStrategy lock = LockStrategy::advisory;
+  std::string user_host = "%"; ///< MySQL: the host part of the users dbctl manages
 };
 
 /// An owner or app role as the file gives it; name is a naming template.

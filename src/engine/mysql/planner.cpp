@@ -36,7 +36,9 @@ const std::vector<std::string> k_all{"SELECT", "INSERT", "UPDATE", "DELETE", "CR
 
 } // namespace
 
-std::string account(const std::string& name) { return "'" + name + "'@'%'"; }
+std::string account(const std::string& name, const std::string& host) {
+  return "'" + name + "'@'" + host + "'";
+}
 
 std::vector<std::string> privileges_for(Access access) {
   switch (access) {
@@ -63,7 +65,7 @@ std::vector<std::string> Planner::missing(const std::string& database, const std
 }
 
 std::vector<Statement> Planner::role(const RoleSpec& spec, bool locked) const {
-  std::string who = account(spec.name);
+  std::string who = account(spec.name, m_catalog.user_host);
   std::string hash = spec.password ? native_password_hash(*spec.password) : std::string();
   // MariaDB takes a ready hash as IDENTIFIED BY PASSWORD; MySQL 8 as IDENTIFIED WITH ... AS.
   std::string identified = m_catalog.mariadb ? " IDENTIFIED BY PASSWORD "
@@ -104,7 +106,7 @@ std::vector<Statement> Planner::database(const DatabaseSpec& spec) const {
   for (const auto& owner : spec.owners) {
     if (!missing(spec.name, owner, k_all).empty()) {
       out.push_back(plain("GRANT ALL PRIVILEGES ON " + grant_database(spec.name) + ".* TO " +
-                          account(owner)));
+                          account(owner, m_catalog.user_host)));
     }
   }
   return out;
@@ -117,7 +119,7 @@ std::vector<Statement> Planner::grant(const GrantSpec& spec) const {
   }
   std::string what = spec.access == Access::all ? "ALL PRIVILEGES" : join(absent);
   return {plain("GRANT " + what + " ON " + grant_database(spec.database) + ".* TO " +
-                account(spec.role))};
+                account(spec.role, m_catalog.user_host))};
 }
 
 std::vector<Statement> Planner::drop_database(const std::string& name) const {
@@ -131,7 +133,7 @@ std::vector<Statement> Planner::drop_role(const std::string& name) const {
   if (m_catalog.users.count(name) == 0) {
     return {};
   }
-  return {plain("DROP USER " + account(name))};
+  return {plain("DROP USER " + account(name, m_catalog.user_host))};
 }
 
 } // namespace dbctl::engine::mysql

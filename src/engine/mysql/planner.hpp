@@ -15,6 +15,7 @@ namespace dbctl::engine::mysql {
 struct Catalog {
   AdminInfo admin;
   bool mariadb = true;
+  std::string user_host = "%";                 ///< the host part of managed users
   std::map<std::string, std::string> users;    ///< user (host %) -> authentication_string
   std::map<std::string, std::string> databases; ///< name -> default character set
   /// (database as GRANT stores it, `_` escaped; user) -> database-level privileges
@@ -46,7 +47,7 @@ private:
   const Catalog& m_catalog;
 };
 
-/// Return `'name'@'%'`.
-std::string account(const std::string& name);
+/// Return `'name'@'host'`.
+std::string account(const std::string& name, const std::string& host);
 
 } // namespace dbctl::engine::mysql

@@ -30,8 +30,15 @@ std::string grantee_user(const std::string& grantee) {
   return end == std::string::npos ? grantee : grantee.substr(1, end - 1);
 }
 
-Catalog read_catalog(sql::Connection& connection) {
+// 'user'@'host' as information_schema writes grantees: the host between the last quotes.
+std::string grantee_host(const std::string& grantee) {
+  std::size_t at = grantee.rfind("@'");
+  return at == std::string::npos || grantee.size() < at + 3 ? "" : grantee.substr(at + 2, grantee.size() - at - 3);
+}
+
+Catalog read_catalog(sql::Connection& connection, const std::string& user_host) {
   Catalog out;
+  out.user_host = user_host;
   Rows self = query(connection, "SELECT CURRENT_USER(), VERSION()");
   self->next();
   std::string current = self->getString(1);
@@ -48,7 +55,8 @@ Catalog read_catalog(sql::Connection& connection) {
     out.admin.create_database = out.admin.create_database || privilege == "CREATE";
     out.admin.superuser = out.admin.superuser || privilege == "SUPER";
   }
-  Rows users = query(connection, "SELECT User, authentication_string FROM mysql.user WHERE Host = '%'");
+  Rows users = query(connection, "SELECT User, authentication_string FROM mysql.user WHERE Host = " +
+                                     quote_literal(connection, user_host));
   while (users->next()) {
     out.users[users->getString(1)] = users->getString(2);
   }
@@ -58,9 +66,12 @@ Catalog read_catalog(sql::Connection& connection) {
     out.databases[schemas->getString(1)] = schemas->getString(2);
   }
   Rows grants = query(connection, "SELECT GRANTEE, TABLE_SCHEMA, PRIVILEGE_TYPE FROM "
-                                  "information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE LIKE '%@''\\%'''");
+                                  "information_schema.SCHEMA_PRIVILEGES");
   while (grants->next()) {
-    out.privileges[{grants->getString(2), grantee_user(grants->getString(1))}].insert(grants->getString(3));
+    std::string grantee = grants->getString(1);
+    if (grantee_host(grantee) == user_host) {
+      out.privileges[{grants->getString(2), grantee_user(grantee)}].insert(grants->getString(3));
+    }
   }
   return out;
 }
@@ -146,7 +157,7 @@ private:
   const Catalog& catalog() const {
     if (!m_catalog) {
       try {
-        m_catalog = read_catalog(*m_admin);
+        m_catalog = read_catalog(*m_admin, m_server.user_host);
       } catch (const std::exception& e) {
         rethrow(e, m_server.name + ": reading the catalogs: ");
       }
@@ -167,7 +178,7 @@ private:
       return false;
     }
     try {
-      Rows shown = query(*m_admin, "SHOW CREATE USER " + account(user));
+      Rows shown = query(*m_admin, "SHOW CREATE USER " + account(user, m_server.user_host));
       return shown->next() && std::string(shown->getString(1)).find("ACCOUNT LOCK") != std::string::npos;
     } catch (const std::exception& e) {
       rethrow(e, m_server.name + ": reading user " + user + ": ");
