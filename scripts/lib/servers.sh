@@ -60,10 +60,26 @@ start_postgres() {
   return 1
 }
 
-# start_mariadb DIR: init and start a server; sets MYSQL_URL, MYSQL_PORT, MYSQL_LOG, MYSQL_PASSWORD.
+# make_tls DIR: a throwaway CA and a server certificate for 127.0.0.1 in DIR.
+make_tls() {
+  local tls=$1
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=dbctl test CA" \
+    -keyout "$tls/ca.key" -out "$tls/ca.pem" >/dev/null 2>&1
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$tls/server.key" -out "$tls/server.csr" >/dev/null 2>&1
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$tls/san.ext"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial \
+    -days 2 -extfile "$tls/san.ext" -out "$tls/server.pem" >/dev/null 2>&1
+}
+
+# start_mariadb DIR: init and start a server with TLS; sets MYSQL_URL, MYSQL_PORT, MYSQL_LOG,
+# MYSQL_PASSWORD and MYSQL_CA (the CA that signed its certificate).
 start_mariadb() {
   local dir=$1 attempt
   mkdir -p "$dir/data"
+  make_tls "$dir/tls"
+  MYSQL_CA=$dir/tls/ca.pem
   if [[ $(id -u) -eq 0 ]]; then chown -R mysql:mysql "$dir"; fi
   mariadb-install-db --no-defaults --datadir="$dir/data" --user=mysql \
     --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 ||
@@ -76,7 +92,8 @@ start_mariadb() {
       --port="$MYSQL_PORT" --bind-address=127.0.0.1 --user=mysql --pid-file="$dir/mysqld.pid" \
       --log-error="$dir/error.log" --general-log=1 --general-log-file="$MYSQL_LOG" \
       --skip-name-resolve --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=0 \
-      --max-connections=300 >/dev/null 2>&1 &
+      --max-connections=300 --ssl-ca="$dir/tls/ca.pem" --ssl-cert="$dir/tls/server.pem" \
+      --ssl-key="$dir/tls/server.key" >/dev/null 2>&1 &
     local pid=$!
     for _ in $(seq 1 120); do
       if mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -u root ping >/dev/null 2>&1; then

@@ -89,6 +89,36 @@ void read_options(Reader& reader, const YAML::Node& node, const std::string& pat
   }
 }
 
+// MySQL servers take the mysql client's option names; PostgreSQL ones go to libpq as they are.
+void check_mysql_options(Reader& reader, const YAML::Node& node, const std::string& path,
+                         const Server& server) {
+  if (!server.engine || server.engine->value != Engine::mysql) {
+    return;
+  }
+  static const std::vector<std::string> k_keys{"connect_timeout", "ssl-mode", "ssl-ca", "ssl-cert",
+                                               "ssl-key"};
+  static const std::vector<std::string> k_modes{"DISABLED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"};
+  for (const auto& [key, value] : server.options) {
+    if (std::find(k_keys.begin(), k_keys.end(), key) != k_keys.end()) {
+      continue;
+    }
+    // From options: or from the url's query: point at whichever gave it.
+    Location where = node && node.IsMap() && node[key] ? reader.at(node[key]) : server.where;
+    std::string message = "unknown MySQL option '" + util::printable(key) + "' in " + path;
+    auto suggestion = util::closest(key, k_keys);
+    reader.error(where, message + (suggestion ? " (did you mean '" + *suggestion + "'?)"
+                                              : " (expected connect_timeout, ssl-mode, ssl-ca, "
+                                                "ssl-cert or ssl-key)"));
+  }
+  for (const auto& [key, value] : server.options) {
+    if (key == "ssl-mode" && std::find(k_modes.begin(), k_modes.end(), value) == k_modes.end()) {
+      reader.error(node && node.IsMap() && node[key] ? reader.at(node[key]) : server.where,
+                   path + ".ssl-mode must be DISABLED, REQUIRED, VERIFY_CA or "
+                                     "VERIFY_IDENTITY, not '" + util::printable(value) + "'");
+    }
+  }
+}
+
 void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
                  Topology& topology) {
   std::string name = key.Scalar();
@@ -132,6 +162,7 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
     reader.error(node, path + ".engine is required (postgres or mysql)");
   }
   read_options(reader, node["options"], path + ".options", server);
+  check_mysql_options(reader, node["options"], path + ".options", server);
   if (auto max = reader.integer(node["max_connections"], path + ".max_connections", 1, 10000)) {
     server.max_connections = max->value;
   }

@@ -120,6 +120,31 @@ TEST_SUITE("mysql: provisioning") {
     CHECK(mysql_query("SELECT COUNT(*) FROM mysql.user WHERE User LIKE '" + p + "%'") == "0");
   }
 
+  TEST_CASE("TLS: an admin that must use SSL connects with ssl-mode REQUIRED or VERIFY_CA") {
+    std::string ca = required_env("DBCTL_TEST_MYSQL_CA");
+    std::string p = unique_prefix("tls");
+    mysql_query("CREATE USER '" + p + "admin'@'%' IDENTIFIED BY 'tls-pw-1' REQUIRE SSL; "
+                "GRANT ALL PRIVILEGES ON *.* TO '" + p + "admin'@'%' WITH GRANT OPTION");
+    std::string url = required_env("DBCTL_TEST_MYSQL_URL");
+    std::string hostport = url.substr(url.rfind('@') + 1);
+    hostport = hostport.substr(0, hostport.find('/'));
+    auto server = [&](const std::string& options) {
+      return "  my: {url: \"mysql://" + p + "admin:tls-pw-1@" + hostport + "/\", options: {" + options + "}}\n";
+    };
+    const std::string body = "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n";
+    TestProject plain("tlp", body, server("connect_timeout: 5"));
+    CHECK(plain.dbctl({"plan"}).exit_code == 1); // REQUIRE SSL refuses a plain connection
+    TestProject required("tlr", body, server("ssl-mode: REQUIRED"));
+    Result ok = required.dbctl({"plan"});
+    INFO(ok.err);
+    CHECK(ok.exit_code == 0);
+    TestProject verified("tlv", body, server("ssl-mode: VERIFY_CA, ssl-ca: \"" + ca + "\""));
+    Result verify = verified.dbctl({"plan"});
+    INFO(verify.err);
+    CHECK(verify.exit_code == 0);
+    mysql_query("DROP USER '" + p + "admin'@'%'");
+  }
+
   TEST_CASE("a wrong admin password is exit 1 naming the setting") {
     std::string url = required_env("DBCTL_TEST_MYSQL_URL");
     std::string hostport = url.substr(url.rfind('@') + 1);

@@ -262,6 +262,23 @@ TEST_SUITE("topology::load") {
     CHECK(pg->problems == std::vector<std::string>{"4:37: servers.pg.user_host applies to MySQL servers only"});
   }
 
+  TEST_CASE("MySQL servers take the mysql client's option names, TLS ones included") {
+    auto good = load("version: 1\nname: shop\nservers:\n  my: {engine: mysql, options: "
+                     "{ssl-mode: VERIFY_CA, ssl-ca: /etc/ca.pem, connect_timeout: 3}}\n" + k_dps + k_services);
+    CHECK(good->problems.empty());
+    auto bad = load("version: 1\nname: shop\nservers:\n  my: {engine: mysql, options: "
+                    "{sslmode: require, ssl-mode: yes}}\n" + k_dps + k_services);
+    CHECK(bad->problems ==
+          std::vector<std::string>{
+              "4:42: unknown MySQL option 'sslmode' in servers.my.options (did you mean 'ssl-mode'?)",
+              "4:61: servers.my.options.ssl-mode must be DISABLED, REQUIRED, VERIFY_CA or "
+              "VERIFY_IDENTITY, not 'yes'"});
+    auto in_url = load("version: 1\nname: shop\nservers:\n  my: {url: 'mysql://r@h/?sslca=x'}\n" + k_dps +
+                       k_services);
+    REQUIRE(in_url->problems.size() == 1);
+    CHECK(in_url->problems[0].find("unknown MySQL option 'sslca'") != std::string::npos);
+  }
+
   TEST_CASE("NUL bytes are refused before parsing") {
     std::string text = "version: 1\n";
     text += '\0';

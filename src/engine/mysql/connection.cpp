@@ -58,9 +58,19 @@ std::unique_ptr<sql::Connection> connect(const topology::Server& server, const s
   }
   options["OPT_CONNECT_TIMEOUT"] = 10;
   options["CLIENT_MULTI_STATEMENTS"] = false;
+  // The mysql client's option names (validated by the loader), in Connector/C++'s terms.
   for (const auto& [key, value] : server.options) {
     if (key == "connect_timeout") {
       options["OPT_CONNECT_TIMEOUT"] = std::atoi(value.c_str());
+    } else if (key == "ssl-ca") {
+      options["sslCA"] = sql::SQLString(value);
+    } else if (key == "ssl-cert") {
+      options["sslCert"] = sql::SQLString(value);
+    } else if (key == "ssl-key") {
+      options["sslKey"] = sql::SQLString(value);
+    } else if (key == "ssl-mode" && value != "DISABLED") {
+      options["sslEnforce"] = true;
+      options["sslVerify"] = value == "VERIFY_CA" || value == "VERIFY_IDENTITY";
     }
   }
   try {
