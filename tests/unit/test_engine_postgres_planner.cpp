@@ -63,7 +63,7 @@ TEST_SUITE("engine::postgres::planner") {
 
   TEST_CASE("a new database is created, closed to PUBLIC and opened to its roles") {
     Fixture f;
-    CHECK(sql(f.planner.database({"users", std::string("users"), {"users", "users_app", "bi"}})) ==
+    CHECK(sql(f.planner.database({"users", std::string("users"), {"users", "users_app", "bi"}, {}})) ==
           std::vector<std::string>{"CREATE DATABASE \"users\" OWNER \"users\"",
                                    "REVOKE CONNECT ON DATABASE \"users\" FROM PUBLIC",
                                    "GRANT CONNECT ON DATABASE \"users\" TO \"users_app\"",
@@ -75,15 +75,15 @@ TEST_SUITE("engine::postgres::planner") {
     f.server.databases["users"] = {"postgres", {{"postgres", {"CONNECT", "CREATE", "TEMPORARY"}},
                                                 {"PUBLIC", {"TEMPORARY"}},
                                                 {"users_app", {"CONNECT"}}}};
-    CHECK(sql(f.planner.database({"users", std::string("users"), {"users", "users_app"}})) ==
+    CHECK(sql(f.planner.database({"users", std::string("users"), {"users", "users_app"}, {}})) ==
           std::vector<std::string>{"ALTER DATABASE \"users\" OWNER TO \"users\""});
     f.server.databases["users"].owner = "users";
-    CHECK(f.planner.database({"users", std::string("users"), {"users", "users_app"}}).empty());
+    CHECK(f.planner.database({"users", std::string("users"), {"users", "users_app"}, {}}).empty());
   }
 
   TEST_CASE("a database several owners share stays with its owner and grants each") {
     Fixture f;
-    CHECK(sql(f.planner.database({"shop", std::nullopt, {"users", "orders"}})) ==
+    CHECK(sql(f.planner.database({"shop", std::nullopt, {"users", "orders"}, {}})) ==
           std::vector<std::string>{"CREATE DATABASE \"shop\"",
                                    "REVOKE CONNECT ON DATABASE \"shop\" FROM PUBLIC",
                                    "GRANT CONNECT ON DATABASE \"shop\" TO \"users\"",

@@ -54,7 +54,7 @@ TEST_SUITE("migration::splitter") {
   // cannot form comments, all that may be left between them is blanks and semicolons.
   TEST_CASE("random text never crashes and loses nothing but blanks and bare semicolons") {
     std::mt19937 random(20261121);
-    for (const std::string alphabet : {std::string("ab;'\"$\n E\\_1"), std::string("ab;'\"$-/*\n E\\_1")}) {
+    for (const std::string& alphabet : {std::string("ab;'\"$\n E\\_1"), std::string("ab;'\"$-/*\n E\\_1")}) {
       bool comments_possible = alphabet.find('-') != std::string::npos;
       for (int round = 0; round < 3000; ++round) {
         std::string sql;

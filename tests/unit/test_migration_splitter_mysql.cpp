@@ -80,7 +80,7 @@ TEST_SUITE("migration::splitter (mysql)") {
   // comments nor DELIMITER lines, only blanks and semicolons may be left between them.
   TEST_CASE("random text never crashes and loses nothing but blanks and delimiters") {
     std::mt19937 random(5);
-    for (const std::string alphabet :
+    for (const std::string& alphabet :
          {std::string("ab;'\"`\\\n E_1"), std::string("ab;'\"`\\-#/*!\n E_1"),
           std::string("DELIMITER ;/$\n'ab")}) {
       bool plain = alphabet == "ab;'\"`\\\n E_1";

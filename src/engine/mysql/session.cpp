@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include "connection.hpp"
+#include "lock.hpp"
 #include "planner.hpp"
 #include "target_session.hpp"
 
@@ -68,40 +69,12 @@ Catalog read_catalog(sql::Connection& connection, const std::string& user_host) 
   Rows grants = query(connection, "SELECT GRANTEE, TABLE_SCHEMA, PRIVILEGE_TYPE FROM "
                                   "information_schema.SCHEMA_PRIVILEGES");
   while (grants->next()) {
-    std::string grantee = grants->getString(1);
-    if (grantee_host(grantee) == user_host) {
-      out.privileges[{grants->getString(2), grantee_user(grantee)}].insert(grants->getString(3));
+    std::string holder = grants->getString(1);
+    if (grantee_host(holder) == user_host) {
+      out.privileges[{grants->getString(2), grantee_user(holder)}].insert(grants->getString(3));
     }
   }
   return out;
-}
-
-class NamedLock final : public Lock {
-public:
-  NamedLock(sql::Connection& connection, std::string name) : m_connection(connection), m_name(std::move(name)) {}
-  ~NamedLock() override {
-    try {
-      query(m_connection, "SELECT RELEASE_LOCK('" + m_name + "')");
-    } catch (...) {
-      // The lock ends with the connection anyway.
-    }
-  }
-  NamedLock(const NamedLock&) = delete;
-  NamedLock& operator=(const NamedLock&) = delete;
-
-private:
-  sql::Connection& m_connection;
-  std::string m_name;
-};
-
-std::string holder(sql::Connection& connection, const std::string& name) {
-  Rows used = query(connection, "SELECT p.ID, p.USER, p.HOST, p.TIME FROM information_schema.PROCESSLIST p "
-                                "WHERE p.ID = IS_USED_LOCK('" + name + "')");
-  if (!used->next()) {
-    return "another session";
-  }
-  return "connection " + std::string(used->getString(1)) + " (user " + std::string(used->getString(2)) +
-         " from " + std::string(used->getString(3)) + ", connected " + std::string(used->getString(4)) + " s)";
 }
 
 class Session final : public AdminSession {
@@ -138,19 +111,7 @@ public:
   }
 
   std::unique_ptr<Lock> lock(const std::string& key, std::chrono::seconds timeout) override {
-    std::string name = "dbctl:" + key;
-    try {
-      Rows got = query(*m_admin, "SELECT GET_LOCK('" + name + "', " + std::to_string(timeout.count()) + ")");
-      if (got->next() && got->getInt(1) == 1) {
-        return std::make_unique<NamedLock>(*m_admin, name);
-      }
-      throw DbError(m_server.name + ": timed out after " + std::to_string(timeout.count()) +
-                    " s waiting for the " + key + " lock, held by " + holder(*m_admin, name));
-    } catch (const DbError&) {
-      throw;
-    } catch (const std::exception& e) {
-      rethrow(e, m_server.name + ": taking the " + key + " lock: ");
-    }
+    return take_named_lock(*m_admin, "dbctl:" + key, timeout, key, m_server.name + ": ");
   }
 
 private:

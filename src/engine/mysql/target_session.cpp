@@ -2,6 +2,9 @@
 #include "target_session.hpp"
 
 #include "connection.hpp"
+#include "lock.hpp"
+
+#include "engine/lock_pair.hpp"
 
 #include "dbctl/engine/error.hpp"
 #include "dbctl/util/hash.hpp"
@@ -33,40 +36,6 @@ constexpr const char* k_create_history =
 
 // MySQL lock names are at most 64 characters: a hash of the target's key.
 std::string lock_name(const std::string& key) { return "dbctl:" + util::sha256_hex(key).substr(0, 40); }
-
-class NamedLock final : public Lock {
-public:
-  NamedLock(sql::Connection& connection, std::string name) : m_connection(connection), m_name(std::move(name)) {}
-  ~NamedLock() override {
-    try {
-      std::unique_ptr<sql::Statement> statement(m_connection.createStatement());
-      Rows(statement->executeQuery("SELECT RELEASE_LOCK('" + m_name + "')"));
-    } catch (...) {
-      // The lock ends with the connection anyway.
-    }
-  }
-  NamedLock(const NamedLock&) = delete;
-  NamedLock& operator=(const NamedLock&) = delete;
-
-private:
-  sql::Connection& m_connection;
-  std::string m_name;
-};
-
-class Both final : public Lock {
-public:
-  Both(std::unique_ptr<Lock> run, std::unique_ptr<Lock> work) : m_run(std::move(run)), m_work(std::move(work)) {}
-  ~Both() override {
-    m_work.reset();
-    m_run.reset();
-  }
-  Both(const Both&) = delete;
-  Both& operator=(const Both&) = delete;
-
-private:
-  std::unique_ptr<Lock> m_run;
-  std::unique_ptr<Lock> m_work;
-};
 
 } // namespace
 
@@ -173,33 +142,11 @@ std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
     m_lock = connect(*m_target.server, "", login());
   }
   std::string key = "migrate:" + m_target.database + ":" + m_target.service;
-  auto take = [&](sql::Connection& connection, const std::string& name, const std::string& what) {
-    std::unique_ptr<sql::Statement> statement(connection.createStatement());
-    Rows got(statement->executeQuery("SELECT GET_LOCK('" + name + "', " + std::to_string(timeout.count()) + ")"));
-    if (got->next() && got->getInt(1) == 1) {
-      return std::make_unique<NamedLock>(connection, name);
-    }
-    Rows holder(statement->executeQuery(
-        "SELECT ID, USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = IS_USED_LOCK('" + name + "')"));
-    std::string who = holder->next() ? "connection " + std::string(holder->getString(1)) + " (user " +
-                                           std::string(holder->getString(2)) + " from " +
-                                           std::string(holder->getString(3)) + ", " +
-                                           std::string(holder->getString(4)) + " s)"
-                                     : std::string("another session");
-    throw DbError(context() + "timed out after " + std::to_string(timeout.count()) + " s waiting for the " +
-                  what + " lock, held by " + who);
-  };
-  try {
-    auto run = take(*m_lock, lock_name(key), "migration");
-    // As on PostgreSQL: the work connection holds a second lock, so a new run also waits for
-    // a killed run's statement that the server is still finishing.
-    auto held = take(work(), lock_name(key + ":work"), "migration (work)");
-    return std::make_unique<Both>(std::move(run), std::move(held));
-  } catch (const DbError&) {
-    throw;
-  } catch (const std::exception& e) {
-    rethrow(e, context() + "taking the migration lock: ");
-  }
+  auto run = take_named_lock(*m_lock, lock_name(key), timeout, "migration", context());
+  // As on PostgreSQL: the work connection holds a second lock, so a new run also waits for
+  // a killed run's statement that the server is still finishing.
+  auto held = take_named_lock(work(), lock_name(key + ":work"), timeout, "migration (work)", context());
+  return std::make_unique<LockPair>(std::move(run), std::move(held));
 }
 
 void TargetSession::ensure_history() {

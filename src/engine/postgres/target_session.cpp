@@ -2,6 +2,8 @@
 
 #include "lock.hpp"
 
+#include "engine/lock_pair.hpp"
+
 #include "dbctl/engine/error.hpp"
 
 #include <algorithm>
@@ -133,25 +135,6 @@ std::vector<HistoryRow> TargetSession::read_history() {
   return rows;
 }
 
-namespace {
-// Both locks of a target, released in reverse order.
-class TargetLock final : public Lock {
-public:
-  TargetLock(std::unique_ptr<Lock> run, std::unique_ptr<Lock> work)
-      : m_run(std::move(run)), m_work(std::move(work)) {}
-  ~TargetLock() override {
-    m_work.reset();
-    m_run.reset();
-  }
-  TargetLock(const TargetLock&) = delete;
-  TargetLock& operator=(const TargetLock&) = delete;
-
-private:
-  std::unique_ptr<Lock> m_run;
-  std::unique_ptr<Lock> m_work;
-};
-} // namespace
-
 std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
   if (!m_lock) {
     m_lock = connect(*m_target.server, m_target.database, login());
@@ -166,7 +149,7 @@ std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
   auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
   auto work_lock = take_advisory_lock(work(), key + ":work", std::max(left, std::chrono::seconds(1)),
                                       "migration (work)", context());
-  return std::make_unique<TargetLock>(std::move(run), std::move(work_lock));
+  return std::make_unique<LockPair>(std::move(run), std::move(work_lock));
 }
 
 void TargetSession::ensure_history() {
