@@ -73,6 +73,11 @@ void check_servers(const Topology& topology, Diagnostics& out) {
     if (server.host.empty()) {
       out.error(server.where, "servers." + server.name + ".host is empty");
     }
+    if (server.lock == LockStrategy::table) {
+      out.warning(server.where, "servers." + server.name + ".lock: table is not implemented yet; "
+                                "dbctl takes session locks (advisory on PostgreSQL, GET_LOCK on "
+                                "MySQL), which do not hold behind a transaction pooler");
+    }
   }
 }
 
