@@ -36,6 +36,11 @@ engine::HistoryRow row_for(const MigrationFile& file, const targets::Target& tar
   throw DbError(prefix(target) + where + ": " + error.what(), error.sqlstate(), line);
 }
 
+// Add a statement's short hash to a comma-separated list (kept in statement_hashes).
+void append_hash(std::string& hashes, const std::string& statement) {
+  hashes += (hashes.empty() ? "" : ",") + util::sha256_hex(statement).substr(0, 16);
+}
+
 // A script that may not run in a transaction goes statement by statement; a failure is
 // recorded as a failed row, so status shows it and repair clears it once fixed.
 void apply_alone(engine::TargetSession& session, const targets::Target& target,
@@ -54,7 +59,7 @@ void apply_alone(engine::TargetSession& session, const targets::Target& target,
       session.insert_history(row);
       fail_in_file(target, file, e, statements[i].line, statements[i].line);
     }
-    hashes += (hashes.empty() ? "" : ",") + util::sha256_hex(statements[i].text).substr(0, 16);
+    append_hash(hashes, statements[i].text);
   }
   row.execution_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
   session.insert_history(row);
@@ -63,7 +68,7 @@ void apply_alone(engine::TargetSession& session, const targets::Target& target,
 std::string hashes_of(const std::vector<SqlStatement>& statements, std::size_t count) {
   std::string out;
   for (std::size_t i = 0; i < count; ++i) {
-    out += (out.empty() ? "" : ",") + util::sha256_hex(statements[i].text).substr(0, 16);
+    append_hash(out, statements[i].text);
   }
   return out;
 }
@@ -92,6 +97,7 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
     spdlog::info("{}resuming {} at statement {} of {}", prefix(target), file.script, start + 1,
                  statements.size());
     row.rank = resume->rank;
+    row.statement_hashes = resume->statement_hashes;
   } else {
     row.success = false;
     row.statements_done = 0;
@@ -103,13 +109,12 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
     } catch (const DbError& e) {
       row.success = false;
       row.statements_done = static_cast<int>(i);
-      row.statement_hashes = hashes_of(statements, i);
       row.execution_ms = elapsed_ms(began);
       session.update_history(row);
       fail_in_file(target, file, e, statements[i].line, statements[i].line);
     }
     row.statements_done = static_cast<int>(i + 1);
-    row.statement_hashes = hashes_of(statements, i + 1);
+    append_hash(row.statement_hashes, statements[i].text); // hashes of the first i + 1
     row.execution_ms = elapsed_ms(began);
     if (i + 1 < statements.size()) {
       session.update_history(row);
@@ -117,7 +122,6 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
   }
   row.success = true;
   row.statements_done = static_cast<int>(statements.size());
-  row.statement_hashes = hashes_of(statements, statements.size());
   row.execution_ms = elapsed_ms(began);
   session.update_history(row);
 }

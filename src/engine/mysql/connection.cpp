@@ -123,6 +123,11 @@ std::string grant_database(const std::string& name) {
   return quote_ident(escaped);
 }
 
+std::unique_ptr<sql::ResultSet> query(sql::Connection& connection, const std::string& text) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  return std::unique_ptr<sql::ResultSet>(statement->executeQuery(text));
+}
+
 void rethrow(const std::exception& failure, const std::string& context) {
   if (const auto* e = dynamic_cast<const sql::SQLException*>(&failure)) {
     std::string state = e->getSQLStateCStr();

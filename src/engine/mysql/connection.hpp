@@ -8,6 +8,7 @@
 #include <string>
 
 #include <cppconn/connection.h>
+#include <cppconn/resultset.h>
 
 namespace dbctl::engine::mysql {
 
@@ -36,6 +37,9 @@ std::string quote_literal(sql::Connection& connection, const std::string& text);
 
 /// Quote a database name for a GRANT ... ON `db`.*, where `_` and `%` are wildcards.
 std::string grant_database(const std::string& name);
+
+/// Run a query and return its rows (Connector/C++ exceptions pass through).
+std::unique_ptr<sql::ResultSet> query(sql::Connection& connection, const std::string& text);
 
 /// Throw DbError for a Connector/C++ failure, prefixed with context.
 [[noreturn]] void rethrow(const std::exception& failure, const std::string& context);

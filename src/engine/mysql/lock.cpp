@@ -13,10 +13,6 @@ namespace {
 
 using Rows = std::unique_ptr<sql::ResultSet>;
 
-Rows query(sql::Connection& connection, const std::string& text) {
-  std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  return Rows(statement->executeQuery(text));
-}
 
 class NamedLock final : public Lock {
 public:

@@ -20,10 +20,6 @@ namespace {
 
 using Rows = std::unique_ptr<sql::ResultSet>;
 
-Rows query(sql::Connection& connection, const std::string& sql_text) {
-  std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  return Rows(statement->executeQuery(sql_text));
-}
 
 // 'user'@'host' as information_schema writes grantees: the user between the first quotes.
 std::string grantee_user(const std::string& grantee) {

@@ -165,11 +165,7 @@ void TargetSession::run_alone(const std::string& statement) {
   try {
     execute(statement);
   } catch (const sql::SQLException& e) {
-    std::string state = e.getSQLStateCStr();
-    std::string message = e.what();
-    throw DbError(message.substr(0, message.find('\n')) + " (" + std::to_string(e.getErrorCode()) +
-                      (state.empty() ? "" : ", " + state) + ")",
-                  state);
+    rethrow(e, "");
   }
 }
 

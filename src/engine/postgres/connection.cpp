@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <regex>
 #include <vector>
 
 #include <libpq-fe.h>
@@ -182,11 +183,20 @@ bool verifier_matches(const std::string& stored, const util::Secret& password) {
          CRYPTO_memcmp(computed_server.data(), server_key.data(), 32) == 0;
 }
 
+DbError sql_failure(const pqxx::sql_error& failure, const std::string& context,
+                    int skipped_lines) {
+  static const std::regex k_line(R"(\nLINE (\d+):)");
+  std::string message = failure.what();
+  std::smatch match;
+  int line = std::regex_search(message, match, k_line) ? std::stoi(match[1]) : 0;
+  std::string state = failure.sqlstate();
+  return DbError(context + first_line(message) + (state.empty() ? "" : " (" + state + ")"), state,
+                 line > skipped_lines ? line - skipped_lines : 0);
+}
+
 void rethrow(const std::exception& failure, const std::string& context) {
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
-    std::string state = sql->sqlstate();
-    throw DbError(context + first_line(sql->what()) + (state.empty() ? "" : " (" + state + ")"),
-                  state);
+    throw sql_failure(*sql, context);
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&failure) != nullptr) {
     throw DbError(context + "lost the connection to the server: " + first_line(failure.what()));

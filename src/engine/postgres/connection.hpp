@@ -1,5 +1,6 @@
 #pragma once
 // Connections to PostgreSQL through libpqxx, and password verifiers through libpq.
+#include "dbctl/engine/error.hpp"
 #include "dbctl/topology/model.hpp"
 #include "dbctl/util/secret.hpp"
 
@@ -36,6 +37,12 @@ std::string scram_verifier(const std::string& user, const util::Secret& password
 /// Tell whether a stored `SCRAM-SHA-256$iter:salt$StoredKey:ServerKey` verifier matches a
 /// password; false for anything else (md5, plaintext, malformed).
 bool verifier_matches(const std::string& stored, const util::Secret& password);
+
+/// Return the DbError for a server error: its first line without libpq's "ERROR:  ", the
+/// SQLSTATE, and the line of the sent text the server pointed at ("LINE n:"), less
+/// `skipped_lines` lines that dbctl put before the user's text.
+DbError sql_failure(const pqxx::sql_error& failure, const std::string& context,
+                    int skipped_lines = 0);
 
 /// Throw DbError for a libpqxx failure, prefixed with context (`pg/users: `).
 [[noreturn]] void rethrow(const std::exception& failure, const std::string& context);

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <regex>
 
 #include <pqxx/pqxx>
 
@@ -19,20 +18,6 @@ namespace {
 constexpr const char* k_history_columns =
     "service, version, description, type, script, checksum, installed_by, execution_ms, "
     "success, statements_done, statement_hashes";
-
-// The server points at "LINE n:" of the text it was sent for parse and lookup errors.
-int error_line(const std::string& message) {
-  static const std::regex k_line(R"(\nLINE (\d+):)");
-  std::smatch match;
-  return std::regex_search(message, match, k_line) ? std::stoi(match[1]) : 0;
-}
-
-// The server's message without libpq's "ERROR:  " prefix and the lines after it.
-std::string first_line(const std::string& text) {
-  std::string line = text.substr(0, text.find('\n'));
-  const std::string prefix = "ERROR:  ";
-  return line.rfind(prefix, 0) == 0 ? line.substr(prefix.size()) : line;
-}
 
 } // namespace
 
@@ -211,9 +196,7 @@ void TargetSession::run_in_transaction(const std::string& script, HistoryRow row
     } catch (...) {
       // A broken connection has rolled back already.
     }
-    int line = error_line(e.what());
-    throw DbError(first_line(e.what()) + " (" + e.sqlstate() + ")", e.sqlstate(),
-                  line > 1 ? line - 1 : 0); // the batch starts with one line of BEGIN
+    throw sql_failure(e, "", 1); // the batch starts with one line of BEGIN
   } catch (const DbError&) {
     throw;
   } catch (const std::exception& e) {
@@ -226,7 +209,7 @@ void TargetSession::run_alone(const std::string& statement) {
     pqxx::nontransaction tx(work());
     tx.exec(statement);
   } catch (const pqxx::sql_error& e) {
-    throw DbError(first_line(e.what()) + " (" + e.sqlstate() + ")", e.sqlstate(), error_line(e.what()));
+    throw sql_failure(e, "");
   } catch (const DbError&) {
     throw;
   } catch (const std::exception& e) {
