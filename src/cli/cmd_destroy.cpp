@@ -47,9 +47,7 @@ Command destroy_command() {
           "Drop the databases, schemas and roles the topology manages (refuses without --yes)",
           [options](CLI::App& app) {
             app.add_flag("--yes", options->yes, "Really drop them, with their data");
-            app.add_option("--lock-timeout", options->lock_timeout,
-                           "Seconds to wait for another dbctl provisioning the same server")
-                ->check(CLI::Range(0, 86400));
+            add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another dbctl provisioning the same server");
           },
           [options](const Context& context) { return run_destroy(context, *options); }};
 }

@@ -51,9 +51,7 @@ Command init_command() {
   return {"init",
           "Create the databases, schemas, roles, grants and extensions the topology describes",
           [options](CLI::App& app) {
-            app.add_option("--lock-timeout", options->lock_timeout,
-                           "Seconds to wait for another dbctl provisioning the same server")
-                ->check(CLI::Range(0, 86400));
+            add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another dbctl provisioning the same server");
           },
           [options](const Context& context) { return run_init(context, *options); }};
 }

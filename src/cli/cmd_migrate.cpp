@@ -116,9 +116,7 @@ Command migrate_command() {
                          "Apply pending versions older than the newest applied one");
             app.add_flag("--keep-going", options->keep_going,
                          "Go on with the other targets after one fails");
-            app.add_option("--lock-timeout", options->lock_timeout,
-                           "Seconds to wait for another run migrating the same target")
-                ->check(CLI::Range(0, 86400));
+            add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another run migrating the same target");
           },
           [options](const Context& context) { return run_migrate(context, *options); }};
 }

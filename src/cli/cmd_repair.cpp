@@ -63,8 +63,7 @@ Command repair_command() {
   auto options = std::make_shared<RepairOptions>();
   return {"repair", "Remove failed history rows and accept the current checksums of applied files",
           [options](CLI::App& app) {
-            app.add_option("--lock-timeout", options->lock_timeout, "Seconds to wait for the target's lock")
-                ->check(CLI::Range(0, 86400));
+            add_lock_timeout(app, options->lock_timeout, "Seconds to wait for the target's lock");
           },
           [options](const Context& context) { return run_repair(context, *options); }};
 }
@@ -75,8 +74,7 @@ Command baseline_command() {
           [options](CLI::App& app) {
             app.add_option("--version", options->version, "The version the database already has")
                 ->required();
-            app.add_option("--lock-timeout", options->lock_timeout, "Seconds to wait for the target's lock")
-                ->check(CLI::Range(0, 86400));
+            add_lock_timeout(app, options->lock_timeout, "Seconds to wait for the target's lock");
           },
           [options](const Context& context) { return run_baseline(context, *options); }};
 }

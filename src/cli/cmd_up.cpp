@@ -37,9 +37,7 @@ Command up_command() {
           [options](CLI::App& app) {
             app.add_option("--timeout", options->timeout, "Seconds to wait for the servers")
                 ->check(CLI::Range(0.0, 86400.0));
-            app.add_option("--lock-timeout", options->lock_timeout,
-                           "Seconds to wait for another dbctl on the same server or target")
-                ->check(CLI::Range(0, 86400));
+            add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another dbctl on the same server or target");
             app.add_flag("--keep-going", options->keep_going,
                          "Go on with the other targets after one fails");
           },

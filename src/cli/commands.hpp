@@ -47,6 +47,9 @@ Command repair_command();
 /// Return `baseline`: mark targets as migrated up to a version.
 Command baseline_command();
 
+/// Declare `--lock-timeout` (seconds, 0 to 86400) on a command, with its own help text.
+void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help);
+
 /// Return every command, in the order `--help` lists them.
 std::vector<Command> all_commands();
 

@@ -50,13 +50,11 @@ std::unique_ptr<Project> url_project(const Context& context, Scan scan) {
   topology.dir = ".";
   topology::Server server;
   server.name = "db";
-  if (url.scheme == "postgres" || url.scheme == "postgresql") {
-    server.engine = topology::Located<topology::Engine>{topology::Engine::postgres, {}};
-  } else if (url.scheme == "mysql" || url.scheme == "mariadb") {
-    server.engine = topology::Located<topology::Engine>{topology::Engine::mysql, {}};
-  } else {
+  std::optional<topology::Engine> engine = topology::engine_of_scheme(url.scheme);
+  if (!engine) {
     fail("has scheme '" + url.scheme + "'; expected postgres://, postgresql://, mysql:// or mariadb://");
   }
+  server.engine = topology::Located<topology::Engine>{*engine, {}};
   if (url.path.empty() || url.user.empty()) {
     fail("must name a user and a database: scheme://user:password@host:port/database");
   }

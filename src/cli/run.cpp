@@ -27,6 +27,10 @@ std::vector<Command> all_commands() {
           new_command(),      repair_command(),  baseline_command(), destroy_command()};
 }
 
+void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help) {
+  app.add_option("--lock-timeout", seconds, help)->check(CLI::Range(0, 86400));
+}
+
 namespace {
 
 constexpr const char* k_footer =

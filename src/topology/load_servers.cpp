@@ -10,16 +10,6 @@ namespace dbctl::topology::detail {
 
 namespace {
 
-std::optional<Engine> engine_of_scheme(const std::string& scheme) {
-  if (scheme == "postgres" || scheme == "postgresql") {
-    return Engine::postgres;
-  }
-  if (scheme == "mysql" || scheme == "mariadb") {
-    return Engine::mysql;
-  }
-  return std::nullopt;
-}
-
 // Fill the connection fields from `url:`; the password inside it is a secret.
 void apply_url(Reader& reader, const YAML::Node& node, const std::string& path, Server& server,
                std::vector<Secret>& secrets) {

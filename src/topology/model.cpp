@@ -40,6 +40,16 @@ std::string_view to_string(Privilege privilege) {
   return "?";
 }
 
+std::optional<Engine> engine_of_scheme(std::string_view scheme) {
+  if (scheme == "postgres" || scheme == "postgresql") {
+    return Engine::postgres;
+  }
+  if (scheme == "mysql" || scheme == "mariadb") {
+    return Engine::mysql;
+  }
+  return std::nullopt;
+}
+
 namespace {
 template <typename T> const T* find_named(const std::vector<T>& items, std::string_view name) {
   auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.name == name; });

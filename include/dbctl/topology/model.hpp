@@ -34,6 +34,9 @@ std::string_view to_string(Mode mode);
 std::string_view to_string(Tenancy tenancy);
 std::string_view to_string(Privilege privilege);
 
+/// Return the engine a URL scheme names (postgres, postgresql, mysql, mariadb), if any.
+std::optional<Engine> engine_of_scheme(std::string_view scheme);
+
 /// A database server and the admin credentials dbctl uses on it.
 struct Server {
   std::string name;
