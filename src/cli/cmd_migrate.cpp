@@ -1,6 +1,7 @@
 // `dbctl migrate`: apply pending migrations to every selected target.
 #include "commands.hpp"
 #include "project.hpp"
+#include "fanout.hpp"
 #include "steps.hpp"
 
 #include "dbctl/engine/error.hpp"
@@ -43,14 +44,6 @@ std::string describe(const migration::MigrateResult& result, bool dry_run) {
          (result.applied == 1 ? "" : "s") + at;
 }
 
-void print_summary(const std::map<std::string, std::size_t>& outcomes) {
-  std::string line;
-  for (const auto& [outcome, n] : outcomes) {
-    line += (line.empty() ? "" : ", ") + std::to_string(n) + " " + outcome;
-  }
-  std::cout << "migrate: " << line << "\n";
-}
-
 ExitCode run_migrate(const Context& context, const MigrateCommandOptions& options) {
   MigrateFlags flags;
   if (!options.target.empty()) {
@@ -63,13 +56,14 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
   flags.options.dry_run = options.dry_run;
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
   flags.keep_going = options.keep_going;
-  std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
+  std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   return migrate_targets(context, *project, engine::default_registry(), flags);
 }
 
 } // namespace
 
 const migration::MigrationSet& files_of(const Project& project, const targets::Target& target) {
+  await_files(project);
   static const migration::MigrationSet k_none;
   if (!target.migrations) {
     return k_none;
@@ -80,30 +74,32 @@ const migration::MigrationSet& files_of(const Project& project, const targets::T
 
 ExitCode migrate_targets(const Context& context, const Project& project,
                          const engine::Registry& registry, const MigrateFlags& flags) {
-  std::map<std::string, std::size_t> outcomes;
-  bool stopped = false;
-  for (const auto& target : project.selected) {
-    if (stopped) {
-      ++outcomes["not started"];
-      continue;
+  FanoutOptions fanout;
+  fanout.cost = 2; // the work connection, and the lock's own connection when there is work
+  fanout.keep_going = flags.keep_going;
+  fanout.lines = context.global.output == OutputFormat::text;
+  auto outcomes = fan_out(context, project, fanout, [&](std::size_t, const targets::Target& target) {
+    auto session = registry.get(target.engine()).target(target);
+    session->connect_ahead(); // log in while the migration files are still being read
+    migration::MigrateResult result =
+        migration::migrate(*session, target, files_of(project, target), flags.options);
+    Outcome outcome;
+    outcome.text = describe(result, flags.options.dry_run);
+    outcome.state = flags.options.dry_run ? "checked" : result.applied > 0 ? "migrated" : "up to date";
+    outcome.applied = result.applied;
+    outcome.version = result.version;
+    return outcome;
+  });
+  await_files(project); // when every target failed to connect, a bad file still decides: exit 2
+  if (context.global.output == OutputFormat::json) {
+    std::cout << outcomes_json(project, outcomes);
+    bool failed = false;
+    for (const auto& outcome : outcomes) {
+      failed = failed || (outcome && outcome->state == "failed");
     }
-    try {
-      auto session = registry.get(target.engine()).target(target);
-      migration::MigrateResult result = migration::migrate(*session, target, files_of(project, target), flags.options);
-      std::cout << target.key() << ": " << describe(result, flags.options.dry_run) << "\n";
-      ++outcomes[flags.options.dry_run ? "checked" : result.applied > 0 ? "migrated" : "up to date"];
-    } catch (const Error& e) {
-      spdlog::error("{}", e.what());
-      std::cout << target.key() << ": failed\n";
-      ++outcomes["failed"];
-      stopped = !flags.keep_going;
-    }
+    return failed ? ExitCode::failed : ExitCode::ok;
   }
-  if (project.selected.size() > 1 || outcomes.count("failed") != 0) {
-    print_summary(outcomes);
-  }
-  (void)context;
-  return outcomes.count("failed") != 0 ? ExitCode::failed : ExitCode::ok;
+  return summarize("migrate", project, outcomes);
 }
 
 Command migrate_command() {

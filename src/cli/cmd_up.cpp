@@ -17,9 +17,10 @@ struct UpOptions {
 
 ExitCode run_up(const Context& context, const UpOptions& options) {
   require_topology(context, "up");
-  std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
+  std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   engine::Registry registry = engine::default_registry();
   wait_for_servers(*project, registry, options.timeout);
+  await_files(*project); // init changes servers: every file must have been read first
   std::vector<ServerStatements> applied =
       init_servers(*project, registry, std::chrono::seconds(options.lock_timeout));
   print_applied(applied, OutputFormat::text, "nothing to do");

@@ -11,7 +11,8 @@ namespace dbctl::cli {
 
 namespace {
 
-void scan_migrations(Project& project, util::Diagnostics& diagnostics) {
+// List every selected target's migration folder, then read the files now or in the background.
+void scan_migrations(Project& project, Scan scan, util::Diagnostics& diagnostics) {
   for (const auto& target : project.selected) {
     if (!target.migrations || project.migrations.count(*target.migrations) != 0) {
       continue;
@@ -20,7 +21,19 @@ void scan_migrations(Project& project, util::Diagnostics& diagnostics) {
     util::Location where = service != nullptr && service->migrations ? service->migrations->where
                                                                      : util::Location{};
     project.migrations.emplace(*target.migrations,
-                               migration::scan(*target.migrations, where, diagnostics));
+                               migration::list(*target.migrations, where, diagnostics));
+  }
+  std::vector<migration::MigrationSet*> sets;
+  for (auto& [folder, set] : project.migrations) {
+    sets.push_back(&set);
+  }
+  if (scan == Scan::read_ahead && !diagnostics.has_errors()) {
+    // The map's nodes stay put and nothing else touches them until the read is awaited.
+    project.reading = std::async(std::launch::async, [sets] { return migration::read_files(sets); }).share();
+    return;
+  }
+  for (const auto& problem : migration::read_files(sets)) {
+    diagnostics.error(problem.where, problem.message); // every problem at once
   }
 }
 
@@ -84,8 +97,8 @@ std::unique_ptr<Project> url_project(const Context& context, Scan scan) {
   project->all = {target};
   project->selected = project->all;
   util::Diagnostics diagnostics;
-  if (scan == Scan::with_migrations) {
-    scan_migrations(*project, diagnostics);
+  if (scan != Scan::topology_only) {
+    scan_migrations(*project, scan, diagnostics);
   }
   if (diagnostics.has_errors()) {
     throw ConfigError(diagnostics.errors());
@@ -94,6 +107,12 @@ std::unique_ptr<Project> url_project(const Context& context, Scan scan) {
 }
 
 } // namespace
+
+void await_files(const Project& project) {
+  if (project.reading.valid() && !project.reading.get().empty()) {
+    throw ConfigError(project.reading.get());
+  }
+}
 
 void require_topology(const Context& context, const std::string& command) {
   if (!context.global.url.empty() || (!context.global.dir.empty() && !context.global.file_given)) {
@@ -142,8 +161,8 @@ std::unique_ptr<Project> check_project(const Context& context, Scan scan,
                                  context.global.servers};
     project->selected = targets::select(project->all, selection, project->topology);
   }
-  if (scan == Scan::with_migrations) {
-    scan_migrations(*project, diagnostics);
+  if (scan != Scan::topology_only) {
+    scan_migrations(*project, scan, diagnostics);
   }
   project->warnings = diagnostics.warnings();
   return project;

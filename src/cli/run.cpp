@@ -54,7 +54,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("--server", global.servers, "Select targets on this server (repeatable)")
       ->allow_extra_args(false);
   app.add_option("-j,--jobs", global.jobs,
-                 "Targets worked on in parallel (accepted; targets still run one at a time)")
+                 "Targets worked on in parallel (default: what the servers' max_connections allow, at most 16)")
       ->check(CLI::Range(1, 1024));
   app.add_option("-o,--output", global.output, "Result format: text or json")
       ->transform(CLI::CheckedTransformer(

@@ -6,9 +6,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <sys/stat.h>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -28,27 +32,56 @@ std::string describe(std::string_view raw) {
   return out;
 }
 
-// Read a whole file; nullopt with the reason in `error` when it cannot be read. Plain read(2):
-// a folder of thousands of migrations is read on every run.
-std::optional<std::string> slurp(const std::filesystem::path& path, std::string& error) {
+// A read buffer that grows without zero-filling (std::string::resize would clear every byte).
+class ReadBuffer {
+public:
+  std::string_view view() const { return {m_data.get(), m_size}; }
+  // Make room for `more` bytes after the contents; return where they go.
+  char* reserve(std::size_t more) {
+    if (m_size + more > m_capacity) {
+      std::size_t capacity = std::max(m_size + more, m_capacity * 2);
+      std::unique_ptr<char[]> grown(new char[capacity]);
+      std::copy_n(m_data.get(), m_size, grown.get());
+      m_data = std::move(grown);
+      m_capacity = capacity;
+    }
+    return m_data.get() + m_size;
+  }
+  void grow(std::size_t by) { m_size += by; }
+  void clear() { m_size = 0; }
+
+private:
+  std::unique_ptr<char[]> m_data;
+  std::size_t m_size = 0;
+  std::size_t m_capacity = 0;
+};
+
+// Read a whole file into `contents` (reusing its memory); false with the reason in `error` when
+// it cannot be read. Plain read(2): a folder of thousands of migrations is read on every run.
+bool slurp(const std::string& path, ReadBuffer& contents, std::string& error) {
+  contents.clear();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error = std::strerror(errno);
-    return std::nullopt;
+    return false;
   }
-  std::string contents;
-  char buffer[65536];
+  struct stat info {};
+  std::size_t chunk = 65536;
+  if (::fstat(fd, &info) == 0 && info.st_size >= 0) {
+    chunk = static_cast<std::size_t>(info.st_size) + 1; // the whole file and its end at once
+  }
   ssize_t n = 0;
-  while ((n = ::read(fd, buffer, sizeof buffer)) > 0) {
-    contents.append(buffer, static_cast<std::size_t>(n));
+  while ((n = ::read(fd, contents.reserve(chunk), chunk)) > 0) {
+    contents.grow(static_cast<std::size_t>(n));
+    chunk = 65536; // the file grew since fstat
   }
   int read_errno = errno;
   ::close(fd);
   if (n < 0) {
     error = std::strerror(read_errno);
-    return std::nullopt;
+    return false;
   }
-  return contents;
+  return true;
 }
 
 bool first_line_is_directive(std::string_view text) {
@@ -83,41 +116,35 @@ void report_duplicates(const std::vector<MigrationFile>& sorted, util::Diagnosti
   }
 }
 
-// One file read and checksummed, or why it could not be.
-struct Loaded {
-  std::filesystem::path path;
-  std::optional<MigrationFile> file;
-  std::string error;
+// A directory entry named like a migration, before it is read.
+struct Candidate {
+  std::string name;
+  ParsedName parsed;
 };
 
-Loaded load_file(const std::filesystem::path& path, const ParsedName& name) {
-  Loaded out{path, std::nullopt, {}};
-  std::optional<std::string> contents = slurp(path, out.error);
-  if (!contents) {
-    return out;
-  }
-  MigrationFile file;
-  file.kind = name.kind;
-  file.version = name.version;
-  file.description = name.description;
-  file.script = path.filename().string();
-  file.path = path.string();
-  file.checksum = checksum(*contents);
-  file.no_transaction = first_line_is_directive(*contents);
-  out.file = std::move(file);
-  return out;
-}
-
-std::vector<Loaded> load_all(const std::vector<std::pair<std::filesystem::path, ParsedName>>& candidates) {
-  std::vector<Loaded> out(candidates.size());
+// Read and checksum every file on every core, in place. Each worker reuses one read buffer, so
+// memory stays at the size of the records however many files there are. Returns the files that
+// could not be read, by index, with the reason.
+std::vector<std::pair<std::size_t, std::string>> load_all(std::vector<MigrationFile*>& files) {
   unsigned workers = std::max(1U, std::min(std::thread::hardware_concurrency(), 8U));
-  if (candidates.size() < 64) {
+  if (files.size() < 64) {
     workers = 1; // not worth a thread
   }
   std::atomic<std::size_t> next{0};
+  std::mutex failures_mutex;
+  std::vector<std::pair<std::size_t, std::string>> failures;
   auto work = [&]() {
-    for (std::size_t i = next++; i < candidates.size(); i = next++) {
-      out[i] = load_file(candidates[i].first, candidates[i].second);
+    ReadBuffer contents;
+    std::string error;
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      MigrationFile& file = *files[i];
+      if (!slurp(file.path, contents, error)) {
+        std::lock_guard<std::mutex> lock(failures_mutex);
+        failures.emplace_back(i, error);
+        continue;
+      }
+      file.checksum = checksum(contents.view());
+      file.no_transaction = first_line_is_directive(contents.view());
     }
   };
   std::vector<std::thread> threads;
@@ -128,7 +155,19 @@ std::vector<Loaded> load_all(const std::vector<std::pair<std::filesystem::path, 
   for (auto& thread : threads) {
     thread.join();
   }
-  return out;
+  std::sort(failures.begin(), failures.end());
+  return failures;
+}
+
+MigrationFile make_file(const std::string& prefix, Candidate& candidate) {
+  MigrationFile file;
+  file.kind = candidate.parsed.kind;
+  file.version = std::move(candidate.parsed.version);
+  file.description = std::move(candidate.parsed.description);
+  file.path.reserve(prefix.size() + candidate.name.size());
+  file.path.append(prefix).append(candidate.name);
+  file.script = std::move(candidate.name);
+  return file;
 }
 
 } // namespace
@@ -180,17 +219,17 @@ std::string checksum(std::string_view contents) {
   return util::sha256_hex(fold_line_endings(contents));
 }
 
-std::string read_sql(const std::filesystem::path& path) {
+std::string read_sql(const std::string& path) {
+  ReadBuffer contents;
   std::string error;
-  std::optional<std::string> contents = slurp(path, error);
-  if (!contents) {
+  if (!slurp(path, contents, error)) {
     throw ConfigError(std::vector<util::Diagnostic>{
-        {{path.string(), 0, 0}, "cannot be read: " + error, util::Severity::error}});
+        {{path, 0, 0}, "cannot be read: " + error, util::Severity::error}});
   }
-  return fold_line_endings(*contents);
+  return fold_line_endings(contents.view());
 }
 
-MigrationSet scan(const std::filesystem::path& folder, const util::Location& referenced_at,
+MigrationSet list(const std::filesystem::path& folder, const util::Location& referenced_at,
                   util::Diagnostics& diagnostics) {
   MigrationSet set;
   std::error_code ec;
@@ -202,73 +241,104 @@ MigrationSet scan(const std::filesystem::path& folder, const util::Location& ref
                                                    "migrations: none)"));
     return set;
   }
-  std::filesystem::directory_iterator it(folder, ec);
-  if (ec) {
-    diagnostics.error(referenced_at,
-                      "migrations folder " + folder.string() + " cannot be read: " + ec.message());
+  // opendir/readdir: the entry type comes with the listing, and no path object is built per
+  // entry (a folder of thousands of migrations is listed on every run).
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(folder.c_str()), ::closedir);
+  if (!dir) {
+    diagnostics.error(referenced_at, "migrations folder " + folder.string() +
+                                         " cannot be read: " + std::strerror(errno));
     return set;
   }
-  // List first (cheap), then read and checksum the files on every core: a folder of
-  // thousands of migrations is read on every run.
-  std::vector<std::pair<std::filesystem::path, ParsedName>> candidates;
-  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    const std::filesystem::path& path = it->path();
-    std::string name = path.filename().string();
+  // List and sort first (cheap), then build the records in their final order; read_files
+  // fills in the checksums.
+  std::vector<Candidate> versioned;
+  std::vector<Candidate> repeatable;
+  std::string prefix = folder.string();
+  if (!prefix.empty() && prefix.back() != '/') {
+    prefix += '/';
+  }
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(dir.get());
+    if (entry == nullptr) {
+      if (errno != 0) {
+        diagnostics.error(referenced_at, "migrations folder " + folder.string() +
+                                             " could not be listed: " + std::strerror(errno));
+      }
+      break;
+    }
+    std::string name = entry->d_name;
     if (name.empty() || name[0] == '.') {
       continue;
     }
     std::optional<ParsedName> parsed = parse_file_name(name);
     if (!parsed) {
       if (looks_like_migration(name)) {
-        diagnostics.warning({path.string(), 0, 0},
+        diagnostics.warning({prefix + name, 0, 0},
                             "ignored: a migration is named V<version>__<description>.sql or "
                             "R__<description>.sql");
       }
       continue;
     }
-    // The entry knows its type from the directory listing; only a symlink needs a stat.
-    std::error_code status_error;
-    bool regular = it->is_regular_file(status_error);
-    if (status_error || !regular) {
-      diagnostics.error({path.string(), 0, 0},
-                        status_error ? "cannot be read: " + status_error.message()
-                                     : "is not a regular file");
+    // Only a symlink (or a file system that does not say) needs a stat.
+    bool regular = entry->d_type == DT_REG;
+    if (entry->d_type == DT_LNK || entry->d_type == DT_UNKNOWN) {
+      struct stat info {};
+      if (::stat((prefix + name).c_str(), &info) != 0) {
+        diagnostics.error({prefix + name, 0, 0}, std::string("cannot be read: ") + std::strerror(errno));
+        continue;
+      }
+      regular = S_ISREG(info.st_mode);
+    }
+    if (!regular) {
+      diagnostics.error({prefix + name, 0, 0}, "is not a regular file");
       continue;
     }
-    candidates.emplace_back(path, std::move(*parsed));
-  }
-  std::vector<Loaded> loaded = load_all(candidates);
-  candidates = {};
-  for (auto& one : loaded) {
-    if (!one.file) {
-      diagnostics.error({one.path.string(), 0, 0}, "cannot be read: " + one.error);
-    } else {
-      (one.file->kind == Kind::versioned ? set.versioned : set.repeatable).push_back(std::move(*one.file));
-    }
-  }
-  if (ec) {
-    diagnostics.error(referenced_at, "migrations folder " + folder.string() +
-                                         " could not be listed: " + ec.message());
+    (parsed->kind == Kind::versioned ? versioned : repeatable)
+        .push_back({std::move(name), std::move(*parsed)});
   }
   // The script name breaks ties so the order (and duplicate messages) never depend on the
-  // order the file system lists entries in. Pointers are sorted, then the files moved once.
-  std::vector<MigrationFile*> order;
-  for (auto& file : set.versioned) {
-    order.push_back(&file);
-  }
-  std::sort(order.begin(), order.end(), [](const MigrationFile* a, const MigrationFile* b) {
-    int c = compare(*a->version, *b->version);
-    return c != 0 ? c < 0 : a->script < b->script;
+  // order the file system lists entries in.
+  std::sort(versioned.begin(), versioned.end(), [](const Candidate& a, const Candidate& b) {
+    int c = compare(*a.parsed.version, *b.parsed.version);
+    return c != 0 ? c < 0 : a.name < b.name;
   });
-  std::vector<MigrationFile> sorted;
-  sorted.reserve(order.size());
-  for (MigrationFile* file : order) {
-    sorted.push_back(std::move(*file));
+  std::sort(repeatable.begin(), repeatable.end(), [](const Candidate& a, const Candidate& b) {
+    return a.parsed.description < b.parsed.description;
+  });
+  for (auto [from, to] : {std::pair{&versioned, &set.versioned}, std::pair{&repeatable, &set.repeatable}}) {
+    to->reserve(from->size());
+    for (Candidate& candidate : *from) {
+      to->push_back(make_file(prefix, candidate));
+    }
+    *from = {};
   }
-  set.versioned = std::move(sorted);
-  std::sort(set.repeatable.begin(), set.repeatable.end(),
-            [](const auto& a, const auto& b) { return a.description < b.description; });
   report_duplicates(set.versioned, diagnostics);
+  return set;
+}
+
+std::vector<util::Diagnostic> read_files(const std::vector<MigrationSet*>& sets) {
+  std::vector<MigrationFile*> all;
+  for (MigrationSet* set : sets) {
+    for (auto* files : {&set->versioned, &set->repeatable}) {
+      for (MigrationFile& file : *files) {
+        all.push_back(&file);
+      }
+    }
+  }
+  std::vector<util::Diagnostic> problems;
+  for (const auto& [index, error] : load_all(all)) {
+    problems.push_back({{all[index]->path, 0, 0}, "cannot be read: " + error, util::Severity::error});
+  }
+  return problems;
+}
+
+MigrationSet scan(const std::filesystem::path& folder, const util::Location& referenced_at,
+                  util::Diagnostics& diagnostics) {
+  MigrationSet set = list(folder, referenced_at, diagnostics);
+  for (const auto& problem : read_files({&set})) {
+    diagnostics.error(problem.where, problem.message);
+  }
   return set;
 }
 

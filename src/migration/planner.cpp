@@ -27,15 +27,27 @@ std::string to_string(State state) {
 
 namespace {
 
+using VersionedRow = std::pair<Version, const HistoryRow*>;
+
+bool version_less(const VersionedRow& a, const VersionedRow& b) { return a.first < b.first; }
+
 struct Applied {
-  std::map<std::string, const HistoryRow*> versions; ///< canonical version -> row
+  std::vector<VersionedRow> versions; ///< by version, one row each (the latest)
   std::map<std::string, const HistoryRow*> repeatables; ///< script -> latest successful row
   std::vector<const HistoryRow*> failed;
   std::optional<Version> newest;
   std::optional<Version> baseline;
   std::size_t count = 0;
+
+  bool has(const Version& version) const {
+    auto found = std::lower_bound(versions.begin(), versions.end(), VersionedRow{version, nullptr},
+                                  version_less);
+    return found != versions.end() && found->first == version;
+  }
 };
 
+// Sorted vectors and binary searches throughout: thousands of rows and files are compared on
+// every run, so no step may be quadratic or allocate per comparison.
 Applied read_history(const std::vector<HistoryRow>& history, const std::string& service) {
   std::vector<const HistoryRow*> rows;
   for (const auto& row : history) {
@@ -59,15 +71,21 @@ Applied read_history(const std::vector<HistoryRow>& history, const std::string& 
       continue; // not written by dbctl; nothing to compare it with
     }
     ++out.count;
-    if (row->type == RowType::baseline) {
-      out.baseline = out.baseline && *out.baseline > *version ? *out.baseline : *version;
-    } else {
-      out.versions[version->text()] = row;
-    }
     if (!out.newest || *version > *out.newest) {
       out.newest = *version;
     }
+    if (row->type == RowType::baseline) {
+      out.baseline = out.baseline && *out.baseline > *version ? *out.baseline : *version;
+    } else {
+      out.versions.emplace_back(std::move(*version), row);
+    }
   }
+  // By version, keeping only the latest row of a version (rows are in rank order, and the
+  // stable sort keeps them so).
+  std::stable_sort(out.versions.begin(), out.versions.end(), version_less);
+  auto last = std::unique(out.versions.rbegin(), out.versions.rend(),
+                          [](const VersionedRow& a, const VersionedRow& b) { return a.first == b.first; });
+  out.versions.erase(out.versions.begin(), last.base());
   return out;
 }
 
@@ -75,29 +93,26 @@ bool covered_by_baseline(const Applied& applied, const Version& version) {
   return applied.baseline && !(version > *applied.baseline);
 }
 
+const MigrationFile* file_of(const MigrationSet& files, const Version& version) {
+  auto found = std::lower_bound(
+      files.versioned.begin(), files.versioned.end(), version,
+      [](const MigrationFile& file, const Version& wanted) { return *file.version < wanted; });
+  return found != files.versioned.end() && *found->version == version ? &*found : nullptr;
+}
+
 void check_applied(const MigrationSet& files, const Applied& applied, MigrationPlan& plan,
                    bool& drift, bool& ahead) {
-  std::optional<Version> newest_file;
-  if (!files.versioned.empty()) {
-    newest_file = *files.versioned.back().version;
-  }
-  // Files by canonical version: one lookup per applied row, never a scan (no quadratic step).
-  std::map<std::string, const MigrationFile*> by_version;
-  for (const auto& f : files.versioned) {
-    by_version.emplace(f.version->text(), &f);
-  }
-  for (const auto& [text, row] : applied.versions) {
-    Version version = *Version::parse(text);
-    auto found = by_version.find(text);
-    const MigrationFile* file = found == by_version.end() ? nullptr : found->second;
+  const Version* newest_file = files.versioned.empty() ? nullptr : &*files.versioned.back().version;
+  for (const auto& [version, row] : applied.versions) {
+    const MigrationFile* file = file_of(files, version);
     if (file == nullptr) {
-      if (!newest_file || version > *newest_file) {
+      if (newest_file == nullptr || version > *newest_file) {
         ahead = true;
-        plan.issues.push_back("version " + text + " (" + row->script +
+        plan.issues.push_back("version " + version.text() + " (" + row->script +
                               ") is applied but newer than every file");
       } else {
         drift = true;
-        plan.problems.push_back("version " + text + " (" + row->script +
+        plan.problems.push_back("version " + version.text() + " (" + row->script +
                                 ") is applied but its file is missing");
       }
     } else if (file->checksum != row->checksum) {
@@ -135,7 +150,7 @@ MigrationPlan plan_migrations(const MigrationSet& files, const std::vector<Histo
   check_applied(files, applied, plan, drift, ahead);
   for (const auto& file : files.versioned) {
     const Version& version = *file.version;
-    if (applied.versions.count(version.text()) != 0 || covered_by_baseline(applied, version)) {
+    if (applied.has(version) || covered_by_baseline(applied, version)) {
       continue;
     }
     if (options.target && version > *options.target) {

@@ -4,6 +4,8 @@
 #include "dbctl/migration/splitter.hpp"
 #include "dbctl/util/hash.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 namespace dbctl::migration {
@@ -229,10 +231,16 @@ RepairResult repair(engine::TargetSession& session, const targets::Target& targe
       continue;
     }
     auto version = Version::parse(row.version);
-    for (const auto& file : files.versioned) {
-      if (version && *file.version == *version && file.checksum != row.checksum) {
-        session.update_checksum(row.rank, file.checksum);
-        result.realigned.push_back(file.script);
+    if (!version) {
+      continue;
+    }
+    // Files are sorted by version: one binary search per row, never a scan of every file.
+    auto file = std::lower_bound(files.versioned.begin(), files.versioned.end(), *version,
+                                 [](const MigrationFile& f, const Version& v) { return *f.version < v; });
+    for (; file != files.versioned.end() && *file->version == *version; ++file) {
+      if (file->checksum != row.checksum) {
+        session.update_checksum(row.rank, file->checksum);
+        result.realigned.push_back(file->script);
       }
     }
   }

@@ -24,7 +24,7 @@ std::string utc_timestamp(std::time_t now) {
 }
 
 bool is_timestamp(const Version& version) {
-  return version.segments().size() == 1 && version.segments()[0].size() == k_timestamp_digits;
+  return version.segment_count() == 1 && version.text().size() == k_timestamp_digits;
 }
 
 std::string template_text(const Version& version, std::string_view description) {

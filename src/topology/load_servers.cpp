@@ -153,7 +153,8 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   }
   read_options(reader, node["options"], path + ".options", server);
   check_mysql_options(reader, node["options"], path + ".options", server);
-  if (auto max = reader.integer(node["max_connections"], path + ".max_connections", 1, 10000)) {
+  // At least 2: a migration holds its lock on a connection of its own.
+  if (auto max = reader.integer(node["max_connections"], path + ".max_connections", 2, 10000)) {
     server.max_connections = max->value;
   }
   if (auto lock = reader.choice<LockStrategy>(node["lock"], path + ".lock",

@@ -76,7 +76,7 @@ TEST_SUITE("cli: env") {
                         "&options=-csearch_path%3Dacme\n");
   }
 
-  TEST_CASE("shell and json formats; -o json picks json") {
+  TEST_CASE("shell and json formats - -o json picks json") {
     TempDir dir;
     dir.write("topology.yaml", k_topology);
     Result shell = run_dbctl({"env", "--format", "shell", "--service", "catalog"}, env_options(dir));
@@ -107,7 +107,7 @@ TEST_SUITE("cli: env") {
     CHECK(result.err.find("warning: users@pg: role users has no password") != std::string::npos);
   }
 
-  TEST_CASE("passwords never reach stderr, even at -vv, and appear on stdout only in env") {
+  TEST_CASE("passwords never reach stderr - even at -vv - and appear on stdout only in env") {
     TempDir dir;
     dir.write("topology.yaml", k_topology);
     std::vector<std::string> secrets{k_users_pw, k_app_pw, "admin-secret-456", "derive-key-789"};
@@ -161,7 +161,7 @@ TEST_SUITE("cli: new") {
     CHECK(std::filesystem::exists(dir.path() / "migrations/users/V1__init.sql"));
   }
 
-  TEST_CASE("new refuses an unknown service, a service without migrations and no description") {
+  TEST_CASE("new refuses an unknown service - a service without migrations and no description") {
     TempDir dir;
     dir.write("topology.yaml", "version: 1\nname: shop\nservers:\n  pg: {engine: postgres}\n"
                                "topology: {mode: db-per-service}\n"
@@ -177,7 +177,7 @@ TEST_SUITE("cli: new") {
     CHECK_FALSE(std::filesystem::exists(dir.path() / "migrations"));
   }
 
-  TEST_CASE("with --dir and no topology, new writes into that folder") {
+  TEST_CASE("with --dir and no topology - new writes into that folder") {
     TempDir dir;
     Result result = run_dbctl({"--dir", "db/migrations", "new", "create", "users"}, {dir.path(), {}, {}});
     INFO(result.err);

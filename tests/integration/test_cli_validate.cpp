@@ -60,7 +60,7 @@ TEST_SUITE("cli: validate") {
     }
   }
 
-  TEST_CASE("five mistakes are all reported with their lines, exit 2, though servers are closed") {
+  TEST_CASE("five mistakes are all reported with their lines - exit 2 - though servers are closed") {
     TempDir dir;
     dir.write("migrations/users/V1__a.sql", "select 1;");
     dir.write("migrations/orders/V1__a.sql", "select 1;");
@@ -180,7 +180,7 @@ TEST_SUITE("cli: validate") {
 }
 
 TEST_SUITE("cli: contract") {
-  TEST_CASE("--help works for dbctl and every command, --version prints the version") {
+  TEST_CASE("--help works for dbctl and every command - --version prints the version") {
     Result top = run_dbctl({"--help"});
     CHECK(top.exit_code == 0);
     for (const char* command : {"validate", "env", "new"}) {
@@ -195,7 +195,7 @@ TEST_SUITE("cli: contract") {
     CHECK(version.out.rfind("dbctl ", 0) == 0);
   }
 
-  TEST_CASE("usage errors exit 2: no command, unknown command, unknown option, bad value") {
+  TEST_CASE("usage errors exit 2: no command - unknown command - unknown option - bad value") {
     CHECK(run_dbctl({}).exit_code == 2);
     CHECK(run_dbctl({"frobnicate"}).exit_code == 2);
     CHECK(run_dbctl({"validate", "--frobnicate"}).exit_code == 2);

@@ -28,7 +28,7 @@ void write_examples(const TestProject& project, const std::string& service, cons
 } // namespace
 
 TEST_SUITE("mysql: migrate") {
-  TEST_CASE("every mode applies the DELIMITER examples from empty, and a re-run is a no-op") {
+  TEST_CASE("every mode applies the DELIMITER examples from empty - and a re-run is a no-op") {
     for (const std::string mode : {"db-per-service", "shared", "multi-tenant"}) {
       CAPTURE(mode);
       std::string topology = mode == "multi-tenant" ? "topology: {mode: multi-tenant, tenants: [acme]}\n"
@@ -59,7 +59,7 @@ TEST_SUITE("mysql: migrate") {
     }
   }
 
-  TEST_CASE("a failing statement is recorded; once fixed, migrate resumes without re-running the rest") {
+  TEST_CASE("a failing statement is recorded - once fixed - migrate resumes without re-running the rest") {
     TestProject project("myr", "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {}\n",
                         k_server);
     project.write("migrations/@P@svc/V1__log.sql", "CREATE TABLE runs (n INT);\n");
@@ -92,7 +92,7 @@ TEST_SUITE("mysql: migrate") {
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 
-  TEST_CASE("when a statement before the failure changed, migrate refuses until repair") {
+  TEST_CASE("when a statement before the failure changed - migrate refuses until repair") {
     TestProject project("myc", "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {}\n",
                         k_server);
     project.write("migrations/@P@svc/V1__steps.sql",
@@ -156,8 +156,8 @@ TEST_SUITE("mixed engines") {
 }
 
 TEST_SUITE("mysql: a real-world schema") {
-  TEST_CASE("a condensed Sakila (DELIMITER ;; triggers, version comments, procedures, functions) "
-            "applies as migrations and works") {
+  TEST_CASE("a condensed Sakila (DELIMITER-delimited triggers - version comments - procedures - "
+            "functions) applies as migrations and works") {
     TestProject project("saki", "topology: {mode: db-per-service}\n" + k_passwords +
                                     "services:\n  @P@sakila: {app: true}\n",
                         k_server);

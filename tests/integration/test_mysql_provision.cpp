@@ -27,7 +27,7 @@ void check_converged(const TestProject& project) {
 } // namespace
 
 TEST_SUITE("mysql: provisioning") {
-  TEST_CASE("db-per-service: users, utf8mb4 databases, exact grant sets; converges; destroy") {
+  TEST_CASE("db-per-service: users - utf8mb4 databases - exact grant sets - converges - destroy") {
     TestProject project("myd", "topology: {mode: db-per-service}\n" + k_passwords +
                                    "services:\n  @P@users: {migrations: none, app: true}\n"
                                    "  @P@orders: {migrations: none}\n"
@@ -69,7 +69,7 @@ TEST_SUITE("mysql: provisioning") {
     mysql_query("DROP USER '" + p + "bystander'@'%'");
   }
 
-  TEST_CASE("shared: one database, every service's owner gets ALL on it") {
+  TEST_CASE("shared: one database - every service's owner gets ALL on it") {
     TestProject project("mys", "topology: {mode: shared}\n" + k_passwords +
                                    "services:\n  @P@users: {migrations: none}\n  @P@orders: {migrations: none}\n",
                         k_server);
@@ -85,7 +85,7 @@ TEST_SUITE("mysql: provisioning") {
     CHECK(mysql_query("SELECT count(*) FROM mysql.user WHERE User LIKE '" + p + "%'") == "0");
   }
 
-  TEST_CASE("multi-tenant: a database and users per tenant; a changed password is applied") {
+  TEST_CASE("multi-tenant: a database and users per tenant - a changed password is applied") {
     TestProject project("myt", "topology: {mode: multi-tenant, tenants: [acme, globex]}\n"
                                "services:\n  @P@crm:\n    migrations: none\n"
                                "    owner: {password: \"${OWNER_PW}\"}\n",
@@ -106,7 +106,7 @@ TEST_SUITE("mysql: provisioning") {
     REQUIRE(project.dbctl({"destroy", "--yes"}, {{"OWNER_PW", "x"}}).exit_code == 0);
   }
 
-  TEST_CASE("user_host gives managed users another host part, and init still converges") {
+  TEST_CASE("user_host gives managed users another host part - and init still converges") {
     TestProject project("myh", "topology: {mode: db-per-service}\n" + k_passwords +
                                    "services:\n  @P@users: {migrations: none, app: true}\n",
                         "  my: {url: \"${DBCTL_TEST_MYSQL_URL}\", user_host: 127.0.0.1}\n");

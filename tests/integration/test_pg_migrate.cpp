@@ -45,7 +45,7 @@ void check_up_then_noop(const TestProject& project) {
 } // namespace
 
 TEST_SUITE("postgres: migrate") {
-  TEST_CASE("every mode applies from empty, objects belong to the owner, and a re-run is a no-op") {
+  TEST_CASE("every mode applies from empty - objects belong to the owner - and a re-run is a no-op") {
     struct Mode {
       std::string name;
       std::string topology;
@@ -74,7 +74,7 @@ TEST_SUITE("postgres: migrate") {
     }
   }
 
-  TEST_CASE("a migration failing halfway leaves nothing of itself, and the error names file and line") {
+  TEST_CASE("a migration failing halfway leaves nothing of itself - and the error names file and line") {
     TestProject project("half", "topology: {mode: db-per-service}\n" + k_secret + "services:\n  @P@svc: {}\n");
     write_basic(project, "migrations/@P@svc");
     project.write("migrations/@P@svc/V3__broken.sql",
@@ -93,7 +93,7 @@ TEST_SUITE("postgres: migrate") {
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 
-  TEST_CASE("an edited applied file is drift: migrate applies nothing, repair accepts the change") {
+  TEST_CASE("an edited applied file is drift: migrate applies nothing - repair accepts the change") {
     TestProject project("drift", "topology: {mode: db-per-service}\n" + k_secret + "services:\n  @P@svc: {}\n");
     write_basic(project, "migrations/@P@svc");
     check_up_then_noop(project);
@@ -115,7 +115,7 @@ TEST_SUITE("postgres: migrate") {
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 
-  TEST_CASE("a pending version below the newest applied is refused, then allowed with --out-of-order") {
+  TEST_CASE("a pending version below the newest applied is refused - then allowed with --out-of-order") {
     TestProject project("ooo", "topology: {mode: db-per-service}\n" + k_secret + "services:\n  @P@svc: {}\n");
     write_basic(project, "migrations/@P@svc");
     check_up_then_noop(project);
@@ -131,7 +131,7 @@ TEST_SUITE("postgres: migrate") {
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 
-  TEST_CASE("a repeatable runs again only when it changes; --target and --dry-run") {
+  TEST_CASE("a repeatable runs again only when it changes - --target and --dry-run") {
     TestProject project("rep", "topology: {mode: db-per-service}\n" + k_secret + "services:\n  @P@svc: {}\n");
     write_basic(project, "migrations/@P@svc");
     REQUIRE(project.dbctl({"init"}).exit_code == 0);
@@ -152,7 +152,7 @@ TEST_SUITE("postgres: migrate") {
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 
-  TEST_CASE("a no-transaction file runs alone; its failure is recorded, repair clears it") {
+  TEST_CASE("a no-transaction file runs alone - its failure is recorded - repair clears it") {
     TestProject project("notx", "topology: {mode: db-per-service}\n" + k_secret + "services:\n  @P@svc: {}\n");
     write_basic(project, "migrations/@P@svc");
     project.write("migrations/@P@svc/V3__index.sql",
@@ -220,7 +220,7 @@ TEST_SUITE("postgres: migrate") {
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 
-  TEST_CASE("kill -9 in the middle of a migration, then a re-run converges") {
+  TEST_CASE("kill -9 in the middle of a migration - then a re-run converges") {
     TestProject project("kill", "topology: {mode: db-per-service}\n" + k_secret + "services:\n  @P@svc: {}\n");
     project.write("migrations/@P@svc/V1__slow.sql",
                   "CREATE TABLE slow (x int);\nSELECT pg_sleep(2);\nINSERT INTO slow VALUES (1);\n");
@@ -262,25 +262,29 @@ TEST_SUITE("postgres: migrate") {
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 
-  TEST_CASE("migrate before init says so; --keep-going goes on past a failing target") {
+  TEST_CASE("migrate before init says so - --keep-going goes on past a failing target") {
     TestProject project("kg", "topology: {mode: multi-tenant, tenants: [a, b, c]}\n" + k_secret +
                                   "services:\n  @P@svc: {}\n");
     project.write("migrations/@P@svc/V1__t.sql", "CREATE TABLE t (x int);\n");
-    Result early = project.dbctl({"migrate"});
+    // One at a time (-j 1), a failure stops the targets after it from starting.
+    Result early = project.dbctl({"migrate", "-j", "1"});
     CHECK(early.exit_code == 1);
     CHECK(early.err.find("does not exist; run dbctl init first (or dbctl up)") != std::string::npos);
-    CHECK(early.out.find("migrate: 1 failed, 2 not started") != std::string::npos);
+    // One summary line per state; the failed targets are named.
+    CHECK(early.out.find("migrate: 1 failed: " + project.prefix + "svc[a]@") != std::string::npos);
+    CHECK(early.out.find("migrate: 2 not started\n") != std::string::npos);
     REQUIRE(project.dbctl({"init"}).exit_code == 0);
     pg_query("SET ROLE " + project.prefix + "svc_b; CREATE TABLE t (x int)", project.prefix + "svc_b");
     Result going = project.dbctl({"migrate", "--keep-going"});
     CHECK(going.exit_code == 1);
-    CHECK(going.out.find("migrate: 1 failed, 2 migrated") != std::string::npos);
+    CHECK(going.out.find("migrate: 1 failed: " + project.prefix + "svc[b]@") != std::string::npos);
+    CHECK(going.out.find("migrate: 2 migrated\n") != std::string::npos);
     Result status = project.dbctl({"status"});
     CHECK(status.out.find("svc[b]") != std::string::npos);
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 
-  TEST_CASE("with only DATABASE_URL and a folder, migrate and status work as dbmate users expect") {
+  TEST_CASE("with only DATABASE_URL and a folder - migrate and status work as dbmate users expect") {
     std::string p = unique_prefix("url");
     pg_query("CREATE ROLE " + p + "own LOGIN PASSWORD 'own-pw'");
     pg_query("CREATE DATABASE " + p + "db OWNER " + p + "own");
@@ -303,8 +307,8 @@ TEST_SUITE("postgres: migrate") {
 }
 
 TEST_SUITE("postgres: a real-world schema") {
-  TEST_CASE("a Pagila-style schema (domains, types, dollar-quoted functions, triggers, views) "
-            "applies as migrations, as the owner, and the app role can use it") {
+  TEST_CASE("a Pagila-style schema (domains - types - dollar-quoted functions - triggers - views) "
+            "applies as migrations as the owner and the app role can use it") {
     TestProject project("rental", "topology: {mode: shared}\n" + k_secret +
                                       "services:\n  @P@rental: {app: true}\n");
     for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "tests/integration/data/rental")) {

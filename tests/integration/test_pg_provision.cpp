@@ -59,7 +59,7 @@ void check_read_only(const std::string& reader, const std::string& table) {
 } // namespace
 
 TEST_SUITE("postgres: provisioning") {
-  TEST_CASE("db-per-service: the rules hold, init converges, destroy removes only what it manages") {
+  TEST_CASE("db-per-service: the rules hold - init converges - destroy removes only what it manages") {
     TestProject project("dps", "topology: {mode: db-per-service}\n"
                            "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
                            "naming: {app: \"{service}_app\"}\n"
@@ -105,7 +105,7 @@ TEST_SUITE("postgres: provisioning") {
     pg_query("DROP ROLE " + p + "bystander");
   }
 
-  TEST_CASE("shared: one database, a schema per service owned by its role") {
+  TEST_CASE("shared: one database - a schema per service owned by its role") {
     TestProject project("shr", "topology: {mode: shared}\n"
                            "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
                            "services:\n"
@@ -131,7 +131,7 @@ TEST_SUITE("postgres: provisioning") {
     CHECK(pg_query("SELECT count(*) FROM pg_roles WHERE rolname LIKE '" + p + "%'") == "0");
   }
 
-  TEST_CASE("multi-tenant, database tenancy: a database and roles per tenant, shared catalog") {
+  TEST_CASE("multi-tenant - database tenancy: a database and roles per tenant - shared catalog") {
     TestProject project("mtd", "topology: {mode: multi-tenant, tenants: [acme, globex]}\n"
                            "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
                            "services:\n"
@@ -154,7 +154,7 @@ TEST_SUITE("postgres: provisioning") {
     CHECK(pg_query("SELECT count(*) FROM pg_roles WHERE rolname LIKE '" + p + "%'") == "0");
   }
 
-  TEST_CASE("multi-tenant, schema tenancy: a schema per tenant, each owned by the tenant's role") {
+  TEST_CASE("multi-tenant - schema tenancy: a schema per tenant - each owned by the tenant's role") {
     TestProject project("mts", "topology: {mode: multi-tenant, tenancy: schema, tenants: [acme, globex]}\n"
                            "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
                            "naming: {app: \"{service}_{tenant}_app\"}\n"
@@ -260,7 +260,7 @@ TEST_SUITE("postgres: provisioning") {
 }
 
 TEST_SUITE("postgres: connection errors") {
-  TEST_CASE("an unreachable server is exit 1 with a message naming it, and wait gives up in time") {
+  TEST_CASE("an unreachable server is exit 1 with a message naming it - and wait gives up in time") {
     TestProject project("unr", "topology: {mode: db-per-service}\nservices:\n  @P@users: {migrations: none}\n",
                     "  pg: {engine: postgres, host: 127.0.0.1, port: 1, user: postgres}\n");
     Result init = project.dbctl({"init"});

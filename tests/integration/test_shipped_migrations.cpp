@@ -70,7 +70,7 @@ TEST_SUITE("shipped migrations") {
     }
   }
 
-  TEST_CASE("the MySQL example migrations, DELIMITER blocks included, apply on MariaDB") {
+  TEST_CASE("the MySQL example migrations - DELIMITER blocks included - apply on MariaDB") {
     MysqlLogin login = mysql_login();
     for (const char* service : {"users", "orders"}) {
       CAPTURE(service);

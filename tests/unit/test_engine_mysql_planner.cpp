@@ -19,13 +19,13 @@ std::vector<std::string> shown(const std::vector<Statement>& statements) {
 } // namespace
 
 TEST_SUITE("engine::mysql::planner") {
-  TEST_CASE("the native password hash is computed on the client, as PASSWORD() would") {
+  TEST_CASE("the native password hash is computed on the client - as PASSWORD() would") {
     // SELECT PASSWORD('p@ss w0rd') on MariaDB 10.11
     CHECK(native_password_hash(dbctl::util::Secret("p@ss w0rd")) ==
           "*537DDE261C2E4B692A0830EFCB37A56DBD3D49CE");
   }
 
-  TEST_CASE("a missing user is created with the hash masked, or locked without a password") {
+  TEST_CASE("a missing user is created with the hash masked - or locked without a password") {
     Catalog catalog;
     Planner planner(catalog);
     auto created = planner.role({"users", dbctl::util::Secret("p@ss w0rd")}, false);
@@ -53,7 +53,7 @@ TEST_SUITE("engine::mysql::planner") {
           std::vector<std::string>{"ALTER USER 'users'@'%' ACCOUNT LOCK"});
   }
 
-  TEST_CASE("databases are utf8mb4 and every owner gets ALL, with _ escaped in the grant") {
+  TEST_CASE("databases are utf8mb4 and every owner gets ALL - with _ escaped in the grant") {
     Catalog catalog;
     Planner planner(catalog);
     CHECK(shown(planner.database({"users_acme", std::nullopt, {}, {"users_acme"}})) ==
@@ -71,7 +71,7 @@ TEST_SUITE("engine::mysql::planner") {
     CHECK(planner.database({"users_acme", std::nullopt, {}, {"users_acme"}}).empty());
   }
 
-  TEST_CASE("app, read and all grants add only what is missing") {
+  TEST_CASE("app - read and all grants add only what is missing") {
     Catalog catalog;
     Planner planner(catalog);
     GrantSpec app{"shop", std::nullopt, "users", "users_app", Access::write};

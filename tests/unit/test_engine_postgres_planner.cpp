@@ -41,7 +41,7 @@ struct Fixture {
 
 
 TEST_SUITE("engine::postgres::planner") {
-  TEST_CASE("a missing role is created with a masked verifier, or without login") {
+  TEST_CASE("a missing role is created with a masked verifier - or without login") {
     Fixture f;
     auto login = f.planner.role({"users", dbctl::util::Secret("pw")}, PasswordState::stale, "SCRAM-X");
     REQUIRE(login.size() == 1);
@@ -61,7 +61,7 @@ TEST_SUITE("engine::postgres::planner") {
           std::vector<std::string>{"ALTER ROLE \"users\" NOLOGIN"});
   }
 
-  TEST_CASE("a new database is created, closed to PUBLIC and opened to its roles") {
+  TEST_CASE("a new database is created - closed to PUBLIC and opened to its roles") {
     Fixture f;
     CHECK(sql(f.planner.database({"users", std::string("users"), {"users", "users_app", "bi"}, {}})) ==
           std::vector<std::string>{"CREATE DATABASE \"users\" OWNER \"users\"",
@@ -90,7 +90,7 @@ TEST_SUITE("engine::postgres::planner") {
                                    "GRANT CONNECT ON DATABASE \"shop\" TO \"orders\""});
   }
 
-  TEST_CASE("schemas are created with their owner, or re-owned") {
+  TEST_CASE("schemas are created with their owner - or re-owned") {
     Fixture f;
     DatabaseCatalog inside;
     CHECK(sql(f.planner.schema(inside, {"shop", "users", "users"})) ==
@@ -102,7 +102,7 @@ TEST_SUITE("engine::postgres::planner") {
     CHECK(f.planner.schema(inside, {"shop", "users", "users"}).empty());
   }
 
-  TEST_CASE("write access: usage, default privileges, and grants on objects that lack them") {
+  TEST_CASE("write access: usage - default privileges - and grants on objects that lack them") {
     Fixture f;
     DatabaseCatalog inside;
     inside.exists = true;
@@ -125,7 +125,7 @@ TEST_SUITE("engine::postgres::planner") {
               "EXECUTE ON FUNCTIONS TO \"app\""});
   }
 
-  TEST_CASE("once granted, write access plans nothing; a missing privilege alone is re-added") {
+  TEST_CASE("once granted - write access plans nothing - a missing privilege alone is re-added") {
     Fixture f;
     DatabaseCatalog inside;
     inside.exists = true;
@@ -143,7 +143,7 @@ TEST_SUITE("engine::postgres::planner") {
                                    "\"public\" GRANT DELETE ON TABLES TO \"app\""});
   }
 
-  TEST_CASE("read access is SELECT on tables only; all access is membership in the owner") {
+  TEST_CASE("read access is SELECT on tables only - all access is membership in the owner") {
     Fixture f;
     DatabaseCatalog inside;
     GrantSpec read{"shop", std::string("users"), "users", "bi", Access::read};
@@ -166,7 +166,7 @@ TEST_SUITE("engine::postgres::planner") {
     CHECK(f.planner.extension(inside, {"users", "citext"}).empty());
   }
 
-  TEST_CASE("drops touch only what exists, and clear a role out of surviving databases first") {
+  TEST_CASE("drops touch only what exists - and clear a role out of surviving databases first") {
     Fixture f;
     CHECK(f.planner.drop_database("nope").empty());
     f.server.databases["users"] = {};

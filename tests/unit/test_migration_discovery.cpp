@@ -89,7 +89,7 @@ TEST_SUITE("migration::discovery") {
     CHECK_FALSE(diagnostics.has_errors());
   }
 
-  TEST_CASE("checksums fold CRLF to LF, so a checkout on Windows changes nothing") {
+  TEST_CASE("checksums fold CRLF to LF - so a checkout on Windows changes nothing") {
     CHECK(checksum("a;\r\nb;\r\n") == checksum("a;\nb;\n"));
     CHECK(checksum("a;\rb;") != checksum("a;\nb;"));
     CHECK(fold_line_endings("x\r\ny\r") == "x\ny\r");

@@ -34,7 +34,7 @@ TEST_SUITE("migration::scaffold") {
     CHECK(next_version(set_of({"20991231235959"}), k_now).text() == "20991231235960");
   }
 
-  TEST_CASE("create_migration writes the next file with a slugged name, creating the folder") {
+  TEST_CASE("create_migration writes the next file with a slugged name - creating the folder") {
     TempDir dir;
     auto folder = dir.path() / "migrations" / "users";
     NewMigration first = create_migration(folder, "Add users table", std::nullopt, k_now);

@@ -17,7 +17,7 @@ std::vector<std::string> texts(const std::string& sql) {
 } // namespace
 
 TEST_SUITE("migration::splitter") {
-  TEST_CASE("statements split at top-level semicolons, with their starting lines") {
+  TEST_CASE("statements split at top-level semicolons - with their starting lines") {
     auto statements = split_postgres("CREATE TABLE a (x int);\n\n  CREATE INDEX i ON a (x);\n");
     REQUIRE(statements.size() == 2);
     CHECK(statements[0].text == "CREATE TABLE a (x int);");
@@ -26,7 +26,7 @@ TEST_SUITE("migration::splitter") {
     CHECK(statements[1].line == 3);
   }
 
-  TEST_CASE("semicolons inside strings, identifiers, comments and dollar quotes stay") {
+  TEST_CASE("semicolons inside strings - identifiers - comments and dollar quotes stay") {
     std::string sql = "SELECT 'a;b', \"c;d\", E'e\\';f';\n"
                       "-- a comment; still a comment\n"
                       "/* block; /* nested; */ still */ SELECT 1;\n"
@@ -39,7 +39,7 @@ TEST_SUITE("migration::splitter") {
     CHECK(out[3] == "DO $$ BEGIN PERFORM 1; END $$;");
   }
 
-  TEST_CASE("a comment-only tail and empty statements are dropped; a last statement without ; stays") {
+  TEST_CASE("a comment-only tail and empty statements are dropped - a last statement without  - stays") {
     CHECK(texts("SELECT 1;;\n-- the end\n") == std::vector<std::string>{"SELECT 1;"});
     CHECK(texts("SELECT 1") == std::vector<std::string>{"SELECT 1"});
     CHECK(texts("-- dbctl:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);")[0] ==

@@ -19,7 +19,7 @@ std::vector<std::string> texts(const std::string& sql) {
 } // namespace
 
 TEST_SUITE("migration::splitter (mysql)") {
-  TEST_CASE("statements split at ; without it, with their starting lines") {
+  TEST_CASE("statements split at  - without it - with their starting lines") {
     auto statements = split_mysql("CREATE TABLE a (x int);\n\n  INSERT INTO a VALUES (1);\n");
     REQUIRE(statements.size() == 2);
     CHECK(statements[0].text == "CREATE TABLE a (x int)");
@@ -28,7 +28,7 @@ TEST_SUITE("migration::splitter (mysql)") {
     CHECK(statements[1].line == 3);
   }
 
-  TEST_CASE("quotes, backticks, escapes and comments keep their semicolons") {
+  TEST_CASE("quotes - backticks - escapes and comments keep their semicolons") {
     CHECK(texts("SELECT 'a;b\\';c', \"d;\"\"e\", `f;``g`;\n"
                 "# hash; comment\n"
                 "-- dash; comment\n"

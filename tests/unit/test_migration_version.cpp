@@ -1,6 +1,8 @@
 #include "dbctl/migration/version.hpp"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -15,14 +17,14 @@ Version v(const char* text) {
 } // namespace
 
 TEST_SUITE("migration::version") {
-  TEST_CASE("versions compare numerically, segment by segment") {
+  TEST_CASE("versions compare numerically - segment by segment") {
     CHECK(v("1.10") > v("1.9"));
     CHECK(v("2") > v("1.99"));
     CHECK(v("10") > v("9"));
     CHECK(v("1.2.3") < v("1.2.10"));
   }
 
-  TEST_CASE("_ and . separate alike; trailing zeros and leading zeros do not count") {
+  TEST_CASE("_ and . separate alike - trailing zeros and leading zeros do not count") {
     CHECK(v("1_1") == v("1.1"));
     CHECK(v("1.0") == v("1"));
     CHECK(v("001") == v("1"));

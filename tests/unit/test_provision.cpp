@@ -24,7 +24,7 @@ template <typename T, typename F> std::vector<std::string> names(const std::vect
 } // namespace
 
 TEST_SUITE("provision::desired_state") {
-  TEST_CASE("db-per-service: roles once each, a database per owner, app write, extras read") {
+  TEST_CASE("db-per-service: roles once each - a database per owner - app write - extras read") {
     auto loaded = load(dbctl::unit::k_pg_head + "topology: {mode: db-per-service}\n"
                        "naming: {app: \"{service}_app\"}\n"
                        "services:\n  users: {migrations: none, extensions: [citext]}\n"
@@ -47,7 +47,7 @@ TEST_SUITE("provision::desired_state") {
                                          "orders:bi:0"});
   }
 
-  TEST_CASE("a shared database with several owners stays the admin's; every service connects") {
+  TEST_CASE("a shared database with several owners stays the admin's - every service connects") {
     auto loaded = load(dbctl::unit::k_pg_head + "topology: {mode: shared}\n"
                        "services:\n  users: {migrations: none}\n  orders: {migrations: none}\n");
     REQUIRE(loaded->problems.empty());
@@ -83,7 +83,7 @@ TEST_SUITE("provision::desired_state") {
 }
 
 TEST_SUITE("provision::teardown") {
-  TEST_CASE("everything selected: databases and roles go, the admin's role never") {
+  TEST_CASE("everything selected: databases and roles go - the admin's role never") {
     auto loaded = load(dbctl::unit::k_pg_head + "topology: {mode: db-per-service}\n"
                        "services:\n  users: {migrations: none, owner: postgres}\n"
                        "  orders: {migrations: none}\n");

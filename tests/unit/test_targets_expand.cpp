@@ -32,7 +32,7 @@ std::vector<std::string> placements(const std::vector<Target>& targets) {
 } // namespace
 
 TEST_SUITE("targets::expand") {
-  TEST_CASE("shared on PostgreSQL: one database named after the project, a schema per service") {
+  TEST_CASE("shared on PostgreSQL: one database named after the project - a schema per service") {
     auto loaded = load(head("postgres") + "topology: {mode: shared}\n" + k_two_services);
     REQUIRE(loaded->problems.empty());
     CHECK(placements(loaded->targets) ==
@@ -47,7 +47,7 @@ TEST_SUITE("targets::expand") {
     CHECK(loaded->targets.at(1).database == "main");
   }
 
-  TEST_CASE("shared on MySQL: every service in one database, no schema") {
+  TEST_CASE("shared on MySQL: every service in one database - no schema") {
     auto loaded = load(head("mysql") + "topology: {mode: shared}\n" + k_two_services);
     REQUIRE(loaded->problems.empty());
     CHECK(placements(loaded->targets) ==
@@ -55,7 +55,7 @@ TEST_SUITE("targets::expand") {
                                    "orders@s shop/- owner=orders app=-"});
   }
 
-  TEST_CASE("db-per-service on PostgreSQL: a database per service, schema public") {
+  TEST_CASE("db-per-service on PostgreSQL: a database per service - schema public") {
     auto loaded = load(head("postgres") + "topology: {mode: db-per-service}\n" + k_two_services);
     REQUIRE(loaded->problems.empty());
     CHECK(placements(loaded->targets) ==
@@ -85,7 +85,7 @@ TEST_SUITE("targets::expand") {
     }
   }
 
-  TEST_CASE("multi-tenant schema tenancy: the service's database, a schema per tenant") {
+  TEST_CASE("multi-tenant schema tenancy: the service's database - a schema per tenant") {
     auto loaded = load(head("postgres") +
                        "topology: {mode: multi-tenant, tenancy: schema, tenants: [acme, globex]}\n"
                        "services:\n  users: {migrations: none}\n");
@@ -95,7 +95,7 @@ TEST_SUITE("targets::expand") {
                                    "users[globex]@s users/globex owner=users_globex app=-"});
   }
 
-  TEST_CASE("a service with tenanted: false expands once, as in db-per-service") {
+  TEST_CASE("a service with tenanted: false expands once - as in db-per-service") {
     auto loaded = load(head("postgres") +
                        "topology: {mode: multi-tenant, tenants: [acme]}\n"
                        "naming: {database: \"{service}_{tenant}_db\"}\n"
@@ -116,7 +116,7 @@ TEST_SUITE("targets::expand") {
     CHECK(loaded->targets.at(1).owner.name == "users_svc");
   }
 
-  TEST_CASE("naming.app gives every service an app role; tenant copies get their own") {
+  TEST_CASE("naming.app gives every service an app role - tenant copies get their own") {
     auto single = load(head("postgres") + "topology: {mode: db-per-service}\n"
                                           "naming: {app: \"{service}_rw\"}\n" + k_two_services);
     REQUIRE(single->problems.empty());
@@ -135,7 +135,7 @@ TEST_SUITE("targets::expand") {
     CHECK(loaded->targets.at(0).database == "shop_users");
   }
 
-  TEST_CASE("a tenant placed on a server lands there; others use the service's server") {
+  TEST_CASE("a tenant placed on a server lands there - others use the service's server") {
     auto loaded = load("version: 1\nname: shop\nservers:\n"
                        "  pg: {engine: postgres}\n  pg-eu: {engine: postgres}\n"
                        "topology: {mode: multi-tenant, tenants: [acme, \"globex pg-eu\"]}\n"
@@ -155,7 +155,7 @@ TEST_SUITE("targets::expand") {
                                   "service 'users' runs on postgres"});
   }
 
-  TEST_CASE("passwords: explicit, derived from the secret, or none") {
+  TEST_CASE("passwords: explicit - derived from the secret - or none") {
     auto loaded = load(head("postgres") + "topology: {mode: db-per-service}\n"
                                           "passwords: {derive_from: k}\n"
                                           "services:\n"
@@ -169,7 +169,7 @@ TEST_SUITE("targets::expand") {
     CHECK_FALSE(plain->targets.at(0).owner.password.has_value());
   }
 
-  TEST_CASE("a derived password is stable, url-safe and differs per role") {
+  TEST_CASE("a derived password is stable - url-safe and differs per role") {
     auto a = dbctl::targets::derive_password(dbctl::util::Secret("secret"), "users");
     CHECK(a == dbctl::targets::derive_password(dbctl::util::Secret("secret"), "users"));
     CHECK(a != dbctl::targets::derive_password(dbctl::util::Secret("secret"), "orders"));
@@ -236,7 +236,7 @@ TEST_SUITE("targets::expand") {
                                   "app role must be a separate role"});
   }
 
-  TEST_CASE("extra roles attach to the services they name, strongest privilege winning") {
+  TEST_CASE("extra roles attach to the services they name - strongest privilege winning") {
     auto loaded = load(head("postgres") + "topology: {mode: db-per-service}\n" + k_two_services +
                        "roles:\n  bi:\n    grants:\n"
                        "      - {services: \"*\", privileges: read}\n"
@@ -251,7 +251,7 @@ TEST_SUITE("targets::expand") {
 }
 
 TEST_SUITE("targets::select") {
-  TEST_CASE("filters combine: service, tenant and server") {
+  TEST_CASE("filters combine: service - tenant and server") {
     auto loaded = load("version: 1\nname: shop\nservers:\n"
                        "  pg: {engine: postgres}\n  pg-eu: {engine: postgres}\n"
                        "topology: {mode: multi-tenant, tenants: [acme, \"globex pg-eu\"]}\n"

@@ -37,7 +37,7 @@ TEST_SUITE("targets::url") {
     CHECK(url_variable(target) == "USERS_ACME_DATABASE_URL");
   }
 
-  TEST_CASE("a MySQL URL, an IPv6 host and a role without password") {
+  TEST_CASE("a MySQL URL - an IPv6 host and a role without password") {
     auto loaded = load("version: 1\nname: shop\nservers:\n  my: {engine: mysql, host: \"::1\"}\n"
                        "topology: {mode: db-per-service}\n"
                        "services:\n  orders: {migrations: none}\n");

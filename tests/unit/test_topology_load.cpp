@@ -12,7 +12,7 @@ const std::string k_dps = "topology: {mode: db-per-service}\n";
 } // namespace
 
 TEST_SUITE("topology::load") {
-  TEST_CASE("a complete server with discrete fields, options and variables loads") {
+  TEST_CASE("a complete server with discrete fields - options and variables loads") {
     auto loaded = load("version: 1\nname: shop\nservers:\n"
                        "  pg:\n"
                        "    engine: postgres\n"
@@ -41,7 +41,7 @@ TEST_SUITE("topology::load") {
     CHECK(loaded->topology.secrets.size() == 1);
   }
 
-  TEST_CASE("a server given by url takes its engine, credentials and options from it") {
+  TEST_CASE("a server given by url takes its engine - credentials and options from it") {
     auto loaded = load("version: 1\nname: shop\nservers:\n"
                        "  my:\n"
                        "    url: mysql://root:${MYSQL_ROOT_PASSWORD}@127.0.0.1:3307/?ssl-mode=DISABLED\n" +
@@ -94,7 +94,7 @@ TEST_SUITE("topology::load") {
     CHECK(loaded->problems ==
           std::vector<std::string>{
               "4:32: servers.pg.port must be a whole number from 1 to 65535, not 'abc'",
-              "4:54: servers.pg.max_connections must be a whole number from 1 to 10000, not '0'",
+              "4:54: servers.pg.max_connections must be a whole number from 2 to 10000, not '0'",
               "4:66: servers.pg.options must be a mapping (key: value), not a list",
               "7:39: services.users.tenanted must be true or false, not 'maybe'"});
   }
@@ -185,7 +185,7 @@ TEST_SUITE("topology::load") {
     CHECK(services[3].migrations->value == "/srv/m");
   }
 
-  TEST_CASE("owner and app accept a mapping, a bare name, or true for app") {
+  TEST_CASE("owner and app accept a mapping - a bare name - or true for app") {
     auto loaded = load(k_pg_head + k_dps +
                        "services:\n"
                        "  a: {migrations: none, owner: a_own, app: true}\n"
@@ -201,7 +201,7 @@ TEST_SUITE("topology::load") {
     CHECK_FALSE(s[2].app.has_value());
   }
 
-  TEST_CASE("tenants may be names, 'name server' strings or mappings") {
+  TEST_CASE("tenants may be names - 'name server' strings or mappings") {
     auto loaded = load("version: 1\nname: shop\nservers:\n"
                        "  pg: {engine: postgres}\n  pg-eu: {engine: postgres}\n"
                        "topology:\n  mode: multi-tenant\n"
@@ -262,7 +262,7 @@ TEST_SUITE("topology::load") {
     CHECK(pg->problems == std::vector<std::string>{"4:37: servers.pg.user_host applies to MySQL servers only"});
   }
 
-  TEST_CASE("MySQL servers take the mysql client's option names, TLS ones included") {
+  TEST_CASE("MySQL servers take the mysql client's option names - TLS ones included") {
     auto good = load("version: 1\nname: shop\nservers:\n  my: {engine: mysql, options: "
                      "{ssl-mode: VERIFY_CA, ssl-ca: /etc/ca.pem, connect_timeout: 3}}\n" + k_dps + k_services);
     CHECK(good->problems.empty());

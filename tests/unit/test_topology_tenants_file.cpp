@@ -5,7 +5,7 @@
 using dbctl::unit::TempDir;
 
 TEST_SUITE("topology::tenants_file") {
-  TEST_CASE("a tenants file gives one tenant per line, an optional server, # comments") {
+  TEST_CASE("a tenants file gives one tenant per line - an optional server - # comments") {
     TempDir dir;
     dir.write("tenants.txt", "# customers\nacme\n\n  globex   pg-eu  # EU shard\r\ninitech\n");
     auto file = dir.write("topology.yaml", dbctl::unit::k_pg_head +

@@ -47,7 +47,7 @@ TEST_SUITE("util::interpolate") {
     CHECK(interpolate("${A:-pre-${B:-c}-post}", env({})).value == "pre-c-post");
   }
 
-  TEST_CASE("a value may hold any character, and is not interpolated again") {
+  TEST_CASE("a value may hold any character - and is not interpolated again") {
     auto result = interpolate("${P}", env({{"P", "a'b\"c\\${X}$$"}}));
     REQUIRE(result.errors.empty());
     CHECK(result.value == "a'b\"c\\${X}$$");

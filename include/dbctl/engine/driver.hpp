@@ -64,10 +64,13 @@ public:
 class TargetSession {
 public:
   virtual ~TargetSession() = default;
+  /// Log in now and run nothing, so the login overlaps the caller's other work; a failure is
+  /// kept and thrown by the first call that needs the connection.
+  virtual void connect_ahead() = 0;
   /// Tell whether the target's database (and schema) exist.
   virtual bool exists() = 0;
-  /// Return every history row of the target's dbctl_history (none when the table is absent),
-  /// with the fields planning uses: description, installed_by and execution_ms stay empty,
+  /// Return the history rows of the target's service, by rank (none when dbctl_history is
+  /// absent), with the fields planning uses: description, installed_by and execution_ms stay empty,
   /// installed_at is set for failed rows only.
   virtual std::vector<HistoryRow> read_history() = 0;
   /// Take this target's migration lock (on a connection of its own), waiting up to `timeout`.

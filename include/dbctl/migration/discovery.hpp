@@ -50,10 +50,20 @@ std::string fold_line_endings(std::string_view text);
 std::string checksum(std::string_view contents);
 
 /// Read a migration file's SQL (CRLF folded); throws ConfigError if it cannot be read.
-std::string read_sql(const std::filesystem::path& path);
+std::string read_sql(const std::string& path);
 
-/// Scan a folder (not its subfolders). A missing folder, an unreadable file and two files with
-/// one version are errors at `referenced_at`/the file; names close to the pattern are warnings.
+/// List a folder's migrations (not its subfolders) without reading them: names, order and
+/// paths, with checksums left empty. A missing folder, an entry that is not a regular file and
+/// two files with one version are errors at `referenced_at`/the file; names close to the
+/// pattern are warnings.
+MigrationSet list(const std::filesystem::path& folder, const util::Location& referenced_at,
+                  util::Diagnostics& diagnostics);
+
+/// Read and checksum every file of the listed sets, on every core; return one error per file
+/// that could not be read.
+std::vector<util::Diagnostic> read_files(const std::vector<MigrationSet*>& sets);
+
+/// List a folder and read its files: list() then read_files(), every problem in diagnostics.
 MigrationSet scan(const std::filesystem::path& folder, const util::Location& referenced_at,
                   util::Diagnostics& diagnostics);
 

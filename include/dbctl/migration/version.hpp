@@ -3,7 +3,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace dbctl::migration {
 
@@ -14,9 +13,9 @@ public:
   static std::optional<Version> parse(std::string_view text);
 
   /// Return the canonical text: segments joined by `.`, without leading zeros.
-  std::string text() const;
-  /// Return the segments as digit strings without leading zeros.
-  const std::vector<std::string>& segments() const { return m_segments; }
+  const std::string& text() const { return m_text; }
+  /// Return the number of segments (`1.10` has two).
+  std::size_t segment_count() const;
   /// Return this version with its last segment increased by one (`1.9` -> `1.10`).
   Version next() const;
 
@@ -28,7 +27,9 @@ public:
   friend bool operator!=(const Version& a, const Version& b) { return compare(a, b) != 0; }
 
 private:
-  std::vector<std::string> m_segments;
+  // The canonical text alone: thousands of versions are held and compared on every run, and
+  // a short text needs no allocation.
+  std::string m_text;
 };
 
 } // namespace dbctl::migration

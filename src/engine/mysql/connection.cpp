@@ -85,6 +85,8 @@ std::unique_ptr<sql::Connection> connect(const topology::Server& server, const s
   }
 }
 
+void initialize_client() { sql::mysql::get_mysql_driver_instance(); }
+
 std::string native_password_hash(const util::Secret& password) {
   const std::string& plain = password.reveal();
   auto once = sha1(reinterpret_cast<const unsigned char*>(plain.data()), plain.size());

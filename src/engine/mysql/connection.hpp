@@ -18,6 +18,10 @@ struct Login {
   std::optional<util::Secret> password;
 };
 
+/// Initialize the client library and Connector/C++'s driver; call once before any thread
+/// connects (neither initializes itself thread-safely).
+void initialize_client();
+
 /// Open a connection (database may be empty); throws DbError naming the server and advice.
 std::unique_ptr<sql::Connection> connect(const topology::Server& server, const std::string& database,
                                          const Login& login);

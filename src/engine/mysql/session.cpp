@@ -161,6 +161,9 @@ public:
 
 } // namespace
 
-std::unique_ptr<engine::Driver> make_driver() { return std::make_unique<Driver>(); }
+std::unique_ptr<engine::Driver> make_driver() {
+  initialize_client(); // here, on the main thread, before parallel targets connect
+  return std::make_unique<Driver>();
+}
 
 } // namespace dbctl::engine::mysql

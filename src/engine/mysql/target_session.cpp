@@ -10,6 +10,7 @@
 #include "dbctl/util/hash.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -54,7 +55,21 @@ std::string TargetSession::context() const { return m_target.key() + ": "; }
 
 std::string TargetSession::installed_by() const { return login().user; }
 
+void TargetSession::connect_ahead() {
+  if (m_work || m_connect_error) {
+    return;
+  }
+  try {
+    m_work = connect(*m_target.server, "", login());
+  } catch (const std::exception&) {
+    m_connect_error = std::current_exception();
+  }
+}
+
 sql::Connection& TargetSession::work() {
+  if (m_connect_error) {
+    std::rethrow_exception(std::exchange(m_connect_error, nullptr));
+  }
   if (!m_work) {
     m_work = connect(*m_target.server, "", login());
   }
@@ -110,25 +125,27 @@ std::vector<HistoryRow> TargetSession::read_history() {
     if (!found->next() || found->getInt(1) == 0) {
       return rows;
     }
-    std::unique_ptr<sql::Statement> statement(work().createStatement());
-    Rows result(statement->executeQuery(
-        "SELECT installed_rank, service, COALESCE(version, ''), type, script, checksum, success, "
+    // Only what planning needs, of this service only.
+    std::unique_ptr<sql::PreparedStatement> query(work().prepareStatement(
+        "SELECT installed_rank, COALESCE(version, ''), type, script, checksum, success, "
         "statements_done, COALESCE(statement_hashes, ''), IF(success, '', DATE_FORMAT(installed_at, "
-        "'%Y-%m-%d %H:%i:%s')) FROM dbctl_history ORDER BY installed_rank"));
+        "'%Y-%m-%d %H:%i:%s')) FROM dbctl_history WHERE service = ? ORDER BY installed_rank"));
+    query->setString(1, m_target.service);
+    Rows result(query->executeQuery());
     while (result->next()) {
       HistoryRow row;
       row.rank = result->getInt64(1);
-      row.service = result->getString(2);
-      row.version = result->getString(3);
-      row.type = parse_row_type(result->getString(4)).value_or(RowType::versioned);
-      row.script = result->getString(5);
-      row.checksum = result->getString(6);
-      row.success = result->getBoolean(7);
-      if (!result->isNull(8)) {
-        row.statements_done = result->getInt(8);
+      row.service = m_target.service;
+      row.version = result->getString(2);
+      row.type = parse_row_type(result->getString(3)).value_or(RowType::versioned);
+      row.script = result->getString(4);
+      row.checksum = result->getString(5);
+      row.success = result->getBoolean(6);
+      if (!result->isNull(7)) {
+        row.statements_done = result->getInt(7);
       }
-      row.statement_hashes = result->getString(9);
-      row.installed_at = result->getString(10);
+      row.statement_hashes = result->getString(8);
+      row.installed_at = result->getString(9);
       rows.push_back(std::move(row));
     }
   } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 
 #include "dbctl/engine/driver.hpp"
 
+#include <exception>
 #include <memory>
 #include <optional>
 
@@ -16,6 +17,7 @@ public:
   /// Work on `target`, which must outlive the session; nothing connects before first use.
   explicit TargetSession(const targets::Target& target);
 
+  void connect_ahead() override;
   bool exists() override;
   std::vector<HistoryRow> read_history() override;
   std::unique_ptr<Lock> lock(std::chrono::seconds timeout) override;
@@ -37,6 +39,7 @@ private:
 
   const targets::Target& m_target;
   std::unique_ptr<sql::Connection> m_work;
+  std::exception_ptr m_connect_error; ///< from connect_ahead, for the first use
   std::unique_ptr<sql::Connection> m_lock;
   std::optional<bool> m_exists;
 };

@@ -4,6 +4,7 @@
 
 #include "dbctl/engine/error.hpp"
 
+#include <algorithm>
 
 namespace dbctl::engine::postgres {
 
@@ -58,11 +59,23 @@ pqxx::connection& Session::connection_to(const std::string& database) {
   if (database.empty() || database == m_server.admin_database) {
     return *m_admin;
   }
-  auto& slot = m_connections[database];
-  if (!slot) {
-    slot = connect(m_server, database, admin_login(m_server));
+  // Connections to the targets' databases are kept while they are reused, but never more than
+  // the server's max_connections allows besides the admin connection and a password check's
+  // (a fleet of thousands of tenant databases must not open thousands of connections): the
+  // least recently used one is closed first.
+  auto found = std::find_if(m_connections.begin(), m_connections.end(),
+                            [&](const auto& open) { return open.first == database; });
+  if (found != m_connections.end()) {
+    std::rotate(m_connections.begin(), found, found + 1); // most recently used first
+    return *m_connections.front().second;
   }
-  return *slot;
+  std::size_t room = static_cast<std::size_t>(std::max(1, m_server.max_connections - 2));
+  while (m_connections.size() >= room) {
+    m_connections.pop_back();
+  }
+  m_connections.emplace(m_connections.begin(), database,
+                        connect(m_server, database, admin_login(m_server)));
+  return *m_connections.front().second;
 }
 
 const DatabaseCatalog& Session::inside(const std::string& database) {

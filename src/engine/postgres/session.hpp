@@ -8,6 +8,8 @@
 
 #include <map>
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace dbctl::engine::postgres {
 
@@ -53,7 +55,8 @@ private:
 
   const topology::Server& m_server;
   std::unique_ptr<pqxx::connection> m_admin;
-  std::map<std::string, std::unique_ptr<pqxx::connection>> m_connections;
+  /// Connections to target databases, most recently used first (bounded by max_connections).
+  std::vector<std::pair<std::string, std::unique_ptr<pqxx::connection>>> m_connections;
   mutable std::optional<ServerCatalog> m_catalog;
   std::map<std::string, DatabaseCatalog> m_inside;
   ConnectionQuoter m_quoter;

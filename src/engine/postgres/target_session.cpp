@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include <pqxx/pqxx>
 
@@ -39,11 +40,27 @@ std::string TargetSession::table() const { return m_work->quote_name(m_schema) +
 
 std::string TargetSession::installed_by() const { return m_target.owner.name; }
 
+void TargetSession::connect_ahead() {
+  if (m_work || m_connect_error) {
+    return;
+  }
+  try {
+    m_work = connect(*m_target.server, m_target.database, login());
+  } catch (const std::exception&) {
+    m_connect_error = std::current_exception();
+  }
+}
+
 pqxx::connection& TargetSession::work() {
-  if (m_work) {
+  if (m_connect_error) {
+    std::rethrow_exception(std::exchange(m_connect_error, nullptr));
+  }
+  if (m_ready) {
     return *m_work;
   }
-  m_work = connect(*m_target.server, m_target.database, login());
+  if (!m_work) {
+    m_work = connect(*m_target.server, m_target.database, login());
+  }
   try {
     pqxx::nontransaction tx(*m_work);
     // The target's schema first (objects land there), then public where extensions live.
@@ -56,6 +73,7 @@ pqxx::connection& TargetSession::work() {
       setup = "SET ROLE " + m_work->quote_name(m_target.owner.name) + "; " + setup;
     }
     tx.exec(setup);
+    m_ready = true;
   } catch (const std::exception& e) {
     m_work.reset();
     rethrow(e, context());
@@ -84,32 +102,35 @@ bool TargetSession::exists() {
 std::vector<HistoryRow> TargetSession::read_history() {
   std::vector<HistoryRow> rows;
   try {
-    pqxx::read_transaction tx(work());
+    // No transaction: one SELECT sees one snapshot anyway, and BEGIN and ROLLBACK would cost two
+    // round trips on every run.
+    pqxx::nontransaction tx(work());
     if (tx.exec_params1("SELECT to_regclass($1) IS NULL", table())[0].as<bool>()) {
       return rows;
     }
-    // Only what planning needs: thousands of rows are read on every run. When a row failed,
-    // its time goes into the message.
-    pqxx::result result = tx.exec(
-        "SELECT installed_rank, service, coalesce(version, ''), type, script, checksum, success, "
+    // Only what planning needs, of this service only: thousands of rows are read on every run.
+    // When a row failed, its time goes into the message.
+    pqxx::result result = tx.exec_params(
+        "SELECT installed_rank, coalesce(version, ''), type, script, checksum, success, "
         "statements_done, coalesce(statement_hashes, ''), CASE WHEN success THEN '' ELSE "
         "to_char(installed_at, 'YYYY-MM-DD HH24:MI:SS TZ') END FROM " +
-        table() + " ORDER BY installed_rank");
+            table() + " WHERE service = $1 ORDER BY installed_rank",
+        m_target.service);
     rows.reserve(result.size());
     for (const auto& r : result) {
       HistoryRow row;
       row.rank = r[0].as<long long>();
-      row.service = r[1].c_str();
-      row.version = r[2].c_str();
-      row.type = parse_row_type(r[3].c_str()).value_or(RowType::versioned);
-      row.script = r[4].c_str();
-      row.checksum = r[5].c_str();
-      row.success = r[6].as<bool>();
-      if (!r[7].is_null()) {
-        row.statements_done = r[7].as<int>();
+      row.service = m_target.service;
+      row.version = r[1].c_str();
+      row.type = parse_row_type(r[2].c_str()).value_or(RowType::versioned);
+      row.script = r[3].c_str();
+      row.checksum = r[4].c_str();
+      row.success = r[5].as<bool>();
+      if (!r[6].is_null()) {
+        row.statements_done = r[6].as<int>();
       }
-      row.statement_hashes = r[8].c_str();
-      row.installed_at = r[9].c_str();
+      row.statement_hashes = r[7].c_str();
+      row.installed_at = r[8].c_str();
       rows.push_back(std::move(row));
     }
   } catch (const DbError&) {

@@ -4,6 +4,7 @@
 
 #include "dbctl/engine/driver.hpp"
 
+#include <exception>
 #include <memory>
 
 namespace dbctl::engine::postgres {
@@ -14,6 +15,7 @@ public:
   /// Work on `target`, which must outlive the session; nothing connects before first use.
   explicit TargetSession(const targets::Target& target);
 
+  void connect_ahead() override;
   bool exists() override;
   std::vector<HistoryRow> read_history() override;
   std::unique_ptr<Lock> lock(std::chrono::seconds timeout) override;
@@ -37,6 +39,8 @@ private:
   const targets::Target& m_target;
   std::string m_schema;
   std::unique_ptr<pqxx::connection> m_work;
+  bool m_ready = false;               ///< m_work's search_path (and role) are set
+  std::exception_ptr m_connect_error; ///< from connect_ahead, for the first use
   std::unique_ptr<pqxx::connection> m_lock;
   std::optional<bool> m_exists;
 };

@@ -1,0 +1,185 @@
+#include "fanout.hpp"
+
+#include "dbctl/targets/schedule.hpp"
+#include "dbctl/util/error.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+namespace dbctl::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Reports finished targets: a line each, or one live line on a terminal.
+class Progress {
+public:
+  Progress(std::size_t total, bool live) : m_total(total), m_live(live), m_start(Clock::now()) {}
+
+  void finished(const targets::Target& target, const Outcome& outcome, bool lines) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_done;
+    m_failed += outcome.state == "failed" ? 1 : 0;
+    if (m_live) {
+      std::fputs("\r\033[K", stderr); // the failure's message goes above the live line
+    }
+    if (outcome.state == "failed") {
+      spdlog::error("{}", outcome.error);
+    }
+    if (lines && !m_live) {
+      std::cout << target.key() << ": " << outcome.text << std::endl;
+    }
+    if (m_live) {
+      draw();
+    }
+  }
+
+  void end() {
+    if (m_live) {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      std::fputs("\r\033[K", stderr);
+      std::fflush(stderr);
+    }
+  }
+
+private:
+  void draw() {
+    double seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
+    double rate = seconds > 0 ? static_cast<double>(m_done) / seconds : 0;
+    std::string eta = rate > 0 ? std::to_string(static_cast<long>(static_cast<double>(m_total - m_done) / rate + 0.5)) + " s" : "?";
+    std::fprintf(stderr, "%zu/%zu targets, %zu failed, %.1f/s, ETA %s", m_done, m_total, m_failed,
+                 rate, eta.c_str());
+    std::fflush(stderr);
+  }
+
+  std::mutex m_mutex;
+  std::size_t m_total;
+  bool m_live;
+  Clock::time_point m_start;
+  std::size_t m_done = 0;
+  std::size_t m_failed = 0;
+};
+
+} // namespace
+
+std::vector<std::optional<Outcome>> fan_out(const Context& context, const Project& project,
+                                            const FanoutOptions& options,
+                                            const std::function<Outcome(std::size_t, const targets::Target&)>& job) {
+  const auto& selected = project.selected;
+  std::vector<const topology::Server*> servers;
+  for (const auto& target : selected) {
+    servers.push_back(target.server);
+  }
+  int jobs = context.global.jobs > 0 ? context.global.jobs
+                                     : targets::default_jobs(servers, options.cost, selected.size());
+  targets::Scheduler scheduler(servers, options.cost);
+  bool live = selected.size() > 1 && options.lines && !context.global.quiet &&
+              context.global.output == OutputFormat::text && isatty(STDERR_FILENO) != 0;
+  Progress progress(selected.size(), live);
+  std::vector<std::optional<Outcome>> outcomes(selected.size());
+  std::mutex error_mutex;
+  std::exception_ptr fatal;
+  auto worker = [&] {
+    while (auto index = scheduler.next()) {
+      const targets::Target& target = selected[*index];
+      Outcome outcome;
+      try {
+        outcome = job(*index, target);
+      } catch (const ConfigError&) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        fatal = fatal ? fatal : std::current_exception();
+        scheduler.done(*index);
+        scheduler.stop();
+        continue;
+      } catch (const Error& e) {
+        outcome.state = "failed";
+        outcome.text = "failed";
+        outcome.error = e.what();
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        fatal = fatal ? fatal : std::current_exception();
+        scheduler.done(*index);
+        scheduler.stop();
+        continue;
+      }
+      scheduler.done(*index);
+      if (outcome.state == "failed" && !options.keep_going) {
+        scheduler.stop();
+      }
+      progress.finished(target, outcome, options.lines);
+      outcomes[*index] = std::move(outcome);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 1; i < std::min<int>(jobs, static_cast<int>(selected.size())); ++i) {
+    threads.emplace_back(worker);
+  }
+  worker();
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  progress.end();
+  if (fatal) {
+    std::rethrow_exception(fatal);
+  }
+  return outcomes;
+}
+
+ExitCode summarize(const std::string& verb, const Project& project,
+                   const std::vector<std::optional<Outcome>>& outcomes) {
+  std::map<std::string, std::size_t> counts;
+  std::string failed;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (!outcomes[i]) {
+      ++counts["not started"];
+    } else {
+      ++counts[outcomes[i]->state];
+      if (outcomes[i]->state == "failed") {
+        failed += (failed.empty() ? "" : ", ") + project.selected[i].key();
+      }
+    }
+  }
+  if (outcomes.size() > 1 || counts.count("failed") != 0) {
+    for (const auto& [state, n] : counts) {
+      std::cout << verb << ": " << n << " " << state << (state == "failed" ? ": " + failed : "") << "\n";
+    }
+  }
+  return counts.count("failed") != 0 ? ExitCode::failed : ExitCode::ok;
+}
+
+std::string outcomes_json(const Project& project, const std::vector<std::optional<Outcome>>& outcomes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const targets::Target& target = project.selected[i];
+    nlohmann::json item = {{"target", target.key()},
+                           {"service", target.service},
+                           {"tenant", target.tenant ? nlohmann::json(*target.tenant) : nlohmann::json()},
+                           {"server", target.server->name},
+                           {"database", target.database},
+                           {"schema", target.schema ? nlohmann::json(*target.schema) : nlohmann::json()}};
+    if (!outcomes[i]) {
+      item["result"] = "not started";
+    } else {
+      item["result"] = outcomes[i]->state;
+      item["applied"] = outcomes[i]->applied;
+      item["version"] = outcomes[i]->version ? nlohmann::json(*outcomes[i]->version) : nlohmann::json();
+      if (!outcomes[i]->error.empty()) {
+        item["error"] = outcomes[i]->error;
+      }
+    }
+    out.push_back(std::move(item));
+  }
+  return out.dump(2) + "\n";
+}
+
+} // namespace dbctl::cli

@@ -1,0 +1,49 @@
+#pragma once
+// Running one job per selected target in parallel, within every server's max_connections,
+// with progress and a per-target result.
+#include "context.hpp"
+#include "project.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dbctl::cli {
+
+/// What one target's job ended with.
+struct Outcome {
+  std::string state;  ///< the summary key: "migrated", "up to date", "failed", ...
+  std::string text;   ///< the per-target line after "<target>: "
+  std::string error;  ///< the message, when failed
+  std::size_t applied = 0;
+  std::optional<std::string> version;
+};
+
+struct FanoutOptions {
+  int cost = 1;            ///< the most connections one target's job holds at once
+  bool keep_going = false; ///< after a failure, go on starting targets
+  bool lines = true;       ///< print a line per finished target (else only progress)
+};
+
+/// Run `job` (given the target's index in project.selected) for every selected target on -j threads (default from the servers'
+/// max_connections), never holding more connections on a server than its max_connections.
+/// A job that throws dbctl::Error is a failed target (logged); after one, no new target starts
+/// unless keep_going. On a terminal a live progress line replaces the per-target lines when
+/// there is more than one target. Returns the outcomes by target index; nullopt for targets
+/// never started. A ConfigError (or any other exception) from a job stops the run and is
+/// rethrown once every running job has finished.
+std::vector<std::optional<Outcome>> fan_out(const Context& context, const Project& project,
+                                            const FanoutOptions& options,
+                                            const std::function<Outcome(std::size_t, const targets::Target&)>& job);
+
+/// Print one summary line per state ("migrate: 2 migrated"), failed targets listed, and return
+/// failed when any target failed.
+ExitCode summarize(const std::string& verb, const Project& project,
+                   const std::vector<std::optional<Outcome>>& outcomes);
+
+/// Return the outcomes as the JSON array `-o json` prints: one object per selected target.
+std::string outcomes_json(const Project& project, const std::vector<std::optional<Outcome>>& outcomes);
+
+} // namespace dbctl::cli

@@ -1,0 +1,117 @@
+// The scheduler that hands targets to parallel workers within each server's max_connections.
+#include "dbctl/targets/schedule.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+using dbctl::targets::Scheduler;
+using dbctl::topology::Server;
+
+namespace {
+
+Server server(const char* name, int max_connections) {
+  Server out;
+  out.name = name;
+  out.max_connections = max_connections;
+  return out;
+}
+
+} // namespace
+
+TEST_SUITE("targets: scheduler") {
+  TEST_CASE("items start in order while their server has room") {
+    Server pg = server("pg", 4);
+    Scheduler scheduler({&pg, &pg, &pg}, 2);
+    CHECK(scheduler.next() == 0U);
+    CHECK(scheduler.next() == 1U);
+    // Both connections pairs are taken: the third item waits until one is done.
+    std::atomic<bool> started{false};
+    std::thread waiter([&] {
+      CHECK(scheduler.next() == 2U);
+      started = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK_FALSE(started.load());
+    scheduler.done(0);
+    waiter.join();
+    CHECK(started.load());
+    CHECK(scheduler.next() == std::nullopt);
+  }
+
+  TEST_CASE("a full server is passed over for the next item on another server") {
+    Server eu = server("pg-eu", 2);
+    Server us = server("pg-us", 2);
+    Scheduler scheduler({&eu, &eu, &us, &eu}, 2);
+    CHECK(scheduler.next() == 0U); // pg-eu is now full
+    CHECK(scheduler.next() == 2U); // so pg-us's item goes first
+    scheduler.done(0);
+    CHECK(scheduler.next() == 1U);
+    scheduler.done(1);
+    CHECK(scheduler.next() == 3U);
+    CHECK(scheduler.next() == std::nullopt);
+  }
+
+  TEST_CASE("stop hands out nothing more and counts what never started") {
+    Server pg = server("pg", 10);
+    Scheduler scheduler({&pg, &pg, &pg, &pg}, 1);
+    CHECK(scheduler.next() == 0U);
+    scheduler.stop();
+    CHECK(scheduler.next() == std::nullopt);
+    CHECK(scheduler.not_started() == 3U);
+  }
+
+  TEST_CASE("many workers never hold more than a server's max_connections") {
+    Server a = server("a", 5);
+    Server b = server("b", 2);
+    std::vector<const Server*> items;
+    for (int i = 0; i < 400; ++i) {
+      items.push_back(i % 3 == 0 ? &b : &a);
+    }
+    Scheduler scheduler(items, 2);
+    std::mutex mutex;
+    std::map<const Server*, int> held;
+    std::map<const Server*, int> most;
+    std::atomic<int> finished{0};
+    auto worker = [&] {
+      while (auto item = scheduler.next()) {
+        const Server* on = items[*item];
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          held[on] += 2;
+          most[on] = std::max(most[on], held[on]);
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          held[on] -= 2;
+        }
+        ++finished;
+        scheduler.done(*item);
+      }
+    };
+    std::vector<std::thread> workers;
+    for (int i = 0; i < 8; ++i) {
+      workers.emplace_back(worker);
+    }
+    for (auto& thread : workers) {
+      thread.join();
+    }
+    CHECK(finished.load() == 400);
+    CHECK(most[&a] == 4); // 5 allows two items of 2, never three
+    CHECK(most[&b] == 2);
+  }
+
+  TEST_CASE("default jobs follow the servers' max_connections") {
+    Server small = server("small", 4);
+    Server large = server("large", 100);
+    CHECK(dbctl::targets::default_jobs({&small, &small}, 2, 50) == 2);
+    CHECK(dbctl::targets::default_jobs({&small, &large}, 2, 50) == 16);
+    CHECK(dbctl::targets::default_jobs({&large}, 1, 3) == 3);
+  }
+}
