@@ -93,11 +93,7 @@ ExitCode migrate_targets(const Context& context, const Project& project,
   await_files(project); // when every target failed to connect, a bad file still decides: exit 2
   if (context.global.output == OutputFormat::json) {
     std::cout << outcomes_json(project, outcomes);
-    bool failed = false;
-    for (const auto& outcome : outcomes) {
-      failed = failed || (outcome && outcome->state == "failed");
-    }
-    return failed ? ExitCode::failed : ExitCode::ok;
+    return any_failed(outcomes) ? ExitCode::failed : ExitCode::ok;
   }
   return summarize("migrate", project, outcomes);
 }

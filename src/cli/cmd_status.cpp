@@ -38,7 +38,6 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   engine::Registry registry = engine::default_registry();
   std::vector<report::StatusRow> rows(project->selected.size());
-  std::vector<char> current(project->selected.size()); // not vector<bool>: jobs write in parallel
   FanoutOptions fanout;
   fanout.keep_going = true; // report every target that can be reached
   fanout.lines = false;     // the table comes at the end, in topology order
@@ -46,24 +45,22 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
     auto session = registry.get(target.engine()).target(target);
     session->connect_ahead(); // log in while the migration files are still being read
     migration::MigrationPlan plan = migration::inspect(*session, target, files_of(*project, target));
-    current[index] = plan.state == migration::State::up_to_date;
     rows[index] = row_of(target, plan); // each job writes only its own slot
     return Outcome{"inspected", "", "", 0, std::nullopt};
   });
+  const std::string up_to_date = migration::to_string(migration::State::up_to_date);
   bool all_current = true;
-  bool failed = false;
   std::vector<report::StatusRow> shown;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    failed = failed || !outcomes[i] || outcomes[i]->state == "failed";
-    all_current = all_current && current[i] != 0;
     if (outcomes[i] && outcomes[i]->state != "failed") {
+      all_current = all_current && rows[i].state == up_to_date;
       shown.push_back(std::move(rows[i]));
     }
   }
   rows = std::move(shown);
   std::cout << (context.global.output == OutputFormat::json ? report::status_json(rows)
                                                             : report::status_table(rows));
-  if (failed) {
+  if (any_failed(outcomes)) {
     return ExitCode::failed; // the failures were logged; the table shows the others
   }
   return options.check && !all_current ? ExitCode::check : ExitCode::ok;

@@ -3,6 +3,7 @@
 #include "dbctl/targets/schedule.hpp"
 #include "dbctl/util/error.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -89,6 +90,13 @@ std::vector<std::optional<Outcome>> fan_out(const Context& context, const Projec
   std::vector<std::optional<Outcome>> outcomes(selected.size());
   std::mutex error_mutex;
   std::exception_ptr fatal;
+  // Keep the first exception that is not a target's failure and start nothing more.
+  auto abort_run = [&](std::size_t index) {
+    std::lock_guard<std::mutex> lock(error_mutex);
+    fatal = fatal ? fatal : std::current_exception();
+    scheduler.done(index);
+    scheduler.stop();
+  };
   auto worker = [&] {
     while (auto index = scheduler.next()) {
       const targets::Target& target = selected[*index];
@@ -96,20 +104,14 @@ std::vector<std::optional<Outcome>> fan_out(const Context& context, const Projec
       try {
         outcome = job(*index, target);
       } catch (const ConfigError&) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        fatal = fatal ? fatal : std::current_exception();
-        scheduler.done(*index);
-        scheduler.stop();
+        abort_run(*index); // a bad input file: exit 2, not a failed target
         continue;
       } catch (const Error& e) {
         outcome.state = "failed";
         outcome.text = "failed";
         outcome.error = e.what();
       } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        fatal = fatal ? fatal : std::current_exception();
-        scheduler.done(*index);
-        scheduler.stop();
+        abort_run(*index);
         continue;
       }
       scheduler.done(*index);
@@ -133,6 +135,11 @@ std::vector<std::optional<Outcome>> fan_out(const Context& context, const Projec
     std::rethrow_exception(fatal);
   }
   return outcomes;
+}
+
+bool any_failed(const std::vector<std::optional<Outcome>>& outcomes) {
+  return std::any_of(outcomes.begin(), outcomes.end(),
+                     [](const auto& outcome) { return !outcome || outcome->state == "failed"; });
 }
 
 ExitCode summarize(const std::string& verb, const Project& project,

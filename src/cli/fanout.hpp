@@ -38,6 +38,9 @@ std::vector<std::optional<Outcome>> fan_out(const Context& context, const Projec
                                             const FanoutOptions& options,
                                             const std::function<Outcome(std::size_t, const targets::Target&)>& job);
 
+/// Tell whether a target failed or never started (a run that stopped).
+bool any_failed(const std::vector<std::optional<Outcome>>& outcomes);
+
 /// Print one summary line per state ("migrate: 2 migrated"), failed targets listed, and return
 /// failed when any target failed.
 ExitCode summarize(const std::string& verb, const Project& project,

@@ -6,10 +6,11 @@
 namespace dbctl::targets {
 
 Scheduler::Scheduler(const std::vector<const topology::Server*>& servers, int cost)
-    : m_servers(servers), m_cost(std::max(1, cost)) {
+    : m_servers(servers) {
   for (std::size_t i = 0; i < servers.size(); ++i) {
     Queue& queue = m_queues[servers[i]];
     queue.capacity = servers[i]->max_connections;
+    queue.cost = std::min(std::max(1, cost), queue.capacity);
     queue.items.push_back(i);
   }
   m_waiting = servers.size();
@@ -25,7 +26,7 @@ std::optional<std::size_t> Scheduler::next() {
     // many items wait.
     Queue* best = nullptr;
     for (auto& [server, queue] : m_queues) {
-      if (!queue.items.empty() && queue.in_use + std::min(m_cost, queue.capacity) <= queue.capacity &&
+      if (!queue.items.empty() && queue.in_use + queue.cost <= queue.capacity &&
           (best == nullptr || queue.items.front() < best->items.front())) {
         best = &queue;
       }
@@ -33,7 +34,7 @@ std::optional<std::size_t> Scheduler::next() {
     if (best != nullptr) {
       std::size_t item = best->items.front();
       best->items.pop_front();
-      best->in_use += std::min(m_cost, best->capacity);
+      best->in_use += best->cost;
       --m_waiting;
       return item;
     }
@@ -45,7 +46,7 @@ void Scheduler::done(std::size_t item) {
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     Queue& queue = m_queues.at(m_servers.at(item));
-    queue.in_use -= std::min(m_cost, queue.capacity);
+    queue.in_use -= queue.cost;
   }
   m_changed.notify_all();
 }

@@ -37,14 +37,14 @@ private:
   struct Queue {
     std::deque<std::size_t> items; ///< waiting, in order
     int in_use = 0;                ///< connections reserved by running items
-    int capacity = 0;
+    int capacity = 0;              ///< the server's max_connections
+    int cost = 0;                  ///< connections one item reserves (at most capacity)
   };
 
   mutable std::mutex m_mutex;
   std::condition_variable m_changed;
   std::map<const topology::Server*, Queue> m_queues;
   std::vector<const topology::Server*> m_servers;
-  int m_cost;
   std::size_t m_waiting = 0;
   bool m_stopped = false;
 };
