@@ -6,6 +6,9 @@
 
 #include "dbctl/provision/provision.hpp"
 
+#include <exception>
+#include <future>
+
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -30,18 +33,35 @@ ExitCode run_init(const Context& context, const InitOptions& options) {
 
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
                                            std::chrono::seconds lock_timeout) {
+  // Each server on a thread of its own (shards are independent); a server's failure does not
+  // stop the others, and the first failure, in topology order, is thrown once all have ended.
+  auto groups = group_by_server(project);
+  std::vector<std::future<ServerStatements>> runs;
+  for (const auto& group : groups) {
+    runs.push_back(std::async(std::launch::async, [&registry, &group, lock_timeout] {
+      auto session = registry.get(group.server->engine->value).admin(*group.server);
+      // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail
+      // with "tuple concurrently updated", and two runs would plan the same CREATEs. The
+      // catalogs are read after the lock, so each run plans from what the last one left.
+      auto lock = session->lock("provision", lock_timeout);
+      provision::DesiredState desired =
+          provision::desired_state(group.selected, group.all, session->info());
+      ServerStatements plan{group.server, provision::plan(*session, desired, group.server->name)};
+      execute_logged(*session, plan);
+      return plan;
+    }));
+  }
   std::vector<ServerStatements> applied;
-  for (const auto& group : group_by_server(project)) {
-    auto session = registry.get(group.server->engine->value).admin(*group.server);
-    // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail
-    // with "tuple concurrently updated", and two runs would plan the same CREATEs. The
-    // catalogs are read after the lock, so each run plans from what the last one left.
-    auto lock = session->lock("provision", lock_timeout);
-    provision::DesiredState desired =
-        provision::desired_state(group.selected, group.all, session->info());
-    ServerStatements plan{group.server, provision::plan(*session, desired, group.server->name)};
-    execute_logged(*session, plan);
-    applied.push_back(std::move(plan));
+  std::exception_ptr failure;
+  for (auto& run : runs) {
+    try {
+      applied.push_back(run.get());
+    } catch (...) {
+      failure = failure ? failure : std::current_exception();
+    }
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
   }
   return applied;
 }

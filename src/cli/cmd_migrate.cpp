@@ -78,8 +78,8 @@ ExitCode migrate_targets(const Context& context, const Project& project,
   fanout.cost = 2; // the work connection, and the lock's own connection when there is work
   fanout.keep_going = flags.keep_going;
   fanout.lines = context.global.output == OutputFormat::text;
-  auto outcomes = fan_out(context, project, fanout, [&](std::size_t, const targets::Target& target) {
-    auto session = registry.get(target.engine()).target(target);
+  auto outcomes = fan_out(context, project, fanout, [&](std::size_t, const targets::Target& target, engine::Keep& keep) {
+    auto session = registry.get(target.engine()).target(target, &keep);
     session->connect_ahead(); // log in while the migration files are still being read
     migration::MigrateResult result =
         migration::migrate(*session, target, files_of(project, target), flags.options);

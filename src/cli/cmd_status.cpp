@@ -41,8 +41,8 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
   FanoutOptions fanout;
   fanout.keep_going = true; // report every target that can be reached
   fanout.lines = false;     // the table comes at the end, in topology order
-  auto outcomes = fan_out(context, *project, fanout, [&](std::size_t index, const targets::Target& target) {
-    auto session = registry.get(target.engine()).target(target);
+  auto outcomes = fan_out(context, *project, fanout, [&](std::size_t index, const targets::Target& target, engine::Keep& keep) {
+    auto session = registry.get(target.engine()).target(target, &keep);
     session->connect_ahead(); // log in while the migration files are still being read
     migration::MigrationPlan plan = migration::inspect(*session, target, files_of(*project, target));
     rows[index] = row_of(target, plan); // each job writes only its own slot

@@ -75,7 +75,7 @@ private:
 
 std::vector<std::optional<Outcome>> fan_out(const Context& context, const Project& project,
                                             const FanoutOptions& options,
-                                            const std::function<Outcome(std::size_t, const targets::Target&)>& job) {
+                                            const Job& job) {
   const auto& selected = project.selected;
   std::vector<const topology::Server*> servers;
   for (const auto& target : selected) {
@@ -91,35 +91,47 @@ std::vector<std::optional<Outcome>> fan_out(const Context& context, const Projec
   std::mutex error_mutex;
   std::exception_ptr fatal;
   // Keep the first exception that is not a target's failure and start nothing more.
-  auto abort_run = [&](std::size_t index) {
+  auto abort_run = [&] {
     std::lock_guard<std::mutex> lock(error_mutex);
     fatal = fatal ? fatal : std::current_exception();
-    scheduler.done(index);
     scheduler.stop();
   };
   auto worker = [&] {
-    while (auto index = scheduler.next()) {
+    // Each worker goes on with targets of the server it is on while there are any, keeping
+    // its last connection (closed before the scheduler gets its reservation back).
+    engine::Keep keep;
+    std::optional<std::size_t> index = scheduler.next();
+    while (index) {
       const targets::Target& target = selected[*index];
       Outcome outcome;
+      bool aborted = false;
       try {
-        outcome = job(*index, target);
+        outcome = job(*index, target, keep);
       } catch (const ConfigError&) {
-        abort_run(*index); // a bad input file: exit 2, not a failed target
-        continue;
+        abort_run(); // a bad input file: exit 2, not a failed target
+        aborted = true;
       } catch (const Error& e) {
         outcome.state = "failed";
         outcome.text = "failed";
         outcome.error = e.what();
       } catch (...) {
-        abort_run(*index);
-        continue;
+        abort_run();
+        aborted = true;
       }
-      scheduler.done(*index);
-      if (outcome.state == "failed" && !options.keep_going) {
-        scheduler.stop();
+      if (!aborted) {
+        if (outcome.state == "failed" && !options.keep_going) {
+          scheduler.stop();
+        }
+        progress.finished(target, outcome, options.lines);
+        outcomes[*index] = std::move(outcome);
       }
-      progress.finished(target, outcome, options.lines);
-      outcomes[*index] = std::move(outcome);
+      std::optional<std::size_t> following = scheduler.continue_with(*index);
+      if (!following) {
+        keep.reset();
+        scheduler.done(*index);
+        following = scheduler.next();
+      }
+      index = following;
     }
   };
   std::vector<std::thread> threads;

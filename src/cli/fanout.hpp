@@ -4,6 +4,8 @@
 #include "context.hpp"
 #include "project.hpp"
 
+#include "dbctl/engine/driver.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -27,7 +29,11 @@ struct FanoutOptions {
   bool lines = true;       ///< print a line per finished target (else only progress)
 };
 
-/// Run `job` (given the target's index in project.selected) for every selected target on -j threads (default from the servers'
+/// A target's job: its index in project.selected, the target, and its worker's kept connection
+/// (for engine::Driver::target).
+using Job = std::function<Outcome(std::size_t, const targets::Target&, engine::Keep&)>;
+
+/// Run `job` for every selected target on -j threads (default from the servers'
 /// max_connections), never holding more connections on a server than its max_connections.
 /// A job that throws dbctl::Error is a failed target (logged); after one, no new target starts
 /// unless keep_going. On a terminal a live progress line replaces the per-target lines when
@@ -36,7 +42,7 @@ struct FanoutOptions {
 /// rethrown once every running job has finished.
 std::vector<std::optional<Outcome>> fan_out(const Context& context, const Project& project,
                                             const FanoutOptions& options,
-                                            const std::function<Outcome(std::size_t, const targets::Target&)>& job);
+                                            const Job& job);
 
 /// Tell whether a target failed or never started (a run that stopped).
 bool any_failed(const std::vector<std::optional<Outcome>>& outcomes);

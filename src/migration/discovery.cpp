@@ -2,13 +2,12 @@
 
 #include "dbctl/util/error.hpp"
 #include "dbctl/util/hash.hpp"
+#include "dbctl/util/parallel.hpp"
 #include "dbctl/util/text.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <sys/stat.h>
 #include <cerrno>
 #include <cstring>
@@ -126,35 +125,20 @@ struct Candidate {
 // memory stays at the size of the records however many files there are. Returns the files that
 // could not be read, by index, with the reason.
 std::vector<std::pair<std::size_t, std::string>> load_all(std::vector<MigrationFile*>& files) {
-  unsigned workers = std::max(1U, std::min(std::thread::hardware_concurrency(), 8U));
-  if (files.size() < 64) {
-    workers = 1; // not worth a thread
-  }
-  std::atomic<std::size_t> next{0};
   std::mutex failures_mutex;
   std::vector<std::pair<std::size_t, std::string>> failures;
-  auto work = [&]() {
-    ReadBuffer contents;
-    std::string error;
-    for (std::size_t i = next++; i < files.size(); i = next++) {
+  util::for_each_index(files.size(), 64, [&] {
+    return [&, contents = ReadBuffer(), error = std::string()](std::size_t i) mutable {
       MigrationFile& file = *files[i];
       if (!slurp(file.path, contents, error)) {
         std::lock_guard<std::mutex> lock(failures_mutex);
         failures.emplace_back(i, error);
-        continue;
+        return;
       }
       file.checksum = checksum(contents.view());
       file.no_transaction = first_line_is_directive(contents.view());
-    }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < workers; ++i) {
-    threads.emplace_back(work);
-  }
-  work();
-  for (auto& thread : threads) {
-    thread.join();
-  }
+    };
+  });
   std::sort(failures.begin(), failures.end());
   return failures;
 }

@@ -2,6 +2,7 @@
 #include "dbctl/provision/provision.hpp"
 
 #include <set>
+#include <unordered_map>
 
 namespace dbctl::provision {
 
@@ -20,8 +21,7 @@ void append(engine::AdminSession& session, const std::vector<Spec>& specs,
 
 std::vector<engine::Statement> plan(engine::AdminSession& session, const DesiredState& desired,
                                     const std::string& server_name) {
-  std::vector<engine::Statement> out;
-  append(session, desired.roles, out);
+  std::vector<engine::Statement> out = session.converge(desired.roles);
   const engine::AdminInfo& admin = session.info();
   if (!out.empty() && !admin.superuser && !admin.create_role) {
     throw DbError(server_name + ": the admin user " + admin.user +
@@ -40,9 +40,38 @@ std::vector<engine::Statement> plan(engine::AdminSession& session, const Desired
                   " may not create databases; grant it CREATEDB (ALTER ROLE " + admin.user +
                   " CREATEDB) or use a superuser");
   }
-  append(session, desired.schemas, out);
-  append(session, desired.extensions, out);
-  append(session, desired.grants, out);
+  // Inside the databases: each database's schemas, then its extensions, then its grants, one
+  // database after another in order of first mention, so that each of a fleet's thousands of
+  // tenant databases is visited once (the session keeps only a few connections open).
+  struct Inside {
+    std::vector<engine::SchemaSpec> schemas;
+    std::vector<engine::ExtensionSpec> extensions;
+    std::vector<engine::GrantSpec> grants;
+  };
+  std::vector<std::string> order;
+  std::unordered_map<std::string, Inside> inside;
+  auto of = [&](const std::string& database) -> Inside& {
+    auto [it, added] = inside.try_emplace(database);
+    if (added) {
+      order.push_back(database);
+    }
+    return it->second;
+  };
+  for (const auto& spec : desired.schemas) {
+    of(spec.database).schemas.push_back(spec);
+  }
+  for (const auto& spec : desired.extensions) {
+    of(spec.database).extensions.push_back(spec);
+  }
+  for (const auto& spec : desired.grants) {
+    of(spec.database).grants.push_back(spec);
+  }
+  for (const auto& database : order) {
+    const Inside& in = inside.at(database);
+    append(session, in.schemas, out);
+    append(session, in.extensions, out);
+    append(session, in.grants, out);
+  }
   return out;
 }
 

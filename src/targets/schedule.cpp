@@ -42,6 +42,18 @@ std::optional<std::size_t> Scheduler::next() {
   }
 }
 
+std::optional<std::size_t> Scheduler::continue_with(std::size_t finished) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  Queue& queue = m_queues.at(m_servers.at(finished));
+  if (m_stopped || queue.items.empty()) {
+    return std::nullopt;
+  }
+  std::size_t item = queue.items.front();
+  queue.items.pop_front();
+  --m_waiting;
+  return item;
+}
+
 void Scheduler::done(std::size_t item) {
   {
     std::lock_guard<std::mutex> lock(m_mutex);

@@ -22,6 +22,42 @@ Server server(const char* name, int max_connections) {
   return out;
 }
 
+// 400 items on two servers (max_connections 5 and 2) at 2 connections an item, the
+// connections each server holds counted as workers take and release them.
+struct Fleet {
+  Server a = server("a", 5);
+  Server b = server("b", 2);
+  std::vector<const Server*> items = [this] {
+    std::vector<const Server*> out;
+    for (int i = 0; i < 400; ++i) {
+      out.push_back(i % 3 == 0 ? &b : &a);
+    }
+    return out;
+  }();
+  Scheduler scheduler{items, 2};
+  std::mutex mutex;
+  std::map<const Server*, int> held;
+  std::map<const Server*, int> most;
+  std::atomic<int> finished{0};
+
+  void hold(const Server* on, int n) {
+    std::lock_guard<std::mutex> lock(mutex);
+    held[on] += n;
+    most[on] = std::max(most[on], held[on]);
+  }
+
+  template <typename Worker>
+  void run(Worker worker) {
+    std::vector<std::thread> workers;
+    for (int i = 0; i < 8; ++i) {
+      workers.emplace_back(worker);
+    }
+    for (auto& thread : workers) {
+      thread.join();
+    }
+  }
+};
+
 } // namespace
 
 TEST_SUITE("targets: scheduler") {
@@ -67,44 +103,65 @@ TEST_SUITE("targets: scheduler") {
   }
 
   TEST_CASE("many workers never hold more than a server's max_connections") {
-    Server a = server("a", 5);
-    Server b = server("b", 2);
-    std::vector<const Server*> items;
-    for (int i = 0; i < 400; ++i) {
-      items.push_back(i % 3 == 0 ? &b : &a);
-    }
-    Scheduler scheduler(items, 2);
-    std::mutex mutex;
-    std::map<const Server*, int> held;
-    std::map<const Server*, int> most;
-    std::atomic<int> finished{0};
-    auto worker = [&] {
-      while (auto item = scheduler.next()) {
-        const Server* on = items[*item];
-        {
-          std::lock_guard<std::mutex> lock(mutex);
-          held[on] += 2;
-          most[on] = std::max(most[on], held[on]);
-        }
+    Fleet fleet;
+    fleet.run([&] {
+      while (auto item = fleet.scheduler.next()) {
+        const Server* on = fleet.items[*item];
+        fleet.hold(on, 2);
         std::this_thread::sleep_for(std::chrono::microseconds(200));
-        {
-          std::lock_guard<std::mutex> lock(mutex);
-          held[on] -= 2;
-        }
-        ++finished;
-        scheduler.done(*item);
+        fleet.hold(on, -2);
+        ++fleet.finished;
+        fleet.scheduler.done(*item);
       }
-    };
-    std::vector<std::thread> workers;
-    for (int i = 0; i < 8; ++i) {
-      workers.emplace_back(worker);
-    }
-    for (auto& thread : workers) {
-      thread.join();
-    }
-    CHECK(finished.load() == 400);
-    CHECK(most[&a] == 4); // 5 allows two items of 2, never three
-    CHECK(most[&b] == 2);
+    });
+    CHECK(fleet.finished.load() == 400);
+    CHECK(fleet.most[&fleet.a] == 4); // 5 allows two items of 2, never three
+    CHECK(fleet.most[&fleet.b] == 2);
+  }
+
+  TEST_CASE("continue_with passes a reservation on to the next item of the same server") {
+    Server eu = server("pg-eu", 2);
+    Server us = server("pg-us", 2);
+    Scheduler scheduler({&eu, &us, &eu, &us}, 2);
+    CHECK(scheduler.next() == 0U);
+    CHECK(scheduler.next() == 1U);
+    CHECK(scheduler.continue_with(0) == 2U); // pg-eu stays full, reserved for item 2 now
+    CHECK(scheduler.continue_with(2) == std::nullopt); // nothing more waits on pg-eu
+    scheduler.done(2);
+    scheduler.stop();
+    CHECK(scheduler.continue_with(1) == std::nullopt); // a stopped run starts nothing
+    CHECK(scheduler.not_started() == 1U);
+  }
+
+  TEST_CASE("workers that keep a connection between items never exceed max_connections") {
+    Fleet fleet;
+    fleet.run([&] {
+      const Server* kept = nullptr; // the server of the connection kept from the last item
+      auto index = fleet.scheduler.next();
+      while (index) {
+        const Server* on = fleet.items[*index];
+        if (kept != nullptr && kept != on) {
+          fleet.hold(kept, -1); // a kept connection that does not fit is closed first
+          kept = nullptr;
+        }
+        fleet.hold(on, kept != nullptr ? 1 : 2); // the lock connection, and the work one unless kept
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        fleet.hold(on, -1); // the lock connection closes; the work connection is kept
+        kept = on;
+        ++fleet.finished;
+        auto following = fleet.scheduler.continue_with(*index);
+        if (!following) {
+          fleet.hold(kept, -1);
+          kept = nullptr;
+          fleet.scheduler.done(*index);
+          following = fleet.scheduler.next();
+        }
+        index = following;
+      }
+    });
+    CHECK(fleet.finished.load() == 400);
+    CHECK(fleet.most[&fleet.a] <= 4);
+    CHECK(fleet.most[&fleet.b] <= 2);
   }
 
   TEST_CASE("default jobs follow the servers' max_connections") {

@@ -37,6 +37,21 @@ TEST_SUITE("targets::url") {
     CHECK(url_variable(target) == "USERS_ACME_DATABASE_URL");
   }
 
+  TEST_CASE("a tenant placed on a shard gets its server's host in its URL") {
+    auto loaded = load("version: 1\nname: shop\nservers:\n"
+                       "  pg: {engine: postgres, host: us.db.local}\n"
+                       "  pg-eu: {engine: postgres, host: eu.db.local, port: 6543}\n"
+                       "topology: {mode: multi-tenant, tenants: [acme, {name: globex, server: pg-eu}]}\n"
+                       "services:\n  users: {server: pg, migrations: none, owner: {password: pw}}\n");
+    REQUIRE(loaded->problems.empty());
+    REQUIRE(loaded->targets.size() == 2);
+    CHECK(connection_url(loaded->targets.at(0), RoleKind::owner) ==
+          "postgres://users_acme:pw@us.db.local:5432/users_acme");
+    CHECK(connection_url(loaded->targets.at(1), RoleKind::owner) ==
+          "postgres://users_globex:pw@eu.db.local:6543/users_globex");
+    CHECK(url_variable(loaded->targets.at(1)) == "USERS_GLOBEX_DATABASE_URL");
+  }
+
   TEST_CASE("a MySQL URL - an IPv6 host and a role without password") {
     auto loaded = load("version: 1\nname: shop\nservers:\n  my: {engine: mysql, host: \"::1\"}\n"
                        "topology: {mode: db-per-service}\n"

@@ -30,6 +30,16 @@ public:
 
   /// Return the statements creating or altering a role (login, password).
   virtual std::vector<Statement> converge(const RoleSpec& spec) = 0;
+  /// Return the statements of converge(spec) for each spec, in order. An engine overrides it
+  /// where the roles can be checked together faster than one by one.
+  virtual std::vector<Statement> converge(const std::vector<RoleSpec>& specs) {
+    std::vector<Statement> out;
+    for (const auto& spec : specs) {
+      std::vector<Statement> more = converge(spec);
+      out.insert(out.end(), more.begin(), more.end());
+    }
+    return out;
+  }
   /// Return the statements granting role membership.
   virtual std::vector<Statement> converge(const MembershipSpec& spec) = 0;
   /// Return the statements creating a database, fixing its owner and who may connect.
@@ -57,6 +67,16 @@ public:
   /// DbError thrown at the deadline names the holder where the server can tell.
   virtual std::unique_ptr<Lock> lock(const std::string& key, std::chrono::seconds timeout) = 0;
 };
+
+/// A connection a worker keeps between the targets it runs one after another, so that targets
+/// sharing a database and a login (schema tenancy, shared mode) log in once. A session hands
+/// its connection on only when nothing but dbctl's own reads ran on it (status, a run with
+/// nothing to do): user SQL may leave session state behind. One per worker thread.
+class KeptConnection {
+public:
+  virtual ~KeptConnection() = default;
+};
+using Keep = std::unique_ptr<KeptConnection>;
 
 /// A session on one target, acting with its owner's rights: on PostgreSQL an admin connection
 /// that does SET ROLE owner (or the owner's own login where the server has no admin) with
@@ -106,8 +126,10 @@ public:
   virtual std::unique_ptr<AdminSession> admin(const topology::Server& server) = 0;
   /// Connect and disconnect once; throws DbError saying why it failed.
   virtual void ping(const topology::Server& server) = 0;
-  /// Open a session on a target (the connection opens on first use).
-  virtual std::unique_ptr<TargetSession> target(const targets::Target& target) = 0;
+  /// Open a session on a target (the connection opens on first use). With `keep`, the session
+  /// takes the kept connection when it fits (same server, database and login), else closes
+  /// it before opening its own, and leaves its connection there when it ends clean.
+  virtual std::unique_ptr<TargetSession> target(const targets::Target& target, Keep* keep = nullptr) = 0;
 };
 
 /// The drivers, keyed by engine.

@@ -16,7 +16,8 @@ namespace dbctl::targets {
 /// holds on each server never exceed its max_connections: an item reserves `cost` connections
 /// on its server from when it is handed out until done() is called for it. Items start in
 /// order, except that an item whose server is full is passed over for the next item of a
-/// server with room (shards progress independently). Thread-safe.
+/// server with room (shards progress independently), and that continue_with() hands a worker
+/// the next item of the server it is on. Thread-safe.
 class Scheduler {
 public:
   /// `servers[i]` is item i's server; `cost` the most connections one item holds at once
@@ -26,7 +27,12 @@ public:
   /// Block until an item may start and return it; nullopt once every item has been handed out
   /// or stop() was called.
   std::optional<std::size_t> next();
-  /// Release the connections of an item handed out by next().
+  /// When `finished` (handed out, not done) has a waiting item on the same server and nothing
+  /// stopped the run, hand that item out in its place, passing its reserved connections on
+  /// (a worker keeps a connection open between the two); else return nullopt and keep the
+  /// reservation until done(finished).
+  std::optional<std::size_t> continue_with(std::size_t finished);
+  /// Release the connections of an item handed out by next() or continue_with().
   void done(std::size_t item);
   /// Hand out no further items (workers finish the ones they have).
   void stop();

@@ -154,7 +154,10 @@ public:
     return std::make_unique<Session>(server);
   }
   void ping(const topology::Server& server) override { connect(server, "", admin_login(server)); }
-  std::unique_ptr<engine::TargetSession> target(const targets::Target& target) override {
+  std::unique_ptr<engine::TargetSession> target(const targets::Target& target, Keep* keep) override {
+    if (keep != nullptr) {
+      keep->reset(); // nothing is handed on here yet: MySQL logins are cheap next to SCRAM's
+    }
     return std::make_unique<mysql::TargetSession>(target);
   }
 };

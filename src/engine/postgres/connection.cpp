@@ -1,6 +1,7 @@
 #include "connection.hpp"
 
 #include "dbctl/engine/error.hpp"
+#include "dbctl/util/hash.hpp"
 
 #include <algorithm>
 #include <array>
@@ -167,13 +168,10 @@ bool verifier_matches(const std::string& stored, const util::Secret& password) {
   if (iterations <= 0 || salt.empty() || stored_key.size() != 32 || server_key.size() != 32) {
     return false;
   }
-  std::vector<unsigned char> salted(32);
-  const std::string& plain = password.reveal();
-  if (PKCS5_PBKDF2_HMAC(plain.data(), static_cast<int>(plain.size()), salt.data(),
-                        static_cast<int>(salt.size()), iterations, EVP_sha256(), 32,
-                        salted.data()) != 1) {
-    return false;
-  }
+  std::array<unsigned char, 32> salted_key = util::pbkdf2_hmac_sha256(
+      password.reveal(), {reinterpret_cast<const char*>(salt.data()), salt.size()}, iterations);
+  std::vector<unsigned char> salted(salted_key.begin(), salted_key.end());
+  OPENSSL_cleanse(salted_key.data(), salted_key.size());
   std::vector<unsigned char> client_key = hmac(salted, "Client Key");
   std::array<unsigned char, 32> computed_stored{};
   EVP_Digest(client_key.data(), client_key.size(), computed_stored.data(), nullptr, EVP_sha256(),

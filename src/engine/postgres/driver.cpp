@@ -18,8 +18,8 @@ public:
     connect(server, server.admin_database, admin_login(server));
   }
 
-  std::unique_ptr<engine::TargetSession> target(const targets::Target& target) override {
-    return std::make_unique<TargetSession>(target);
+  std::unique_ptr<engine::TargetSession> target(const targets::Target& target, Keep* keep) override {
+    return std::make_unique<TargetSession>(target, keep);
   }
 };
 

@@ -32,6 +32,7 @@ public:
 
   const AdminInfo& info() const override;
   std::vector<Statement> converge(const RoleSpec& spec) override;
+  std::vector<Statement> converge(const std::vector<RoleSpec>& specs) override;
   std::vector<Statement> converge(const MembershipSpec& spec) override;
   std::vector<Statement> converge(const DatabaseSpec& spec) override;
   std::vector<Statement> converge(const SchemaSpec& spec) override;
@@ -51,6 +52,8 @@ private:
   const DatabaseCatalog& inside(const std::string& database);
   pqxx::connection& connection_to(const std::string& database);
   PasswordState password_state(const RoleSpec& spec);
+  /// The password state from the stored verifier (verifiers_readable): pure computation.
+  PasswordState known_password_state(const RoleSpec& spec) const;
   std::string context(const std::string& database) const;
 
   const topology::Server& m_server;

@@ -20,10 +20,44 @@ constexpr const char* k_history_columns =
     "service, version, description, type, script, checksum, installed_by, execution_ms, "
     "success, statements_done, statement_hashes";
 
+// A work connection handed from one target's session to the next one of the same worker.
+struct Kept final : KeptConnection {
+  const topology::Server* server;
+  std::string database;
+  std::string user;
+  std::unique_ptr<pqxx::connection> connection;
+
+  Kept(const topology::Server* s, std::string d, std::string u, std::unique_ptr<pqxx::connection> c)
+      : server(s), database(std::move(d)), user(std::move(u)), connection(std::move(c)) {}
+};
+
 } // namespace
 
-TargetSession::TargetSession(const targets::Target& target)
-    : m_target(target), m_schema(target.schema.value_or("public")) {}
+TargetSession::TargetSession(const targets::Target& target, Keep* keep)
+    : m_target(target), m_schema(target.schema.value_or("public")), m_keep(keep) {}
+
+TargetSession::~TargetSession() {
+  // Not after a failure (std::uncaught_exceptions: the job is unwinding), a lock, or user SQL:
+  // the next target must find a connection in the state a fresh login leaves.
+  if (m_keep != nullptr && m_clean && m_work && !m_lock && std::uncaught_exceptions() == 0 &&
+      m_work->is_open()) {
+    *m_keep = std::make_unique<Kept>(m_target.server, m_target.database, login().user, std::move(m_work));
+  }
+}
+
+std::unique_ptr<pqxx::connection> TargetSession::open() {
+  if (m_keep != nullptr && *m_keep) {
+    auto* kept = dynamic_cast<Kept*>(m_keep->get());
+    bool fits = kept != nullptr && kept->server == m_target.server &&
+                kept->database == m_target.database && kept->user == login().user;
+    std::unique_ptr<pqxx::connection> connection = fits ? std::move(kept->connection) : nullptr;
+    m_keep->reset(); // closed before a connection of our own opens: the worker's budget is 2
+    if (connection) {
+      return connection;
+    }
+  }
+  return connect(*m_target.server, m_target.database, login());
+}
 
 Login TargetSession::login() const {
   // With admin credentials dbctl connects as the admin and acts as the owner (SET ROLE), so
@@ -45,7 +79,7 @@ void TargetSession::connect_ahead() {
     return;
   }
   try {
-    m_work = connect(*m_target.server, m_target.database, login());
+    m_work = open();
   } catch (const std::exception&) {
     m_connect_error = std::current_exception();
   }
@@ -59,7 +93,7 @@ pqxx::connection& TargetSession::work() {
     return *m_work;
   }
   if (!m_work) {
-    m_work = connect(*m_target.server, m_target.database, login());
+    m_work = open();
   }
   try {
     pqxx::nontransaction tx(*m_work);
@@ -159,6 +193,7 @@ std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
 }
 
 void TargetSession::ensure_history() {
+  m_clean = false;
   try {
     pqxx::work tx(work());
     tx.exec("CREATE TABLE IF NOT EXISTS " + table() +
@@ -194,6 +229,7 @@ long long TargetSession::insert(pqxx::transaction_base& tx, const HistoryRow& ro
 }
 
 void TargetSession::run_in_transaction(const std::string& script, HistoryRow row) {
+  m_clean = false;
   pqxx::connection& connection = work();
   // One round trip: the script and its history row between BEGIN and COMMIT. The server
   // stops at the first error and leaves the block aborted; ROLLBACK then drops all of it.
@@ -226,6 +262,7 @@ void TargetSession::run_in_transaction(const std::string& script, HistoryRow row
 }
 
 void TargetSession::run_alone(const std::string& statement) {
+  m_clean = false;
   try {
     pqxx::nontransaction tx(work());
     tx.exec(statement);

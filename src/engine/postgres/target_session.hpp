@@ -13,7 +13,12 @@ namespace dbctl::engine::postgres {
 class TargetSession final : public engine::TargetSession {
 public:
   /// Work on `target`, which must outlive the session; nothing connects before first use.
-  explicit TargetSession(const targets::Target& target);
+  /// With `keep`, see engine::Driver::target.
+  explicit TargetSession(const targets::Target& target, Keep* keep = nullptr);
+  /// Leave the work connection in the keep when only dbctl's reads ran on it.
+  ~TargetSession() override;
+  TargetSession(const TargetSession&) = delete;
+  TargetSession& operator=(const TargetSession&) = delete;
 
   void connect_ahead() override;
   bool exists() override;
@@ -31,6 +36,7 @@ public:
 
 private:
   Login login() const;
+  std::unique_ptr<pqxx::connection> open();
   pqxx::connection& work();
   std::string context() const;
   std::string table() const;
@@ -43,6 +49,8 @@ private:
   std::exception_ptr m_connect_error; ///< from connect_ahead, for the first use
   std::unique_ptr<pqxx::connection> m_lock;
   std::optional<bool> m_exists;
+  Keep* m_keep;
+  bool m_clean = true; ///< nothing but dbctl's reads ran on m_work, and no lock was taken
 };
 
 } // namespace dbctl::engine::postgres
