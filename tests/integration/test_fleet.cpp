@@ -97,4 +97,43 @@ TEST_SUITE("fleet") {
     CHECK(project.dbctl({"status", "--check"}).exit_code == 0);
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
+
+  TEST_CASE("schema tenants share a worker's connection while only reads ran on it") {
+    TestProject project("reuse",
+                        "topology: {mode: multi-tenant, tenancy: schema, tenants: [t1, t2, t3, t4, t5, t6]}\n"
+                        "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
+                        "services:\n  @P@app: {}\n");
+    project.write("migrations/@P@app/V1__accounts.sql", "CREATE TABLE accounts (id int PRIMARY KEY);\n");
+    REQUIRE(project.dbctl({"up", "-j", "1"}).exit_code == 0);
+    std::string database = project.prefix + "app";
+    // Logins to the tenants' database, as PostgreSQL counts them (flushed when a backend ends).
+    auto sessions = [&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300)); // earlier backends exit
+      return std::stol(pg_query("SELECT sessions FROM pg_stat_database WHERE datname = '" + database + "'"));
+    };
+    long before = sessions();
+    Result status = project.dbctl({"status", "-j", "1"});
+    REQUIRE(status.exit_code == 0);
+    CHECK(sessions() - before == 1); // six targets, one login
+
+    // t1 and t2 have nothing to do and hand their connection on; t3 to t6 get V2 on it, each
+    // as its own owner in its own schema; after user SQL ran, a connection is not handed on.
+    project.write("migrations/@P@app/V2__orders.sql", "CREATE TABLE orders (id int PRIMARY KEY);\n");
+    REQUIRE(project.dbctl({"migrate", "--tenant", "t1", "--tenant", "t2"}).exit_code == 0);
+    before = sessions();
+    Result migrate = project.dbctl({"migrate", "-j", "1"});
+    INFO(migrate.err);
+    REQUIRE(migrate.exit_code == 0);
+    CHECK(migrate.out.find("migrate: 4 migrated") != std::string::npos);
+    // t1's login serves t1, t2 and t3; then t4, t5, t6 each log in, and each of t3-t6 locks on a
+    // connection of its own: 4 + 4 = 8.
+    CHECK(sessions() - before == 8);
+    CHECK(pg_query("SELECT string_agg(n.nspname || ':' || pg_get_userbyid(c.relowner), ',' ORDER BY n.nspname) "
+                   "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'orders'",
+                   database) ==
+          "t1:" + project.prefix + "app_t1,t2:" + project.prefix + "app_t2,t3:" + project.prefix +
+              "app_t3,t4:" + project.prefix + "app_t4,t5:" + project.prefix + "app_t5,t6:" +
+              project.prefix + "app_t6");
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
 }
