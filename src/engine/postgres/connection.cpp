@@ -12,7 +12,6 @@
 #include <libpq-fe.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 namespace dbctl::engine::postgres {
 
@@ -80,15 +79,6 @@ std::vector<unsigned char> base64_decode(const std::string& text) {
   // EVP_DecodeBlock counts padding bytes as data; drop them.
   std::size_t padding = static_cast<std::size_t>(std::count(text.end() - std::min<std::size_t>(2, text.size()), text.end(), '='));
   out.resize(static_cast<std::size_t>(n) - padding);
-  return out;
-}
-
-std::vector<unsigned char> hmac(const std::vector<unsigned char>& key, const std::string& data) {
-  std::vector<unsigned char> out(EVP_MAX_MD_SIZE);
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &length);
-  out.resize(length);
   return out;
 }
 
@@ -170,13 +160,14 @@ bool verifier_matches(const std::string& stored, const util::Secret& password) {
   }
   std::array<unsigned char, 32> salted_key = util::pbkdf2_hmac_sha256(
       password.reveal(), {reinterpret_cast<const char*>(salt.data()), salt.size()}, iterations);
-  std::vector<unsigned char> salted(salted_key.begin(), salted_key.end());
-  OPENSSL_cleanse(salted_key.data(), salted_key.size());
-  std::vector<unsigned char> client_key = hmac(salted, "Client Key");
+  std::string_view salted(reinterpret_cast<const char*>(salted_key.data()), salted_key.size());
+  std::string client_key = util::hmac_sha256(salted, "Client Key");
   std::array<unsigned char, 32> computed_stored{};
   EVP_Digest(client_key.data(), client_key.size(), computed_stored.data(), nullptr, EVP_sha256(),
              nullptr);
-  std::vector<unsigned char> computed_server = hmac(salted, "Server Key");
+  std::string computed_server = util::hmac_sha256(salted, "Server Key");
+  OPENSSL_cleanse(salted_key.data(), salted_key.size());
+  OPENSSL_cleanse(client_key.data(), client_key.size());
   return CRYPTO_memcmp(computed_stored.data(), stored_key.data(), 32) == 0 &&
          CRYPTO_memcmp(computed_server.data(), server_key.data(), 32) == 0;
 }
