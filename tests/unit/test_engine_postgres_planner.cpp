@@ -40,6 +40,15 @@ struct Fixture {
 } // namespace
 
 
+namespace {
+// Default privileges that give "app" write access to what "users" creates in public.
+void grant_app_defaults(DatabaseCatalog& inside) {
+  inside.default_acl[{"users", "public", 'r'}]["app"] = {"SELECT", "INSERT", "UPDATE", "DELETE"};
+  inside.default_acl[{"users", "public", 'S'}]["app"] = {"USAGE", "SELECT"};
+  inside.default_acl[{"users", "public", 'f'}]["app"] = {"EXECUTE"};
+}
+} // namespace
+
 TEST_SUITE("engine::postgres::planner") {
   TEST_CASE("a missing role is created with a masked verifier - or without login") {
     Fixture f;
@@ -132,15 +141,29 @@ TEST_SUITE("engine::postgres::planner") {
     auto& schema = inside.schemas["public"];
     schema.acl["app"] = {"USAGE"};
     schema.objects.push_back({'r', "users", "accounts", {{"app", {"SELECT", "INSERT", "UPDATE", "DELETE"}}}});
-    inside.default_acl[{"users", "public", 'r'}]["app"] = {"SELECT", "INSERT", "UPDATE", "DELETE"};
-    inside.default_acl[{"users", "public", 'S'}]["app"] = {"USAGE", "SELECT"};
-    inside.default_acl[{"users", "public", 'f'}]["app"] = {"EXECUTE"};
+    grant_app_defaults(inside);
     GrantSpec spec{"users", std::nullopt, "users", "app", Access::write};
     CHECK(f.planner.grant(inside, spec).empty());
     inside.default_acl[{"users", "public", 'r'}]["app"].erase("DELETE");
     CHECK(sql(f.planner.grant(inside, spec)) ==
           std::vector<std::string>{"[users] ALTER DEFAULT PRIVILEGES FOR ROLE \"users\" IN SCHEMA "
                                    "\"public\" GRANT DELETE ON TABLES TO \"app\""});
+  }
+
+  TEST_CASE("objects the grantee owns need no grant - the catalog leaves owners' own rights out") {
+    Fixture f;
+    DatabaseCatalog inside;
+    inside.exists = true;
+    auto& schema = inside.schemas["public"];
+    schema.acl["app"] = {"USAGE"};
+    schema.objects.push_back({'r', "app", "made_by_app", {}});
+    grant_app_defaults(inside);
+    GrantSpec spec{"users", std::nullopt, "users", "app", Access::write};
+    CHECK(f.planner.grant(inside, spec).empty());
+    schema.objects.push_back({'r', "users", "accounts", {}});
+    CHECK(sql(f.planner.grant(inside, spec)) ==
+          std::vector<std::string>{"[users] GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "
+                                   "\"public\" TO \"app\""});
   }
 
   TEST_CASE("read access is SELECT on tables only - all access is membership in the owner") {

@@ -40,7 +40,7 @@ struct DbObject {
   char kind = 'r'; ///< 'r' tables, views and the like; 'S' sequences; 'f' functions
   std::string owner;
   std::string name;
-  Acl acl;
+  Acl acl; ///< the privileges of grantees other than the owner
 };
 
 /// State inside one database; empty when the database does not exist (yet).

@@ -153,8 +153,9 @@ std::vector<Statement> Planner::grant(const DatabaseCatalog& inside, const Grant
     }
     bool gap = existing != nullptr &&
                std::any_of(existing->objects.begin(), existing->objects.end(), [&](const DbObject& o) {
-                 // dbctl's own tables are the owner's alone (see TargetSession::ensure_history).
-                 return o.kind == rule.kind && o.name.rfind("dbctl_", 0) != 0 &&
+                 // dbctl's own tables are the owner's alone (see TargetSession::ensure_history);
+                 // an object's owner holds every right on it (its own are not read).
+                 return o.kind == rule.kind && o.name.rfind("dbctl_", 0) != 0 && o.owner != spec.role &&
                         !missing(o.acl, spec.role, rule.privileges).empty();
                });
     if (gap) {
