@@ -32,6 +32,7 @@ random_password() {
 }
 
 # start_postgres DIR: init and start a server; sets PG_URL, PG_PORT, PG_LOG, PG_PASSWORD.
+# DIR/restart restarts it (fast shutdown: sessions are ended, open transactions roll back).
 start_postgres() {
   local dir=$1 attempt
   mkdir -p "$dir"
@@ -52,6 +53,11 @@ start_postgres() {
       start >/dev/null; then
       started_pg+=("$dir/data")
       PG_URL="postgres://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres"
+      local as=()
+      if [[ $(id -u) -eq 0 ]]; then as=(runuser -u postgres --); fi
+      printf '#!/bin/sh\nexec %s %q -D %q -l %q -w -t 60 -m fast restart >/dev/null\n' \
+        "${as[*]}" "$pg_bin/pg_ctl" "$dir/data" "$PG_LOG" >"$dir/restart"
+      chmod 755 "$dir/restart"
       return 0
     fi
     echo "start_postgres: attempt $attempt failed on port $PG_PORT" >&2
@@ -74,7 +80,8 @@ make_tls() {
 }
 
 # start_mariadb DIR: init and start a server with TLS; sets MYSQL_URL, MYSQL_PORT, MYSQL_LOG,
-# MYSQL_PASSWORD and MYSQL_CA (the CA that signed its certificate).
+# MYSQL_PASSWORD and MYSQL_CA (the CA that signed its certificate). DIR/restart stops it
+# (SIGTERM: a normal shutdown) and starts it again on the same port.
 start_mariadb() {
   local dir=$1 attempt
   mkdir -p "$dir/data"
@@ -88,13 +95,23 @@ start_mariadb() {
   MYSQL_LOG=$dir/general.log
   for attempt in 1 2 3 4 5; do
     MYSQL_PORT=$(free_port)
-    mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" \
-      --port="$MYSQL_PORT" --bind-address=127.0.0.1 --user=mysql --pid-file="$dir/mysqld.pid" \
-      --log-error="$dir/error.log" --general-log=1 --general-log-file="$MYSQL_LOG" \
-      --skip-name-resolve --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=0 \
-      --max-connections=300 --ssl-ca="$dir/tls/ca.pem" --ssl-cert="$dir/tls/server.pem" \
-      --ssl-key="$dir/tls/server.key" >/dev/null 2>&1 &
+    local args=(--no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock"
+      --port="$MYSQL_PORT" --bind-address=127.0.0.1 --user=mysql --pid-file="$dir/mysqld.pid"
+      --log-error="$dir/error.log" --general-log=1 --general-log-file="$MYSQL_LOG"
+      --skip-name-resolve --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=0
+      --max-connections=300 --ssl-ca="$dir/tls/ca.pem" --ssl-cert="$dir/tls/server.pem"
+      --ssl-key="$dir/tls/server.key")
+    mariadbd "${args[@]}" >/dev/null 2>&1 &
     local pid=$!
+    {
+      printf '#!/usr/bin/env bash\nset -e\npid=$(cat %q)\nkill "$pid"\n' "$dir/mysqld.pid"
+      printf 'while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done\n'
+      printf 'mariadbd'
+      printf ' %q' "${args[@]}"
+      printf ' >/dev/null 2>&1 &\n'
+      printf 'for _ in $(seq 1 240); do mariadb-admin --no-defaults --socket=%q -u root ping >/dev/null 2>&1 && exit 0; sleep 0.25; done\nexit 1\n' "$dir/mysqld.sock"
+    } >"$dir/restart"
+    chmod 755 "$dir/restart"
     for _ in $(seq 1 120); do
       if mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -u root ping >/dev/null 2>&1; then
         break

@@ -25,14 +25,14 @@ ExitCode run_destroy(const Context& context, const DestroyOptions& options) {
                      "their data; run it again with --yes to do so");
   }
   std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
-  engine::Registry registry = engine::default_registry();
+  engine::Registry registry = registry_for(context);
   std::vector<ServerStatements> done;
   for (const auto& group : group_by_server(*project)) {
     auto session = registry.get(group.server->engine->value).admin(*group.server);
     auto lock = session->lock("provision", std::chrono::seconds(options.lock_timeout));
     provision::Teardown teardown = provision::teardown(group.selected, group.all, session->info());
     ServerStatements plan{group.server, provision::plan_teardown(*session, teardown)};
-    execute_logged(*session, plan);
+    execute_logged(*session, plan, context.interrupt);
     done.push_back(std::move(plan));
   }
   print_applied(done, context.global.output, "nothing to drop");

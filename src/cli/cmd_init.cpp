@@ -24,7 +24,7 @@ ExitCode run_init(const Context& context, const InitOptions& options) {
   require_topology(context, "init");
   std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
   std::vector<ServerStatements> applied = init_servers(
-      *project, engine::default_registry(), std::chrono::seconds(options.lock_timeout));
+      *project, registry_for(context), std::chrono::seconds(options.lock_timeout), context.interrupt);
   print_applied(applied, context.global.output, "nothing to do");
   return ExitCode::ok;
 }
@@ -32,13 +32,14 @@ ExitCode run_init(const Context& context, const InitOptions& options) {
 } // namespace
 
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
-                                           std::chrono::seconds lock_timeout) {
+                                           std::chrono::seconds lock_timeout,
+                                           const util::Interrupt* interrupt) {
   // Each server on a thread of its own (shards are independent); a server's failure does not
   // stop the others, and the first failure, in topology order, is thrown once all have ended.
   auto groups = group_by_server(project);
   std::vector<std::future<ServerStatements>> runs;
   for (const auto& group : groups) {
-    runs.push_back(std::async(std::launch::async, [&registry, &group, lock_timeout] {
+    runs.push_back(std::async(std::launch::async, [&registry, &group, lock_timeout, interrupt] {
       auto session = registry.get(group.server->engine->value).admin(*group.server);
       // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail
       // with "tuple concurrently updated", and two runs would plan the same CREATEs. The
@@ -47,7 +48,7 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
       provision::DesiredState desired =
           provision::desired_state(group.selected, group.all, session->info());
       ServerStatements plan{group.server, provision::plan(*session, desired, group.server->name)};
-      execute_logged(*session, plan);
+      execute_logged(*session, plan, interrupt);
       return plan;
     }));
   }

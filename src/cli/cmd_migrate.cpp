@@ -57,7 +57,7 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
   flags.keep_going = options.keep_going;
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
-  return migrate_targets(context, *project, engine::default_registry(), flags);
+  return migrate_targets(context, *project, registry_for(context), flags);
 }
 
 } // namespace
@@ -74,6 +74,8 @@ const migration::MigrationSet& files_of(const Project& project, const targets::T
 
 ExitCode migrate_targets(const Context& context, const Project& project,
                          const engine::Registry& registry, const MigrateFlags& flags) {
+  migration::MigrateOptions options = flags.options;
+  options.interrupt = context.interrupt;
   FanoutOptions fanout;
   fanout.cost = 2; // the work connection, and the lock's own connection when there is work
   fanout.keep_going = flags.keep_going;
@@ -82,10 +84,10 @@ ExitCode migrate_targets(const Context& context, const Project& project,
     auto session = registry.get(target.engine()).target(target, &keep);
     session->connect_ahead(); // log in while the migration files are still being read
     migration::MigrateResult result =
-        migration::migrate(*session, target, files_of(project, target), flags.options);
+        migration::migrate(*session, target, files_of(project, target), options);
     Outcome outcome;
-    outcome.text = describe(result, flags.options.dry_run);
-    outcome.state = flags.options.dry_run ? "checked" : result.applied > 0 ? "migrated" : "up to date";
+    outcome.text = describe(result, options.dry_run);
+    outcome.state = options.dry_run ? "checked" : result.applied > 0 ? "migrated" : "up to date";
     outcome.applied = result.applied;
     outcome.version = result.version;
     return outcome;

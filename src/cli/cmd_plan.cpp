@@ -25,7 +25,7 @@ struct PlanOptions {
 ExitCode run_plan(const Context& context, const PlanOptions& options) {
   require_topology(context, "plan");
   std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
-  engine::Registry registry = engine::default_registry();
+  engine::Registry registry = registry_for(context);
   std::vector<ServerStatements> plans;
   for (const auto& group : group_by_server(*project)) {
     spdlog::debug("{}: reading the catalogs", group.server->name);

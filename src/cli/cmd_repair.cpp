@@ -24,7 +24,7 @@ struct BaselineOptions {
 
 ExitCode run_repair(const Context& context, const RepairOptions& options) {
   std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
-  engine::Registry registry = engine::default_registry();
+  engine::Registry registry = registry_for(context);
   for (const auto& target : project->selected) {
     auto session = registry.get(target.engine()).target(target);
     migration::RepairResult result = migration::repair(*session, target, files_of(*project, target),
@@ -48,7 +48,7 @@ ExitCode run_baseline(const Context& context, const BaselineOptions& options) {
     throw UsageError("--version " + options.version + " is not a version (digits separated by . or _)");
   }
   std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
-  engine::Registry registry = engine::default_registry();
+  engine::Registry registry = registry_for(context);
   for (const auto& target : project->selected) {
     auto session = registry.get(target.engine()).target(target);
     migration::baseline(*session, target, *version, std::chrono::seconds(options.lock_timeout));

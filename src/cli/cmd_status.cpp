@@ -36,7 +36,7 @@ report::StatusRow row_of(const targets::Target& target, const migration::Migrati
 
 ExitCode run_status(const Context& context, const StatusOptions& options) {
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
-  engine::Registry registry = engine::default_registry();
+  engine::Registry registry = registry_for(context);
   std::vector<report::StatusRow> rows(project->selected.size());
   FanoutOptions fanout;
   fanout.keep_going = true; // report every target that can be reached

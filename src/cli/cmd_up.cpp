@@ -18,11 +18,11 @@ struct UpOptions {
 ExitCode run_up(const Context& context, const UpOptions& options) {
   require_topology(context, "up");
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
-  engine::Registry registry = engine::default_registry();
-  wait_for_servers(*project, registry, options.timeout);
+  engine::Registry registry = registry_for(context);
+  wait_for_servers(*project, registry, options.timeout, context.interrupt);
   await_files(*project); // init changes servers: every file must have been read first
   std::vector<ServerStatements> applied =
-      init_servers(*project, registry, std::chrono::seconds(options.lock_timeout));
+      init_servers(*project, registry, std::chrono::seconds(options.lock_timeout), context.interrupt);
   print_applied(applied, OutputFormat::text, "nothing to do");
   MigrateFlags flags;
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);

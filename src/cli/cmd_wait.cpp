@@ -24,7 +24,7 @@ struct WaitOptions {
 
 // Retry with backoff (0.1 s doubling to 2 s) until the server answers or the deadline passes.
 void wait_for(engine::Driver& driver, const topology::Server& server, Clock::time_point deadline,
-              double timeout) {
+              double timeout, const util::Interrupt* interrupt) {
   auto pause = std::chrono::milliseconds(100);
   auto start = Clock::now();
   for (int attempt = 1;; ++attempt) {
@@ -42,6 +42,7 @@ void wait_for(engine::Driver& driver, const topology::Server& server, Clock::tim
       spdlog::debug("{}: not ready yet: {}", server.name, e.what());
     }
     std::this_thread::sleep_for(pause);
+    util::throw_if_interrupted(interrupt);
     pause = std::min(pause * 2, std::chrono::milliseconds(2000));
   }
 }
@@ -49,17 +50,17 @@ void wait_for(engine::Driver& driver, const topology::Server& server, Clock::tim
 ExitCode run_wait(const Context& context, const WaitOptions& options) {
   require_topology(context, "wait");
   std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
-  wait_for_servers(*project, engine::default_registry(), options.timeout);
+  wait_for_servers(*project, registry_for(context), options.timeout, context.interrupt);
   return ExitCode::ok;
 }
 
 } // namespace
 
 void wait_for_servers(const Project& project, const engine::Registry& registry,
-                      double timeout_seconds) {
+                      double timeout_seconds, const util::Interrupt* interrupt) {
   auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
   for (const auto& group : group_by_server(project)) {
-    wait_for(registry.get(group.server->engine->value), *group.server, deadline, timeout_seconds);
+    wait_for(registry.get(group.server->engine->value), *group.server, deadline, timeout_seconds, interrupt);
   }
 }
 

@@ -2,6 +2,9 @@
 // What every command receives: the global options and the run's logging.
 #include "logging.hpp"
 
+#include "dbctl/engine/driver.hpp"
+#include "dbctl/util/interrupt.hpp"
+
 #include <string>
 #include <vector>
 
@@ -26,12 +29,18 @@ struct GlobalOptions {
   int verbose = 0;
   bool quiet = false;
   bool no_color = false;
+  int statement_timeout = 0; ///< seconds, 0 for the server's own setting
 };
 
 /// The state one command run works with.
 struct Context {
   GlobalOptions global;
   Logging* logging = nullptr;
+  util::Interrupt* interrupt = nullptr; ///< set by SIGINT/SIGTERM; checked between steps
 };
+
+/// Return the drivers, their sessions bounded by --statement-timeout and cancelled by the
+/// run's interruption.
+engine::Registry registry_for(const Context& context);
 
 } // namespace dbctl::cli

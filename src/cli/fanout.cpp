@@ -36,6 +36,8 @@ public:
     }
     if (outcome.state == "failed") {
       spdlog::error("{}", outcome.error);
+    } else if (outcome.state == "interrupted") {
+      spdlog::warn("{}", outcome.error);
     }
     if (lines && !m_live) {
       std::cout << target.key() << ": " << outcome.text << std::endl;
@@ -111,15 +113,18 @@ std::vector<std::optional<Outcome>> fan_out(const Context& context, const Projec
         abort_run(); // a bad input file: exit 2, not a failed target
         aborted = true;
       } catch (const Error& e) {
-        outcome.state = "failed";
-        outcome.text = "failed";
+        // A target stopped by SIGINT/SIGTERM did not fail: it is run again to go on.
+        bool interrupted = context.interrupt != nullptr && context.interrupt->requested();
+        outcome.state = interrupted ? "interrupted" : "failed";
+        outcome.text = outcome.state;
         outcome.error = e.what();
       } catch (...) {
         abort_run();
         aborted = true;
       }
       if (!aborted) {
-        if (outcome.state == "failed" && !options.keep_going) {
+        if ((outcome.state == "failed" && !options.keep_going) ||
+            (context.interrupt != nullptr && context.interrupt->requested())) {
           scheduler.stop();
         }
         progress.finished(target, outcome, options.lines);

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "logging.hpp"
+#include "signals.hpp"
 
 #include "dbctl/util/error.hpp"
 
@@ -31,13 +32,21 @@ void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help) {
   app.add_option("--lock-timeout", seconds, help)->check(CLI::Range(0, 86400));
 }
 
+engine::Registry registry_for(const Context& context) {
+  engine::SessionOptions options;
+  options.statement_timeout = std::chrono::seconds(context.global.statement_timeout);
+  options.interrupt = context.interrupt;
+  return engine::default_registry(options);
+}
+
 namespace {
 
 constexpr const char* k_footer =
     "Exit codes: 0 success, 1 an operation failed, 2 invalid usage or input (nothing touched),\n"
     "3 --check found work or drift. Results go to stdout, logs to stderr.\n"
     "Global options (-f, --url, --dir, --service, --tenant, --server, -j, -o, -v, -q,\n"
-    "--no-color) go before or after the command; see dbctl --help.\n";
+    "--no-color, --statement-timeout) go before or after the command; see dbctl --help.\n"
+    "SIGINT/SIGTERM cancel running statements (rolled back), release locks and exit 130/143.\n";
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("-f,--file", global.file, "Topology file (default ./topology.yaml)")
@@ -63,6 +72,11 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_flag("-v,--verbose", global.verbose, "More logging: -v targets, -vv SQL");
   app.add_flag("-q,--quiet", global.quiet, "Log errors only");
   app.add_flag("--no-color", global.no_color, "No colour on stderr (also NO_COLOR)");
+  app.add_option("--statement-timeout", global.statement_timeout,
+                 "Seconds any one statement may run, dbctl's and the migrations' (default 0: no "
+                 "limit but the server's own)")
+      ->envname("DBCTL_STATEMENT_TIMEOUT")
+      ->check(CLI::Range(0, 604800));
 }
 
 Verbosity verbosity_of(const GlobalOptions& global) {
@@ -87,6 +101,9 @@ ExitCode run_guarded(const Command& command, Context& context) {
   } catch (const UsageError& e) {
     spdlog::error("{}", e.what());
     return ExitCode::invalid;
+  } catch (const InterruptedError& e) {
+    spdlog::error("{}", e.what());
+    return ExitCode::failed; // run() turns it into 128 + the signal's number
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
     return ExitCode::failed;
@@ -141,7 +158,21 @@ int run(int argc, char** argv) {
     spdlog::error("no command given; see dbctl --help");
     return static_cast<int>(ExitCode::invalid);
   }
-  return static_cast<int>(run_guarded(*chosen, context));
+  util::Interrupt interrupt;
+  int code = 0;
+  {
+    SignalWatcher watcher(interrupt); // before any thread of the command starts
+    context.interrupt = &interrupt;
+    code = static_cast<int>(run_guarded(*chosen, context));
+  }
+  if (interrupt.requested()) {
+    spdlog::error("stopped by {}: nothing new was started, cancelled statements were rolled back "
+                  "(MySQL: a script is recorded where it stopped and migrate resumes there) and "
+                  "every lock was released; run the command again to go on",
+                  signal_name(interrupt.signal_number()));
+    return 128 + interrupt.signal_number();
+  }
+  return code;
 }
 
 } // namespace dbctl::cli

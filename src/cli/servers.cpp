@@ -37,8 +37,10 @@ constexpr const char* k_insufficient_privilege = "42501";
 std::string yes_no(bool value) { return value ? "yes" : "no"; }
 } // namespace
 
-void execute_logged(engine::AdminSession& session, const ServerStatements& plan) {
+void execute_logged(engine::AdminSession& session, const ServerStatements& plan,
+                    const util::Interrupt* interrupt) {
   for (const auto& statement : plan.statements) {
+    util::throw_if_interrupted(interrupt);
     spdlog::info("{}: {}{}", plan.server->name,
                  statement.database.empty() ? "" : "[" + statement.database + "] ", statement.shown);
     try {

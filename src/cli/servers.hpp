@@ -34,7 +34,8 @@ void print_statements(const std::vector<ServerStatements>& plans, OutputFormat f
 
 /// Log and run one server's statements in order. A permission error says what the admin
 /// lacks; throws DbError.
-void execute_logged(engine::AdminSession& session, const ServerStatements& plan);
+void execute_logged(engine::AdminSession& session, const ServerStatements& plan,
+                    const util::Interrupt* interrupt);
 
 /// Print what ran: the JSON of print_statements, or per server `N changes applied` (text),
 /// `none` naming the case where nothing ran.

@@ -12,14 +12,17 @@
 namespace dbctl::cli {
 
 /// Wait until every server holding a selected target accepts connections, retrying with
-/// backoff; throws DbError with the last error once `timeout_seconds` have passed.
+/// backoff; throws DbError with the last error once `timeout_seconds` have passed, and
+/// InterruptedError once `interrupt` (may be null) was requested.
 void wait_for_servers(const Project& project, const engine::Registry& registry,
-                      double timeout_seconds);
+                      double timeout_seconds, const util::Interrupt* interrupt);
 
 /// Provision every server holding a selected target, one provisioning run per server at a
-/// time; return the statements that ran per server. Throws DbError.
+/// time; return the statements that ran per server. Throws DbError, and InterruptedError
+/// between statements once `interrupt` (may be null) was requested.
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
-                                           std::chrono::seconds lock_timeout);
+                                           std::chrono::seconds lock_timeout,
+                                           const util::Interrupt* interrupt);
 
 /// How `migrate` runs over many targets.
 struct MigrateFlags {

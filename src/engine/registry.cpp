@@ -20,10 +20,10 @@ Driver& Registry::get(topology::Engine engine) const {
   return *found->second;
 }
 
-Registry default_registry() {
+Registry default_registry(const SessionOptions& options) {
   Registry registry;
-  registry.add(topology::Engine::postgres, postgres::make_driver());
-  registry.add(topology::Engine::mysql, mysql::make_driver());
+  registry.add(topology::Engine::postgres, postgres::make_driver(options));
+  registry.add(topology::Engine::mysql, mysql::make_driver(options));
   return registry;
 }
 

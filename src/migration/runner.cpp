@@ -43,24 +43,59 @@ void append_hash(std::string& hashes, const std::string& statement) {
   hashes += (hashes.empty() ? "" : ",") + util::sha256_hex(statement).substr(0, 16);
 }
 
+// Record a statement's failure in history, then throw it in its file's terms. When the record
+// cannot be written (the connection or server is gone) the statement's own error still leads,
+// and the row written before it says where the script stopped.
+template <typename Record>
+[[noreturn]] void record_or_note(Record record, const DbError& failure, const targets::Target& target,
+                                 const MigrationFile& file, int line) {
+  try {
+    record();
+  } catch (const DbError& also) {
+    DbError both(std::string(failure.what()) + " (and the failure could not be recorded: " + also.what() + ")",
+                 failure.sqlstate(), failure.line());
+    fail_in_file(target, file, both, line, line);
+  }
+  fail_in_file(target, file, failure, line, line);
+}
+
+// Run statement `number` (1-based) of a script sent statement by statement. When `interrupt`
+// (null: do not check) was requested before it, or the statement fails, `record` writes the
+// failed row first; `then` tells the user what happens to the statements before it.
+template <typename Record>
+void run_recorded(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file,
+                  const SqlStatement& statement, std::size_t number, const util::Interrupt* interrupt,
+                  Record record, const char* then) {
+  try {
+    util::throw_if_interrupted(interrupt);
+    session.run_alone(statement.text);
+  } catch (const InterruptedError& e) {
+    record();
+    throw InterruptedError(prefix(target) + file.script + ": " + e.what() + " before statement " +
+                           std::to_string(number) + " (line " + std::to_string(statement.line) + "); " + then);
+  } catch (const DbError& e) {
+    record_or_note(record, e, target, file, statement.line);
+  }
+}
+
 // A script that may not run in a transaction goes statement by statement; a failure is
 // recorded as a failed row, so status shows it and repair clears it once fixed.
 void apply_alone(engine::TargetSession& session, const targets::Target& target,
-                 const MigrationFile& file, const std::string& sql, engine::HistoryRow row) {
+                 const MigrationFile& file, const std::string& sql, engine::HistoryRow row,
+                 const util::Interrupt* interrupt) {
   std::vector<SqlStatement> statements = split_postgres(sql);
   auto start = Clock::now();
   std::string hashes;
   for (std::size_t i = 0; i < statements.size(); ++i) {
-    try {
-      session.run_alone(statements[i].text);
-    } catch (const DbError& e) {
+    auto record_failure = [&] {
       row.success = false;
       row.statements_done = static_cast<int>(i);
       row.statement_hashes = hashes;
       row.execution_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
       session.insert_history(row);
-      fail_in_file(target, file, e, statements[i].line, statements[i].line);
-    }
+    };
+    run_recorded(session, target, file, statements[i], i + 1, i > 0 ? interrupt : nullptr, record_failure,
+                 "the statements before it stay applied");
     append_hash(hashes, statements[i].text);
   }
   row.execution_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
@@ -85,7 +120,7 @@ long long elapsed_ms(Clock::time_point start) {
 // file continues after them, if they are unchanged.
 void apply_statements(engine::TargetSession& session, const targets::Target& target,
                       const MigrationFile& file, const std::string& sql, engine::HistoryRow row,
-                      const std::optional<engine::HistoryRow>& resume) {
+                      const std::optional<engine::HistoryRow>& resume, const util::Interrupt* interrupt) {
   std::vector<SqlStatement> statements = split_mysql(sql);
   std::size_t start = 0;
   auto began = Clock::now();
@@ -106,15 +141,14 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
     row.rank = session.insert_history(row);
   }
   for (std::size_t i = start; i < statements.size(); ++i) {
-    try {
-      session.run_alone(statements[i].text);
-    } catch (const DbError& e) {
+    auto record_failure = [&] {
       row.success = false;
       row.statements_done = static_cast<int>(i);
       row.execution_ms = elapsed_ms(began);
       session.update_history(row);
-      fail_in_file(target, file, e, statements[i].line, statements[i].line);
-    }
+    };
+    run_recorded(session, target, file, statements[i], i + 1, i > start ? interrupt : nullptr, record_failure,
+                 "migrate resumes there");
     row.statements_done = static_cast<int>(i + 1);
     append_hash(row.statement_hashes, statements[i].text); // hashes of the first i + 1
     row.execution_ms = elapsed_ms(began);
@@ -129,7 +163,7 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
 }
 
 void apply(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file,
-           const std::optional<engine::HistoryRow>& resume) {
+           const std::optional<engine::HistoryRow>& resume, const util::Interrupt* interrupt) {
   std::string sql = read_sql(file.path);
   if (checksum(sql) != file.checksum) {
     throw DbError(prefix(target) + file.script + " changed while dbctl was running; run again");
@@ -138,9 +172,9 @@ void apply(engine::TargetSession& session, const targets::Target& target, const 
   auto start = Clock::now();
   engine::HistoryRow row = row_for(file, target, session);
   if (!session.transactional_ddl()) {
-    apply_statements(session, target, file, sql, row, resume);
+    apply_statements(session, target, file, sql, row, resume, interrupt);
   } else if (file.no_transaction) {
-    apply_alone(session, target, file, sql, row);
+    apply_alone(session, target, file, sql, row, interrupt);
   } else {
     try {
       session.run_in_transaction(sql, row);
@@ -206,9 +240,10 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
   }
   result.version = plan.current_version;
   for (const MigrationFile* file : plan.pending) {
+    util::throw_if_interrupted(options.interrupt);
     auto resume = plan.resume.find(file->script);
     apply(session, target, *file,
-          resume == plan.resume.end() ? std::nullopt : std::optional(resume->second));
+          resume == plan.resume.end() ? std::nullopt : std::optional(resume->second), options.interrupt);
     ++result.applied;
     if (file->version) {
       result.version = file->version->text();

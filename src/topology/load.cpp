@@ -136,7 +136,7 @@ LoadResult load_text(const std::string& text, const std::string& file,
   Topology topology;
   topology.file = file;
   topology.dir = dir;
-  Reader reader(file, result.diagnostics, env, topology.secrets);
+  Reader reader(file, dir, result.diagnostics, env, topology.secrets);
   read_document(reader, root, topology);
   result.topology = std::move(topology);
   return result;

@@ -117,7 +117,7 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   server.name = name;
   server.where = reader.at(key);
   if (!reader.mapping(node, path,
-                      {"engine", "host", "port", "user", "password", "options",
+                      {"engine", "host", "port", "user", "password", "password_file", "options",
                        "max_connections", "url", "lock", "user_host"})) {
     topology.servers.push_back(std::move(server));
     return;
@@ -127,7 +127,7 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
                                          {"mysql", Engine::mysql},
                                          {"mariadb", Engine::mysql}});
   if (node["url"]) {
-    for (const char* field : {"host", "port", "user", "password"}) {
+    for (const char* field : {"host", "port", "user", "password", "password_file"}) {
       if (node[field]) {
         reader.error(node[field], path + ": url and " + field +
                                       " are alternatives; put the " + field + " in the url");
@@ -144,7 +144,7 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
     if (auto user = reader.text(node["user"], path + ".user")) {
       server.user = user->value;
     }
-    if (auto password = reader.secret(node["password"], path + ".password")) {
+    if (auto password = reader.password(node, path)) {
       server.password = password->value;
     }
   }

@@ -15,11 +15,11 @@ RoleSpec read_role(Reader& reader, const YAML::Node& node, const std::string& pa
     role.name = reader.text(node, path);
     return role;
   }
-  if (!reader.mapping(node, path, {"name", "password"})) {
+  if (!reader.mapping(node, path, {"name", "password", "password_file"})) {
     return role;
   }
   role.name = reader.text(node["name"], path + ".name");
-  role.password = reader.secret(node["password"], path + ".password");
+  role.password = reader.password(node, path);
   return role;
 }
 
@@ -132,10 +132,10 @@ void read_role_entry(Reader& reader, const YAML::Node& key, const YAML::Node& no
   role.name = key.Scalar();
   role.where = reader.at(key);
   std::string path = "roles." + role.name;
-  if (!reader.mapping(node, path, {"password", "grants"})) {
+  if (!reader.mapping(node, path, {"password", "password_file", "grants"})) {
     return;
   }
-  role.password = reader.secret(node["password"], path + ".password");
+  role.password = reader.password(node, path);
   const YAML::Node grants = node["grants"];
   if (grants && !grants.IsSequence()) {
     reader.error(grants, path + ".grants must be a list of {services, privileges}");

@@ -1,5 +1,7 @@
 #include "yaml_reader.hpp"
 
+#include "sections.hpp"
+
 #include "dbctl/util/text.hpp"
 
 #include <algorithm>
@@ -36,9 +38,10 @@ std::string join_path(const std::string& parent, std::string_view child) {
   return parent.empty() ? std::string(child) : parent + "." + std::string(child);
 }
 
-Reader::Reader(std::string file, util::Diagnostics& diagnostics, const util::EnvLookup& env,
-               std::vector<Secret>& secrets)
-    : m_file(std::move(file)), m_diagnostics(diagnostics), m_env(env), m_secrets(secrets) {}
+Reader::Reader(std::string file, std::filesystem::path dir, util::Diagnostics& diagnostics,
+               const util::EnvLookup& env, std::vector<Secret>& secrets)
+    : m_file(std::move(file)), m_dir(std::move(dir)), m_diagnostics(diagnostics), m_env(env),
+      m_secrets(secrets) {}
 
 Location Reader::at(const YAML::Node& node) const {
   YAML::Mark mark = node.Mark();
@@ -128,6 +131,41 @@ std::optional<Located<Secret>> Reader::secret(const YAML::Node& node, const std:
     return std::nullopt;
   }
   return Located<Secret>{Secret(std::move(*value)), at(node)};
+}
+
+std::optional<Located<Secret>> Reader::password(const YAML::Node& mapping, const std::string& path) {
+  const YAML::Node file_node = mapping["password_file"];
+  if (!file_node) {
+    return secret(mapping["password"], path + ".password");
+  }
+  if (mapping["password"]) {
+    error(file_node, path + ": password and password_file are alternatives; give one");
+    return std::nullopt;
+  }
+  auto name = text(file_node, path + ".password_file");
+  if (!name) {
+    return std::nullopt;
+  }
+  std::filesystem::path file = name->value;
+  file = (file.is_relative() ? m_dir / file : file).lexically_normal();
+  std::string message;
+  std::optional<std::string> value = read_text_file(file, 1024 * 1024, message);
+  if (value && !value->empty() && value->back() == '\n') {
+    value->pop_back();
+    if (!value->empty() && value->back() == '\r') {
+      value->pop_back();
+    }
+  }
+  if (value && (value->empty() || value->find('\0') != std::string::npos)) {
+    message = value->empty() ? "is empty" : "holds a NUL byte; a password is text";
+    value.reset();
+  }
+  if (!value) {
+    error(name->where, path + ".password_file: " + file.string() + ": " + message);
+    return std::nullopt;
+  }
+  m_secrets.emplace_back(*value);
+  return Located<Secret>{Secret(std::move(*value)), name->where};
 }
 
 std::optional<Located<int>> Reader::integer(const YAML::Node& node, const std::string& path,

@@ -5,6 +5,7 @@
 #include "dbctl/util/interpolate.hpp"
 
 #include <initializer_list>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,9 +22,10 @@ template <typename E> using Choice = std::pair<std::string_view, E>;
 /// Reads values of one file, interpolating `${VAR}` and collecting problems.
 class Reader {
 public:
-  /// Read values of `file` with variables from `env`, reporting into `diagnostics`.
-  Reader(std::string file, util::Diagnostics& diagnostics, const util::EnvLookup& env,
-         std::vector<Secret>& secrets);
+  /// Read values of `file` (in folder `dir`, where relative file names start) with variables
+  /// from `env`, reporting into `diagnostics` and recording every secret read in `secrets`.
+  Reader(std::string file, std::filesystem::path dir, util::Diagnostics& diagnostics,
+         const util::EnvLookup& env, std::vector<Secret>& secrets);
 
   /// Return the 1-based location of a node.
   Location at(const YAML::Node& node) const;
@@ -41,6 +43,11 @@ public:
   std::optional<Located<std::string>> text(const YAML::Node& node, const std::string& path);
   /// Read a secret scalar; its value never appears in a message.
   std::optional<Located<Secret>> secret(const YAML::Node& node, const std::string& path);
+  /// Read the password of a mapping: its `password` key (a secret scalar) or its
+  /// `password_file` key (a file, relative to the topology's folder, whose contents less one
+  /// trailing newline are the password, as Docker and Kubernetes mount secrets). Both at once,
+  /// an unreadable, empty or binary file are errors; the value never appears in a message.
+  std::optional<Located<Secret>> password(const YAML::Node& mapping, const std::string& path);
   /// Read an integer in [min, max].
   std::optional<Located<int>> integer(const YAML::Node& node, const std::string& path, int min,
                                       int max);
@@ -78,6 +85,7 @@ private:
                          const std::vector<std::string>& names);
 
   std::string m_file;
+  std::filesystem::path m_dir;
   util::Diagnostics& m_diagnostics;
   const util::EnvLookup& m_env;
   std::vector<Secret>& m_secrets;

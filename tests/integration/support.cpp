@@ -4,7 +4,9 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <poll.h>
 #include <sstream>
@@ -48,6 +50,19 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   }
   out.push_back(nullptr);
   return out;
+}
+
+// In a forked child: change to `cwd` (when set) and run args (a path, else a name on PATH).
+[[noreturn]] void exec_child(std::vector<std::string>& args, std::vector<std::string>& env,
+                             const std::filesystem::path& cwd) {
+  if (!cwd.empty() && chdir(cwd.c_str()) != 0) {
+    _exit(126);
+  }
+  std::vector<char*> arg_ptrs = pointers(args);
+  std::vector<char*> env_ptrs = pointers(env);
+  execve(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
+  execvpe(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
+  _exit(127);
 }
 
 // Feed stdin and drain stdout/stderr together so neither pipe can fill up and block.
@@ -110,14 +125,7 @@ Result run(const std::vector<std::string>& argv, const RunOptions& options) {
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) {
       close(fd);
     }
-    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) {
-      _exit(126);
-    }
-    std::vector<char*> arg_ptrs = pointers(args);
-    std::vector<char*> env_ptrs = pointers(env);
-    execve(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
-    execvpe(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
-    _exit(127);
+    exec_child(args, env, options.cwd);
   }
   close(in[0]);
   close(out[1]);
@@ -134,15 +142,92 @@ Result run(const std::vector<std::string>& argv, const RunOptions& options) {
   return result;
 }
 
-Result run_dbctl(const std::vector<std::string>& args, const RunOptions& options) {
+namespace {
+
+// The built binary and its arguments, with a developer's own settings left out of the env.
+std::pair<std::vector<std::string>, RunOptions> dbctl_command(const std::vector<std::string>& args,
+                                                              const RunOptions& options) {
   std::vector<std::string> argv{DBCTL_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   RunOptions adjusted = options;
-  // Tests must not pick up a developer's own settings.
-  for (const char* name : {"DBCTL_FILE", "DATABASE_URL", "DBCTL_DIR", "NO_COLOR"}) {
+  for (const char* name : {"DBCTL_FILE", "DATABASE_URL", "DBCTL_DIR", "NO_COLOR", "DBCTL_STATEMENT_TIMEOUT"}) {
     adjusted.env.emplace(name, std::nullopt);
   }
+  return {argv, adjusted};
+}
+
+} // namespace
+
+Result run_dbctl(const std::vector<std::string>& args, const RunOptions& options) {
+  auto [argv, adjusted] = dbctl_command(args, options);
   return run(argv, adjusted);
+}
+
+Background::Background(const std::vector<std::string>& argv, const RunOptions& options) {
+  std::vector<std::string> args = argv;
+  std::vector<std::string> env = child_environment(options);
+  std::string out = (m_dir.path() / "out").string();
+  std::string err = (m_dir.path() / "err").string();
+  m_pid = fork();
+  if (m_pid == 0) {
+    int null_fd = open("/dev/null", O_RDONLY);
+    int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(null_fd, 0);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    exec_child(args, env, options.cwd);
+  }
+  if (m_pid < 0) {
+    throw std::runtime_error("fork failed");
+  }
+}
+
+Background::~Background() {
+  if (!m_reaped && m_pid > 0) {
+    kill(m_pid, SIGKILL);
+    waitpid(m_pid, &m_status, 0);
+  }
+}
+
+bool Background::running() {
+  if (m_reaped) {
+    return false;
+  }
+  if (waitpid(m_pid, &m_status, WNOHANG) == m_pid) {
+    m_reaped = true;
+  }
+  return !m_reaped;
+}
+
+bool Background::signal(int number) { return running() && kill(m_pid, number) == 0; }
+
+Result Background::wait(int seconds) {
+  for (int i = 0; i < seconds * 20 && running(); ++i) {
+    usleep(50000);
+  }
+  bool hung = running();
+  if (hung) {
+    kill(m_pid, SIGKILL);
+    waitpid(m_pid, &m_status, 0);
+    m_reaped = true;
+  }
+  Result result;
+  if (WIFEXITED(m_status)) {
+    result.exit_code = WEXITSTATUS(m_status);
+  } else if (WIFSIGNALED(m_status)) {
+    result.signal = WTERMSIG(m_status);
+  }
+  result.out = read(m_dir.path() / "out");
+  result.err = read(m_dir.path() / "err");
+  INFO(result.err);
+  CHECK_MESSAGE(!hung, "the process did not end within " << seconds << " s");
+  return result;
+}
+
+std::unique_ptr<Background> start_dbctl(const std::vector<std::string>& args, const RunOptions& options) {
+  auto [argv, adjusted] = dbctl_command(args, options);
+  return std::make_unique<Background>(argv, adjusted);
 }
 
 TempDir::TempDir() {
@@ -243,6 +328,13 @@ Result TestProject::dbctl(std::vector<std::string> args,
   args.insert(args.begin(), {"-f", file.string()});
   env.emplace("DBCTL_SECRET", "test-secret-" + prefix);
   return run_dbctl(args, {{}, env, {}});
+}
+
+std::unique_ptr<Background> TestProject::start(std::vector<std::string> args,
+                                               std::map<std::string, std::optional<std::string>> env) const {
+  args.insert(args.begin(), {"-f", file.string()});
+  env.emplace("DBCTL_SECRET", "test-secret-" + prefix);
+  return start_dbctl(args, {{}, env, {}});
 }
 
 std::string TestProject::url(const std::string& service, const std::string& role,

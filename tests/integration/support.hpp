@@ -2,6 +2,7 @@
 // Helpers for integration tests: run the built dbctl like a user would, make temp folders.
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,33 @@ public:
 private:
   std::filesystem::path m_path;
 };
+
+/// A process running in the background, its stdout and stderr going to files; killed (SIGKILL)
+/// and reaped when the object goes, if still running.
+class Background {
+public:
+  /// Start argv (a path or a name on PATH) with the options' cwd and env (no input).
+  Background(const std::vector<std::string>& argv, const RunOptions& options = {});
+  ~Background();
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  int pid() const { return m_pid; }
+  /// Tell whether it is still running (not yet reaped).
+  bool running();
+  /// Send a signal; false when it had already ended.
+  bool signal(int number);
+  /// Wait for it to end, at most `seconds` (then SIGKILL, and the test fails); return what it left.
+  Result wait(int seconds = 120);
+
+private:
+  TempDir m_dir;
+  int m_pid = -1;
+  bool m_reaped = false;
+  int m_status = 0;
+};
+
+/// Start the built dbctl in the background (the same environment clean-up as run_dbctl).
+std::unique_ptr<Background> start_dbctl(const std::vector<std::string>& args, const RunOptions& options = {});
 
 /// Return the file's contents.
 std::string read(const std::filesystem::path& path);
@@ -90,6 +118,9 @@ struct TestProject {
   /// Run dbctl on this topology (DBCTL_SECRET set per project).
   Result dbctl(std::vector<std::string> args,
                std::map<std::string, std::optional<std::string>> env = {}) const;
+  /// Start dbctl on this topology in the background.
+  std::unique_ptr<Background> start(std::vector<std::string> args,
+                                    std::map<std::string, std::optional<std::string>> env = {}) const;
   /// The URL `env` prints for a service (and tenant), e.g. "users" or "crm_acme": as the app
   /// role where one exists, or as `role` when given.
   std::string url(const std::string& service, const std::string& role = "",

@@ -4,6 +4,7 @@
 #include "dbctl/engine/specs.hpp"
 #include "dbctl/targets/target.hpp"
 #include "dbctl/topology/model.hpp"
+#include "dbctl/util/interrupt.hpp"
 
 #include <chrono>
 #include <map>
@@ -12,6 +13,18 @@
 #include <vector>
 
 namespace dbctl::engine {
+
+/// What every session of a run shares: limits and the run's interruption.
+struct SessionOptions {
+  /// Longest a single statement may run (0: the server's own setting, by default none). Set
+  /// on every connection: PostgreSQL statement_timeout, MariaDB max_statement_time and
+  /// lock_wait_timeout (MySQL: max_execution_time, SELECTs only).
+  std::chrono::seconds statement_timeout{0};
+  /// When set, every open connection is registered with it: a request cancels the statement
+  /// each one is running (PostgreSQL: a cancel request; MySQL: KILL QUERY on a connection of
+  /// its own), and lock waits give up with InterruptedError.
+  util::Interrupt* interrupt = nullptr;
+};
 
 /// A held lock; releasing it is the destructor's job, so an error never leaves it held.
 class Lock {
@@ -144,7 +157,7 @@ private:
   std::map<topology::Engine, std::unique_ptr<Driver>> m_drivers;
 };
 
-/// Return a registry holding every driver this build has.
-Registry default_registry();
+/// Return a registry holding every driver this build has, their sessions set up by `options`.
+Registry default_registry(const SessionOptions& options = {});
 
 } // namespace dbctl::engine

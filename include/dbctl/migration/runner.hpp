@@ -14,6 +14,9 @@ struct MigrateOptions {
   PlanOptions plan;
   bool dry_run = false;
   std::chrono::seconds lock_timeout{60};
+  /// Checked before each file and between the statements of a script run statement by
+  /// statement; may be null.
+  const util::Interrupt* interrupt = nullptr;
 };
 
 /// What one target's run did.
@@ -26,7 +29,9 @@ struct MigrateResult {
 /// Migrate one target: take its lock, read its history (after the lock, so concurrent runs
 /// apply each file once), refuse when the plan has problems, then apply the pending files in
 /// order, each with its history row. Throws DbError prefixed `service[tenant]@server: ` and,
-/// for a failing file, `V3__x.sql:12: ` (the line the server pointed at).
+/// for a failing file, `V3__x.sql:12: ` (the line the server pointed at). Throws
+/// InterruptedError when interrupted between steps: the files before are applied, a script
+/// run statement by statement is recorded as failed where it stopped (migrate resumes there).
 MigrateResult migrate(engine::TargetSession& session, const targets::Target& target,
                       const MigrationSet& files, const MigrateOptions& options);
 

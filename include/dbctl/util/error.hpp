@@ -34,4 +34,11 @@ public:
   using Error::Error;
 };
 
+/// The run was interrupted (SIGINT/SIGTERM) and stopped at a step boundary: exit code
+/// 128 + the signal number.
+class InterruptedError : public Error {
+public:
+  using Error::Error;
+};
+
 } // namespace dbctl

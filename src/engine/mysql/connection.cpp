@@ -3,6 +3,7 @@
 #include "dbctl/engine/error.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 
 #include <cppconn/exception.h>
@@ -42,12 +43,9 @@ std::array<unsigned char, 20> sha1(const unsigned char* data, std::size_t size) 
   return out;
 }
 
-} // namespace
 
-Login admin_login(const topology::Server& server) { return {server.user, server.password}; }
-
-std::unique_ptr<sql::Connection> connect(const topology::Server& server, const std::string& database,
-                                         const Login& login) {
+std::unique_ptr<sql::Connection> open(const topology::Server& server, const std::string& database,
+                                      const Login& login) {
   sql::ConnectOptionsMap options;
   options["hostName"] = sql::SQLString(server.host);
   options["port"] = server.port;
@@ -83,6 +81,49 @@ std::unique_ptr<sql::Connection> connect(const topology::Server& server, const s
   } catch (const sql::SQLException& e) {
     throw DbError(advice(server, login, e), e.getSQLStateCStr());
   }
+}
+
+// MariaDB bounds every statement (max_statement_time) and metadata lock waits; MySQL has only
+// max_execution_time, for SELECTs.
+void set_statement_timeout(sql::Connection& connection, std::chrono::seconds timeout) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  std::string seconds = std::to_string(timeout.count());
+  try {
+    statement->execute("SET SESSION max_statement_time = " + seconds + ", SESSION lock_wait_timeout = " + seconds);
+  } catch (const sql::SQLException&) {
+    statement->execute("SET SESSION max_execution_time = " + seconds + "000, SESSION lock_wait_timeout = " + seconds);
+  }
+}
+
+} // namespace
+
+Login admin_login(const topology::Server& server) { return {server.user, server.password}; }
+
+Connection connect(const topology::Server& server, const std::string& database, const Login& login,
+                   const SessionOptions& options) {
+  std::unique_ptr<sql::Connection> connection = open(server, database, login);
+  std::string id;
+  try {
+    if (options.statement_timeout.count() > 0) {
+      set_statement_timeout(*connection, options.statement_timeout);
+    }
+    if (options.interrupt != nullptr) {
+      std::unique_ptr<sql::ResultSet> row = query(*connection, "SELECT CONNECTION_ID()");
+      id = row->next() ? std::string(row->getString(1)) : std::string();
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, server.name + ": setting up the session: ");
+  }
+  // A running statement stops only by KILL QUERY from another connection.
+  return make_cancellable(std::move(connection), options.interrupt, [&server, login, id](sql::Connection&) {
+    try {
+      std::unique_ptr<sql::Connection> killer = open(server, "", login);
+      std::unique_ptr<sql::Statement> statement(killer->createStatement());
+      statement->execute("KILL QUERY " + id);
+    } catch (...) {
+      // The statement ended, or the server is gone: nothing is left to stop.
+    }
+  });
 }
 
 void initialize_client() { sql::mysql::get_mysql_driver_instance(); }

@@ -1,5 +1,8 @@
 #pragma once
 // Connections to MySQL/MariaDB through Connector/C++ 1.1, and client-side password hashes.
+#include "engine/cancellable.hpp"
+
+#include "dbctl/engine/driver.hpp"
 #include "dbctl/topology/model.hpp"
 #include "dbctl/util/secret.hpp"
 
@@ -22,9 +25,13 @@ struct Login {
 /// connects (neither initializes itself thread-safely).
 void initialize_client();
 
-/// Open a connection (database may be empty); throws DbError naming the server and advice.
-std::unique_ptr<sql::Connection> connect(const topology::Server& server, const std::string& database,
-                                         const Login& login);
+/// An open connection, cancellable by the run's interruption.
+using Connection = Cancellable<sql::Connection>;
+
+/// Open a connection (database may be empty) with the run's statement timeout, registered
+/// with its interruption; throws DbError naming the server and advice.
+Connection connect(const topology::Server& server, const std::string& database, const Login& login,
+                   const SessionOptions& options);
 
 /// Return the server's admin login.
 Login admin_login(const topology::Server& server);

@@ -46,17 +46,19 @@ std::string holder(sql::Connection& connection, const std::string& name) {
 
 std::unique_ptr<Lock> take_named_lock(sql::Connection& connection, const std::string& name,
                                       std::chrono::seconds timeout, const std::string& what,
-                                      const std::string& context) {
+                                      const std::string& context, const util::Interrupt* interrupt) {
   try {
     Rows got = query(connection, "SELECT GET_LOCK('" + name + "', " + std::to_string(timeout.count()) + ")");
     if (got->next() && got->getInt(1) == 1) {
       return std::make_unique<NamedLock>(connection, name);
     }
+    util::throw_if_interrupted(interrupt); // KILL QUERY ended the wait
     throw DbError(context + "timed out after " + std::to_string(timeout.count()) + " s waiting for the " +
                   what + " lock, held by " + holder(connection, name));
-  } catch (const DbError&) {
+  } catch (const dbctl::Error&) {
     throw;
   } catch (const std::exception& e) {
+    util::throw_if_interrupted(interrupt);
     rethrow(e, context + "taking the " + what + " lock: ");
   }
 }

@@ -14,8 +14,10 @@ namespace dbctl::engine::mysql {
 /// object goes (or the connection closes). Throws DbError naming the holder at the deadline;
 /// `what` names the lock in messages and `context` prefixes them. `name` must be at most 64
 /// characters of [A-Za-z0-9:_].
+/// Throws InterruptedError when `interrupt` (may be null) was requested while it waited.
 std::unique_ptr<Lock> take_named_lock(sql::Connection& connection, const std::string& name,
                                       std::chrono::seconds timeout, const std::string& what,
-                                      const std::string& context);
+                                      const std::string& context,
+                                      const util::Interrupt* interrupt);
 
 } // namespace dbctl::engine::mysql

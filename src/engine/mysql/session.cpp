@@ -75,8 +75,8 @@ Catalog read_catalog(sql::Connection& connection, const std::string& user_host) 
 
 class Session final : public AdminSession {
 public:
-  explicit Session(const topology::Server& server)
-      : m_server(server), m_admin(connect(server, "", admin_login(server))) {}
+  Session(const topology::Server& server, const SessionOptions& options)
+      : m_server(server), m_options(options), m_admin(connect(server, "", admin_login(server), options)) {}
 
   const AdminInfo& info() const override { return catalog().admin; }
   std::vector<Statement> converge(const RoleSpec& spec) override {
@@ -107,7 +107,7 @@ public:
   }
 
   std::unique_ptr<Lock> lock(const std::string& key, std::chrono::seconds timeout) override {
-    return take_named_lock(*m_admin, "dbctl:" + key, timeout, key, m_server.name + ": ");
+    return take_named_lock(*m_admin, "dbctl:" + key, timeout, key, m_server.name + ": ", m_options.interrupt);
   }
 
 private:
@@ -143,30 +143,37 @@ private:
   }
 
   const topology::Server& m_server;
-  std::unique_ptr<sql::Connection> m_admin;
+  SessionOptions m_options;
+  Connection m_admin;
   mutable std::optional<Catalog> m_catalog;
   std::optional<Planner> m_planner;
 };
 
 class Driver final : public engine::Driver {
 public:
+  explicit Driver(const SessionOptions& options) : m_options(options) {}
   std::unique_ptr<AdminSession> admin(const topology::Server& server) override {
-    return std::make_unique<Session>(server);
+    return std::make_unique<Session>(server, m_options);
   }
-  void ping(const topology::Server& server) override { connect(server, "", admin_login(server)); }
+  void ping(const topology::Server& server) override {
+    connect(server, "", admin_login(server), m_options);
+  }
   std::unique_ptr<engine::TargetSession> target(const targets::Target& target, Keep* keep) override {
     if (keep != nullptr) {
       keep->reset(); // nothing is handed on here yet: MySQL logins are cheap next to SCRAM's
     }
-    return std::make_unique<mysql::TargetSession>(target);
+    return std::make_unique<mysql::TargetSession>(target, m_options);
   }
+
+private:
+  SessionOptions m_options;
 };
 
 } // namespace
 
-std::unique_ptr<engine::Driver> make_driver() {
+std::unique_ptr<engine::Driver> make_driver(const SessionOptions& options) {
   initialize_client(); // here, on the main thread, before parallel targets connect
-  return std::make_unique<Driver>();
+  return std::make_unique<Driver>(options);
 }
 
 } // namespace dbctl::engine::mysql

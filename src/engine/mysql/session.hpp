@@ -6,7 +6,8 @@
 
 namespace dbctl::engine::mysql {
 
-/// Return the MySQL/MariaDB driver (Connector/C++ stays inside engine/mysql).
-std::unique_ptr<engine::Driver> make_driver();
+/// Return the MySQL/MariaDB driver (Connector/C++ stays inside engine/mysql), its sessions set
+/// up by `options`.
+std::unique_ptr<engine::Driver> make_driver(const SessionOptions& options);
 
 } // namespace dbctl::engine::mysql

@@ -40,7 +40,8 @@ std::string lock_name(const std::string& key) { return "dbctl:" + util::sha256_h
 
 } // namespace
 
-TargetSession::TargetSession(const targets::Target& target) : m_target(target) {}
+TargetSession::TargetSession(const targets::Target& target, const SessionOptions& options)
+    : m_target(target), m_options(options) {}
 
 Login TargetSession::login() const {
   // MySQL has no SET ROLE for users: the owner logs in itself where it can, so every object
@@ -60,7 +61,7 @@ void TargetSession::connect_ahead() {
     return;
   }
   try {
-    m_work = connect(*m_target.server, "", login());
+    m_work = connect(*m_target.server, "", login(), m_options);
   } catch (const std::exception&) {
     m_connect_error = std::current_exception();
   }
@@ -71,7 +72,7 @@ sql::Connection& TargetSession::work() {
     std::rethrow_exception(std::exchange(m_connect_error, nullptr));
   }
   if (!m_work) {
-    m_work = connect(*m_target.server, "", login());
+    m_work = connect(*m_target.server, "", login(), m_options);
   }
   return *m_work;
 }
@@ -156,13 +157,13 @@ std::vector<HistoryRow> TargetSession::read_history() {
 
 std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
   if (!m_lock) {
-    m_lock = connect(*m_target.server, "", login());
+    m_lock = connect(*m_target.server, "", login(), m_options);
   }
   std::string key = "migrate:" + m_target.database + ":" + m_target.service;
-  auto run = take_named_lock(*m_lock, lock_name(key), timeout, "migration", context());
+  auto run = take_named_lock(*m_lock, lock_name(key), timeout, "migration", context(), m_options.interrupt);
   // As on PostgreSQL: the work connection holds a second lock, so a new run also waits for
   // a killed run's statement that the server is still finishing.
-  auto held = take_named_lock(work(), lock_name(key + ":work"), timeout, "migration (work)", context());
+  auto held = take_named_lock(work(), lock_name(key + ":work"), timeout, "migration (work)", context(), m_options.interrupt);
   return std::make_unique<LockPair>(std::move(run), std::move(held));
 }
 

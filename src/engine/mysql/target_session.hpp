@@ -15,7 +15,7 @@ namespace dbctl::engine::mysql {
 class TargetSession final : public engine::TargetSession {
 public:
   /// Work on `target`, which must outlive the session; nothing connects before first use.
-  explicit TargetSession(const targets::Target& target);
+  TargetSession(const targets::Target& target, const SessionOptions& options);
 
   void connect_ahead() override;
   bool exists() override;
@@ -38,9 +38,10 @@ private:
   std::string context() const;
 
   const targets::Target& m_target;
-  std::unique_ptr<sql::Connection> m_work;
+  SessionOptions m_options;
+  Connection m_work;
   std::exception_ptr m_connect_error; ///< from connect_ahead, for the first use
-  std::unique_ptr<sql::Connection> m_lock;
+  Connection m_lock;
   std::optional<bool> m_exists;
 };
 

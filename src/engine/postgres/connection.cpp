@@ -108,15 +108,33 @@ std::string conninfo(const topology::Server& server, const std::string& database
 
 Login admin_login(const topology::Server& server) { return {server.user, server.password}; }
 
-std::unique_ptr<pqxx::connection> connect(const topology::Server& server,
-                                          const std::string& database, const Login& login) {
+Connection connect(const topology::Server& server, const std::string& database, const Login& login,
+                   const SessionOptions& options) {
+  std::unique_ptr<pqxx::connection> connection;
   try {
-    return std::make_unique<pqxx::connection>(conninfo(server, database, login));
+    connection = std::make_unique<pqxx::connection>(conninfo(server, database, login));
   } catch (const pqxx::broken_connection& e) {
     throw DbError(advice(server, database, login, e.what()));
   } catch (const pqxx::failure& e) {
     throw DbError(advice(server, database, login, e.what()));
   }
+  if (options.statement_timeout.count() > 0) {
+    try {
+      pqxx::nontransaction tx(*connection);
+      tx.exec("SET statement_timeout = '" + std::to_string(options.statement_timeout.count()) + "s'");
+    } catch (const std::exception& e) {
+      rethrow(e, server.name + ": setting statement_timeout: ");
+    }
+  }
+  // A cancel request goes on a connection of its own (libpq's PQcancel), so it may be sent
+  // while another thread waits on this one.
+  return make_cancellable(std::move(connection), options.interrupt, [](pqxx::connection& open) {
+    try {
+      open.cancel_query();
+    } catch (...) {
+      // Nothing was running, or the server is gone: either way nothing is left to stop.
+    }
+  });
 }
 
 std::string scram_verifier(const std::string& user, const util::Secret& password) {

@@ -1,5 +1,8 @@
 #pragma once
 // Connections to PostgreSQL through libpqxx, and password verifiers through libpq.
+#include "engine/cancellable.hpp"
+
+#include "dbctl/engine/driver.hpp"
 #include "dbctl/engine/error.hpp"
 #include "dbctl/topology/model.hpp"
 #include "dbctl/util/secret.hpp"
@@ -24,9 +27,13 @@ struct Login {
 std::string conninfo(const topology::Server& server, const std::string& database,
                      const Login& login);
 
-/// Open a connection; throws DbError naming the server and what to do about the failure.
-std::unique_ptr<pqxx::connection> connect(const topology::Server& server,
-                                          const std::string& database, const Login& login);
+/// An open connection, cancellable by the run's interruption.
+using Connection = Cancellable<pqxx::connection>;
+
+/// Open a connection with the run's statement timeout, registered with its interruption;
+/// throws DbError naming the server and what to do about the failure.
+Connection connect(const topology::Server& server, const std::string& database, const Login& login,
+                   const SessionOptions& options);
 
 /// Return the server's admin login (its user and password).
 Login admin_login(const topology::Server& server);

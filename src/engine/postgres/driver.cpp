@@ -10,21 +10,28 @@ namespace {
 
 class Driver final : public engine::Driver {
 public:
+  explicit Driver(const SessionOptions& options) : m_options(options) {}
+
   std::unique_ptr<AdminSession> admin(const topology::Server& server) override {
-    return std::make_unique<Session>(server);
+    return std::make_unique<Session>(server, m_options);
   }
 
   void ping(const topology::Server& server) override {
-    connect(server, server.admin_database, admin_login(server));
+    connect(server, server.admin_database, admin_login(server), m_options);
   }
 
   std::unique_ptr<engine::TargetSession> target(const targets::Target& target, Keep* keep) override {
-    return std::make_unique<TargetSession>(target, keep);
+    return std::make_unique<TargetSession>(target, m_options, keep);
   }
+
+private:
+  SessionOptions m_options;
 };
 
 } // namespace
 
-std::unique_ptr<engine::Driver> make_driver() { return std::make_unique<Driver>(); }
+std::unique_ptr<engine::Driver> make_driver(const SessionOptions& options) {
+  return std::make_unique<Driver>(options);
+}
 
 } // namespace dbctl::engine::postgres

@@ -6,7 +6,7 @@
 
 namespace dbctl::engine::postgres {
 
-/// Return the PostgreSQL driver.
-std::unique_ptr<engine::Driver> make_driver();
+/// Return the PostgreSQL driver, its sessions set up by `options`.
+std::unique_ptr<engine::Driver> make_driver(const SessionOptions& options);
 
 } // namespace dbctl::engine::postgres

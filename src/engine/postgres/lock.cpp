@@ -58,7 +58,7 @@ std::string holder(pqxx::connection& connection, long long id) {
 
 std::unique_ptr<Lock> take_advisory_lock(pqxx::connection& connection, const std::string& key,
                                          std::chrono::seconds timeout, const std::string& what,
-                                         const std::string& context) {
+                                         const std::string& context, const util::Interrupt* interrupt) {
   long long id = lock_id(key);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto pause = std::chrono::milliseconds(50);
@@ -70,6 +70,7 @@ std::unique_ptr<Lock> take_advisory_lock(pqxx::connection& connection, const std
           return std::make_unique<AdvisoryLock>(connection, id);
         }
       }
+      util::throw_if_interrupted(interrupt);
       if (std::chrono::steady_clock::now() >= deadline) {
         throw DbError(context + "timed out after " + std::to_string(timeout.count()) +
                       " s waiting for the " + what + " lock, held by " + holder(connection, id));
@@ -77,7 +78,7 @@ std::unique_ptr<Lock> take_advisory_lock(pqxx::connection& connection, const std
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::milliseconds(1000));
     }
-  } catch (const DbError&) {
+  } catch (const dbctl::Error&) {
     throw;
   } catch (const std::exception& e) {
     rethrow(e, context + "taking the " + what + " lock: ");

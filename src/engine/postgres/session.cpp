@@ -19,8 +19,8 @@ std::string ConnectionQuoter::literal(const std::string& text) const {
 
 namespace {
 
-std::unique_ptr<pqxx::connection> open_admin(const topology::Server& server) {
-  return connect(server, server.admin_database, admin_login(server));
+Connection open_admin(const topology::Server& server, const SessionOptions& options) {
+  return connect(server, server.admin_database, admin_login(server), options);
 }
 
 ServerCatalog read_catalog(pqxx::connection& connection, const topology::Server& server) {
@@ -33,8 +33,8 @@ ServerCatalog read_catalog(pqxx::connection& connection, const topology::Server&
 
 } // namespace
 
-Session::Session(const topology::Server& server)
-    : m_server(server), m_admin(open_admin(server)), m_quoter(*m_admin) {}
+Session::Session(const topology::Server& server, const SessionOptions& options)
+    : m_server(server), m_options(options), m_admin(open_admin(server, options)), m_quoter(*m_admin) {}
 
 const ServerCatalog& Session::catalog() const {
   if (!m_catalog) {
@@ -75,7 +75,7 @@ pqxx::connection& Session::connection_to(const std::string& database) {
     m_connections.pop_back();
   }
   m_connections.emplace(m_connections.begin(), database,
-                        connect(m_server, database, admin_login(m_server)));
+                        connect(m_server, database, admin_login(m_server), m_options));
   return *m_connections.front().second;
 }
 
@@ -107,7 +107,7 @@ PasswordState Session::password_state(const RoleSpec& spec) {
   }
   // An admin that may not read pg_authid learns whether the password works by using it.
   try {
-    connect(m_server, m_server.admin_database, {spec.name, spec.password});
+    connect(m_server, m_server.admin_database, {spec.name, spec.password}, m_options);
     return PasswordState::current;
   } catch (const DbError&) {
     return PasswordState::stale;
@@ -208,7 +208,7 @@ void Session::execute(const Statement& statement) {
 }
 
 std::unique_ptr<Lock> Session::lock(const std::string& key, std::chrono::seconds timeout) {
-  return take_advisory_lock(*m_admin, key, timeout, key, context(""));
+  return take_advisory_lock(*m_admin, key, timeout, key, context(""), m_options.interrupt);
 }
 
 } // namespace dbctl::engine::postgres

@@ -28,7 +28,7 @@ private:
 class Session final : public AdminSession {
 public:
   /// Connect as the server's admin to its admin database; throws DbError.
-  explicit Session(const topology::Server& server);
+  Session(const topology::Server& server, const SessionOptions& options);
 
   const AdminInfo& info() const override;
   std::vector<Statement> converge(const RoleSpec& spec) override;
@@ -57,9 +57,10 @@ private:
   std::string context(const std::string& database) const;
 
   const topology::Server& m_server;
-  std::unique_ptr<pqxx::connection> m_admin;
+  SessionOptions m_options;
+  Connection m_admin;
   /// Connections to target databases, most recently used first (bounded by max_connections).
-  std::vector<std::pair<std::string, std::unique_ptr<pqxx::connection>>> m_connections;
+  std::vector<std::pair<std::string, Connection>> m_connections;
   mutable std::optional<ServerCatalog> m_catalog;
   std::map<std::string, DatabaseCatalog> m_inside;
   ConnectionQuoter m_quoter;

@@ -25,16 +25,16 @@ struct Kept final : KeptConnection {
   const topology::Server* server;
   std::string database;
   std::string user;
-  std::unique_ptr<pqxx::connection> connection;
+  Connection connection;
 
-  Kept(const topology::Server* s, std::string d, std::string u, std::unique_ptr<pqxx::connection> c)
+  Kept(const topology::Server* s, std::string d, std::string u, Connection c)
       : server(s), database(std::move(d)), user(std::move(u)), connection(std::move(c)) {}
 };
 
 } // namespace
 
-TargetSession::TargetSession(const targets::Target& target, Keep* keep)
-    : m_target(target), m_schema(target.schema.value_or("public")), m_keep(keep) {}
+TargetSession::TargetSession(const targets::Target& target, const SessionOptions& options, Keep* keep)
+    : m_target(target), m_schema(target.schema.value_or("public")), m_options(options), m_keep(keep) {}
 
 TargetSession::~TargetSession() {
   // Not after a failure (std::uncaught_exceptions: the job is unwinding), a lock, or user SQL:
@@ -45,18 +45,18 @@ TargetSession::~TargetSession() {
   }
 }
 
-std::unique_ptr<pqxx::connection> TargetSession::open() {
+Connection TargetSession::open() {
   if (m_keep != nullptr && *m_keep) {
     auto* kept = dynamic_cast<Kept*>(m_keep->get());
     bool fits = kept != nullptr && kept->server == m_target.server &&
                 kept->database == m_target.database && kept->user == login().user;
-    std::unique_ptr<pqxx::connection> connection = fits ? std::move(kept->connection) : nullptr;
+    Connection connection = fits ? std::move(kept->connection) : nullptr;
     m_keep->reset(); // closed before a connection of our own opens: the worker's budget is 2
     if (connection) {
       return connection;
     }
   }
-  return connect(*m_target.server, m_target.database, login());
+  return connect(*m_target.server, m_target.database, login(), m_options);
 }
 
 Login TargetSession::login() const {
@@ -177,18 +177,18 @@ std::vector<HistoryRow> TargetSession::read_history() {
 
 std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
   if (!m_lock) {
-    m_lock = connect(*m_target.server, m_target.database, login());
+    m_lock = connect(*m_target.server, m_target.database, login(), m_options);
   }
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string key = "migrate:" + m_target.database + ":" + m_schema + ":" + m_target.service;
-  auto run = take_advisory_lock(*m_lock, key, timeout, "migration", context());
+  auto run = take_advisory_lock(*m_lock, key, timeout, "migration", context(), m_options.interrupt);
   // The run lock lives on its own connection, whose backend lets go the moment a killed dbctl's
   // socket closes, while the backend of its work connection may still be finishing (and
   // committing) a migration. The work connection therefore holds a second lock, and a new run
   // waits until no backend of an earlier one is still working.
   auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
   auto work_lock = take_advisory_lock(work(), key + ":work", std::max(left, std::chrono::seconds(1)),
-                                      "migration (work)", context());
+                                      "migration (work)", context(), m_options.interrupt);
   return std::make_unique<LockPair>(std::move(run), std::move(work_lock));
 }
 

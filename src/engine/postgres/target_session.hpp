@@ -14,7 +14,7 @@ class TargetSession final : public engine::TargetSession {
 public:
   /// Work on `target`, which must outlive the session; nothing connects before first use.
   /// With `keep`, see engine::Driver::target.
-  explicit TargetSession(const targets::Target& target, Keep* keep = nullptr);
+  TargetSession(const targets::Target& target, const SessionOptions& options, Keep* keep = nullptr);
   /// Leave the work connection in the keep when only dbctl's reads ran on it.
   ~TargetSession() override;
   TargetSession(const TargetSession&) = delete;
@@ -36,7 +36,7 @@ public:
 
 private:
   Login login() const;
-  std::unique_ptr<pqxx::connection> open();
+  Connection open();
   pqxx::connection& work();
   std::string context() const;
   std::string table() const;
@@ -44,10 +44,11 @@ private:
 
   const targets::Target& m_target;
   std::string m_schema;
-  std::unique_ptr<pqxx::connection> m_work;
+  SessionOptions m_options;
+  Connection m_work;
   bool m_ready = false;               ///< m_work's search_path (and role) are set
   std::exception_ptr m_connect_error; ///< from connect_ahead, for the first use
-  std::unique_ptr<pqxx::connection> m_lock;
+  Connection m_lock;
   std::optional<bool> m_exists;
   Keep* m_keep;
   bool m_clean = true; ///< nothing but dbctl's reads ran on m_work, and no lock was taken
