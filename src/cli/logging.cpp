@@ -56,15 +56,7 @@ protected:
   void flush_() override { std::fflush(stderr); }
 
 private:
-  std::string redact_locked(std::string text) const {
-    for (const auto& secret : m_secrets) {
-      for (std::size_t at = text.find(secret); at != std::string::npos;
-           at = text.find(secret, at + 3)) {
-        text.replace(at, secret.size(), "***");
-      }
-    }
-    return text;
-  }
+  std::string redact_locked(std::string text) const { return util::mask_secrets(std::move(text), m_secrets); }
 
   bool m_color;
   std::vector<std::string> m_secrets;

@@ -19,6 +19,21 @@ namespace dbctl::migration {
 
 namespace {
 
+// Show the bytes of a name that is not UTF-8 as \xNN, so the message stays readable text.
+std::string escape_high_bytes(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x80) {
+      out += c;
+    } else {
+      static const char k_hex[] = "0123456789abcdef";
+      out += {'\\', 'x', k_hex[byte >> 4], k_hex[byte & 0xF]};
+    }
+  }
+  return util::printable(out);
+}
+
 constexpr std::string_view k_suffix = ".sql";
 
 bool ends_with(std::string_view text, std::string_view suffix) {
@@ -262,6 +277,12 @@ MigrationSet list(const std::filesystem::path& folder, const util::Location& ref
                             "ignored: a migration is named V<version>__<description>.sql or "
                             "R__<description>.sql");
       }
+      continue;
+    }
+    // The name goes into dbctl_history (UTF-8 text on every server) and into messages.
+    if (!util::is_utf8(name)) {
+      diagnostics.error({prefix + escape_high_bytes(name), 0, 0},
+                        "the file name is not valid UTF-8; rename the file");
       continue;
     }
     // Only a symlink (or a file system that does not say) needs a stat.

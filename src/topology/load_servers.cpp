@@ -43,8 +43,12 @@ void apply_url(Reader& reader, const YAML::Node& node, const std::string& path, 
   server.port = url.port.value_or(0);
   server.user = url.user;
   if (url.password) {
-    server.password = Secret(*url.password);
     secrets.emplace_back(*url.password);
+    if (url.password->find('\0') != std::string::npos) {
+      reader.error(text->where, path + ": the password holds a NUL byte (%00), which no server accepts");
+      return;
+    }
+    server.password = Secret(*url.password);
   }
   server.admin_database = url.path;
   server.options = std::move(url.query);

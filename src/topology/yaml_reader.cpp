@@ -114,6 +114,12 @@ std::optional<std::string> Reader::scalar(const YAML::Node& node, const std::str
   if (is_secret && !result.value.empty()) {
     m_secrets.emplace_back(result.value);
   }
+  // Every value ends up in a C string (libpq, libmariadb) that would cut it at a NUL: a
+  // password would silently become its first part.
+  if (result.value.find('\0') != std::string::npos) {
+    error(node, path + " holds a NUL byte (\\0), which no server accepts in a value");
+    return std::nullopt;
+  }
   return std::move(result.value);
 }
 

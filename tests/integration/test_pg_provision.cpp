@@ -209,6 +209,62 @@ TEST_SUITE("postgres: provisioning") {
     REQUIRE(project.dbctl({"destroy", "--yes"}, env).exit_code == 0);
   }
 
+  TEST_CASE("hostile passwords work - quotes - backslashes - $$ - non-ASCII - 1 MB - and NUL or a quoted name is exit 2") {
+    TestProject project("hpw", "topology: {mode: db-per-service}\n"
+                           "services:\n"
+                           "  @P@users:\n    migrations: none\n"
+                           "    owner: {password_file: owner.pw}\n"
+                           "    app: {password_file: app.pw}\n");
+    std::string weird = "it's \"q\" \\ $$ $t$ \xc3\xbcn\xc3\xaf '; DROP ROLE x; --" + project.prefix;
+    std::string huge(1024 * 1024, 'h');
+    project.write("owner.pw", weird + "\n");
+    project.write("app.pw", huge);
+    Result init = project.dbctl({"init", "-vv"});
+    INFO(init.err.substr(0, 2000));
+    REQUIRE(init.exit_code == 0);
+    CHECK(init.err.find(weird) == std::string::npos);
+    CHECK(init.err.find(huge.substr(0, 64)) == std::string::npos);
+    // Both log in with exactly those passwords (a pgpass file: no length limit, escapes \ and :).
+    auto escaped = [](const std::string& text) {
+      std::string out;
+      for (char c : text) {
+        out += (c == '\\' || c == ':') ? std::string("\\") + c : std::string(1, c);
+      }
+      return out;
+    };
+    std::string url = pg_admin_url(project.prefix + "users");
+    std::string host_port = url.substr(url.find('@') + 1);
+    host_port = host_port.substr(0, host_port.find('/'));
+    std::string host = host_port.substr(0, host_port.find(':'));
+    std::string port = host_port.substr(host_port.find(':') + 1);
+    std::string pgpass = host + ":" + port + ":*:" + project.prefix + "users:" + escaped(weird) + "\n" + host + ":" +
+                         port + ":*:" + project.prefix + "users_app:" + huge + "\n";
+    std::filesystem::path pgpass_file = project.write("pgpass", pgpass);
+    std::filesystem::permissions(pgpass_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    for (const std::string role : {"users", "users_app"}) {
+      CAPTURE(role);
+      Result login = run({"psql", "-XAtq", "-h", host, "-p", port, "-U", project.prefix + role, "-d",
+                          project.prefix + "users", "-c", "SELECT current_user"},
+                         {{}, {{"PGPASSFILE", pgpass_file.string()}, {"PGPASSWORD", std::nullopt}}, {}});
+      INFO(login.err);
+      CHECK(login.out == project.prefix + role + "\n");
+    }
+    CHECK(project.dbctl({"init"}).out == "pg: nothing to do\n"); // the verifiers match: converged
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+
+    TestProject nul("hnl", "topology: {mode: db-per-service}\n"
+                       "services:\n  @P@users: {migrations: none, owner: {password: \"a\\0b\"}}\n");
+    Result refused = nul.dbctl({"init"});
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("services.hnl") != std::string::npos);
+    CHECK(refused.err.find(".owner.password holds a NUL byte") != std::string::npos);
+    TestProject quoted("hqn", "topology: {mode: db-per-service}\n"
+                          "services:\n  @P@users: {migrations: none, owner: \"x\\\"; DROP ROLE y; --\"}\n");
+    Result bad_name = quoted.dbctl({"init"});
+    CHECK(bad_name.exit_code == 2);
+    CHECK(bad_name.err.find("nothing was changed") != std::string::npos);
+  }
+
   TEST_CASE("a failure midway leaves a state the next init completes") {
     std::string body = "topology: {mode: db-per-service}\n"
                        "services:\n  @P@users: {migrations: none, extensions: [@EXT@]}\n";

@@ -2,6 +2,9 @@
 #include "dbctl/util/hash.hpp"
 #include "temp_dir.hpp"
 
+#include <algorithm>
+#include <filesystem>
+
 #include <doctest/doctest.h>
 
 using namespace dbctl::migration;
@@ -76,6 +79,26 @@ TEST_SUITE("migration::discovery") {
     CHECK(errors[0].where.line == 3);
     CHECK(errors[0].message == "migrations folder " + (dir.path() / "nope").string() +
                                    " does not exist (create it, or set migrations: none)");
+  }
+
+  TEST_CASE("a symlink loop - a non-UTF-8 name - and a folder named like a migration are errors") {
+    TempDir dir;
+    dir.write("V1__ok.sql", "");
+    std::filesystem::create_symlink("V2__loop.sql", dir.path() / "V2__loop.sql");
+    dir.write("V3__caf\xe9.sql", ""); // Latin-1, not UTF-8
+    std::filesystem::create_directory(dir.path() / "V4__dir.sql");
+    dbctl::util::Diagnostics diagnostics;
+    MigrationSet set = scan(dir.path(), {}, diagnostics);
+    REQUIRE(set.versioned.size() == 1);
+    std::vector<std::string> messages;
+    for (const auto& error : diagnostics.errors()) {
+      messages.push_back(error.where.file.substr(dir.path().string().size() + 1) + ": " + error.message);
+    }
+    std::sort(messages.begin(), messages.end());
+    CHECK(messages == std::vector<std::string>{
+                          "V2__loop.sql: cannot be read: Too many levels of symbolic links",
+                          "V3__caf\\xe9.sql: the file name is not valid UTF-8; rename the file",
+                          "V4__dir.sql: is not a regular file"});
   }
 
   TEST_CASE("names that nearly match warn instead of vanishing silently") {

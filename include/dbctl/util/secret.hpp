@@ -1,6 +1,7 @@
 #pragma once
 // A value that must never reach a log: no stream operator, no implicit conversion.
 #include <string>
+#include <vector>
 
 namespace dbctl::util {
 
@@ -20,5 +21,11 @@ public:
 private:
   std::string m_value;
 };
+
+/// Return text with every occurrence of each secret replaced by `***`, longest secret first
+/// (so one holding another is masked whole). A secret shorter than four characters is masked
+/// only where it stands alone (not inside a longer run of letters and digits), so a password
+/// such as "p" leaves "problem" readable; `secrets` must be sorted longest first.
+std::string mask_secrets(std::string text, const std::vector<std::string>& secrets);
 
 } // namespace dbctl::util

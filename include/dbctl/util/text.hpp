@@ -22,4 +22,8 @@ std::string env_name(std::string_view name);
 /// Return text with characters that would corrupt a terminal line shown as `\xNN`.
 std::string printable(std::string_view text);
 
+/// Tell whether text is well-formed UTF-8 (no overlong forms, surrogates or values past
+/// U+10FFFF).
+bool is_utf8(std::string_view text);
+
 } // namespace dbctl::util
