@@ -5,6 +5,7 @@
 pg_bin=/usr/lib/postgresql/15/bin
 started_pg=()
 started_mysql=()
+started_pgbouncer=()
 
 # Print a TCP port on 127.0.0.1 that nothing listens on.
 free_port() {
@@ -137,6 +138,50 @@ SQL
   return 1
 }
 
+# start_pgbouncer DIR PG_PORT PG_PASSWORD: a PgBouncer in transaction pooling mode in front of
+# the PostgreSQL server on PG_PORT, one server connection per database and user (so that two
+# clients provably share one); sets PGBOUNCER_URL (as postgres) and PGBOUNCER_PORT.
+start_pgbouncer() {
+  local dir=$1 pg_port=$2 password=$3 attempt
+  mkdir -p "$dir"
+  printf '"postgres" "%s"\n' "$password" >"$dir/userlist.txt"
+  for attempt in 1 2 3 4 5; do
+    PGBOUNCER_PORT=$(free_port)
+    cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$pg_port
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGBOUNCER_PORT
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+default_pool_size = 1
+max_client_conn = 500
+ignore_startup_parameters = extra_float_digits
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+    chmod 600 "$dir/userlist.txt"
+    if [[ $(id -u) -eq 0 ]]; then chown -R postgres:postgres "$dir"; fi
+    # PgBouncer refuses to run as root.
+    if as_user postgres pgbouncer -d "$dir/pgbouncer.ini" >/dev/null 2>&1; then
+      for _ in $(seq 1 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$PGBOUNCER_PORT") 2>/dev/null; then
+          started_pgbouncer+=("$dir")
+          PGBOUNCER_URL="postgres://postgres:$password@127.0.0.1:$PGBOUNCER_PORT/postgres"
+          return 0
+        fi
+        sleep 0.1
+      done
+    fi
+    echo "start_pgbouncer: attempt $attempt failed on port $PGBOUNCER_PORT" >&2
+    tail -5 "$dir/pgbouncer.log" >&2 || true
+  done
+  return 1
+}
+
 # Stop every server this shell started.
 stop_servers() {
   local data dir
@@ -152,6 +197,10 @@ stop_servers() {
       kill -9 "$pid" 2>/dev/null || true
     fi
   done
+  for dir in "${started_pgbouncer[@]}"; do
+    if [[ -f "$dir/pgbouncer.pid" ]]; then kill "$(cat "$dir/pgbouncer.pid")" 2>/dev/null || true; fi
+  done
   started_pg=()
   started_mysql=()
+  started_pgbouncer=()
 }

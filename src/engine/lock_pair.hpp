@@ -15,6 +15,10 @@ public:
     m_second.reset();
     m_first.reset();
   }
+  void check() const override {
+    m_first->check();
+    m_second->check();
+  }
   LockPair(const LockPair&) = delete;
   LockPair& operator=(const LockPair&) = delete;
 

@@ -241,6 +241,9 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
   result.version = plan.current_version;
   for (const MigrationFile* file : plan.pending) {
     util::throw_if_interrupted(options.interrupt);
+    if (lock) {
+      lock->check();
+    }
     auto resume = plan.resume.find(file->script);
     apply(session, target, *file,
           resume == plan.resume.end() ? std::nullopt : std::optional(resume->second), options.interrupt);

@@ -73,10 +73,10 @@ void check_servers(const Topology& topology, Diagnostics& out) {
     if (server.host.empty()) {
       out.error(server.where, "servers." + server.name + ".host is empty");
     }
-    if (server.lock == LockStrategy::table) {
-      out.warning(server.where, "servers." + server.name + ".lock: table is not implemented yet; "
-                                "dbctl takes session locks (advisory on PostgreSQL, GET_LOCK on "
-                                "MySQL), which do not hold behind a transaction pooler");
+    if (server.lock == LockStrategy::table && server.engine && server.engine->value == Engine::mysql) {
+      out.warning(server.where, "servers." + server.name + ".lock: table is implemented for PostgreSQL "
+                                "only so far; dbctl takes GET_LOCK on MySQL, which does not hold "
+                                "behind a transaction pooler");
     }
   }
 }

@@ -16,16 +16,21 @@ TEST_SUITE("topology::validate") {
               "starting with a letter or _, at most 63 characters"});
   }
 
-  TEST_CASE("lock: table is accepted with a warning until it is implemented") {
-    auto loaded = dbctl::topology::load_text(
-        "version: 1\nname: shop\nservers:\n  pg: {engine: postgres, lock: table}\n"
-        "topology: {mode: db-per-service}\nservices:\n  users: {migrations: none}\n",
-        "t.yaml", "/project", dbctl::unit::env_of());
-    dbctl::util::Diagnostics diagnostics;
-    dbctl::topology::validate(*loaded.topology, diagnostics);
-    CHECK_FALSE(diagnostics.has_errors());
-    REQUIRE(diagnostics.warnings().size() == 1);
-    CHECK(diagnostics.warnings()[0].message.rfind("servers.pg.lock: table is not implemented yet", 0) == 0);
+  TEST_CASE("lock: table is taken on PostgreSQL - and accepted with a warning on MySQL") {
+    for (const std::string engine : {"postgres", "mysql"}) {
+      CAPTURE(engine);
+      auto loaded = dbctl::topology::load_text(
+          "version: 1\nname: shop\nservers:\n  pg: {engine: " + engine + ", lock: table}\n"
+          "topology: {mode: db-per-service}\nservices:\n  users: {migrations: none}\n",
+          "t.yaml", "/project", dbctl::unit::env_of());
+      dbctl::util::Diagnostics diagnostics;
+      dbctl::topology::validate(*loaded.topology, diagnostics);
+      CHECK_FALSE(diagnostics.has_errors());
+      REQUIRE(diagnostics.warnings().size() == (engine == "mysql" ? 1U : 0U));
+      if (engine == "mysql") {
+        CHECK(diagnostics.warnings()[0].message.rfind("servers.pg.lock: table is implemented for PostgreSQL only", 0) == 0);
+      }
+    }
   }
 
   TEST_CASE("server names may hold dashes but not spaces") {

@@ -30,6 +30,9 @@ struct SessionOptions {
 class Lock {
 public:
   virtual ~Lock() = default;
+  /// Throw DbError when the lock is no longer held (a lease that expired and was taken over);
+  /// callers check before each step that must run under it.
+  virtual void check() const {}
 };
 
 /// An admin session on one server. Converge calls read the live catalogs (cached for the

@@ -1,5 +1,6 @@
 #include "target_session.hpp"
 
+#include "lease.hpp"
 #include "lock.hpp"
 
 #include "engine/lock_pair.hpp"
@@ -11,6 +12,7 @@
 #include <utility>
 
 #include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
 
 namespace dbctl::engine::postgres {
 
@@ -33,13 +35,15 @@ struct Kept final : KeptConnection {
 
 } // namespace
 
-TargetSession::TargetSession(const targets::Target& target, const SessionOptions& options, Keep* keep)
-    : m_target(target), m_schema(target.schema.value_or("public")), m_options(options), m_keep(keep) {}
+TargetSession::TargetSession(const targets::Target& target, const SessionOptions& options, Keep* keep,
+                             WarnedServers* warned)
+    : m_target(target), m_schema(target.schema.value_or("public")), m_options(options), m_keep(keep),
+      m_warned(warned) {}
 
 TargetSession::~TargetSession() {
   // Not after a failure (std::uncaught_exceptions: the job is unwinding), a lock, or user SQL:
   // the next target must find a connection in the state a fresh login leaves.
-  if (m_keep != nullptr && m_clean && m_work && !m_lock && std::uncaught_exceptions() == 0 &&
+  if (m_keep != nullptr && m_clean && m_work && !m_locked && std::uncaught_exceptions() == 0 &&
       m_work->is_open()) {
     *m_keep = std::make_unique<Kept>(m_target.server, m_target.database, login().user, std::move(m_work));
   }
@@ -85,6 +89,21 @@ void TargetSession::connect_ahead() {
   }
 }
 
+bool TargetSession::pooled() const { return m_target.server->lock == topology::LockStrategy::table; }
+
+std::string TargetSession::setup(const std::string& scope) const {
+  // The target's schema first (objects land there), then public where extensions live.
+  std::string path = m_work->quote_name(m_schema);
+  if (m_schema != "public") {
+    path += ", public";
+  }
+  std::string out = "SET " + scope + "search_path TO " + path;
+  if (!m_target.server->user.empty()) {
+    out = "SET " + scope + "ROLE " + m_work->quote_name(m_target.owner.name) + "; " + out;
+  }
+  return out;
+}
+
 pqxx::connection& TargetSession::work() {
   if (m_connect_error) {
     std::rethrow_exception(std::exchange(m_connect_error, nullptr));
@@ -95,18 +114,13 @@ pqxx::connection& TargetSession::work() {
   if (!m_work) {
     m_work = open();
   }
+  if (pooled()) {
+    m_ready = true; // a transaction pooler keeps no session state: each transaction sets its own
+    return *m_work;
+  }
   try {
     pqxx::nontransaction tx(*m_work);
-    // The target's schema first (objects land there), then public where extensions live.
-    std::string path = m_work->quote_name(m_schema);
-    if (m_schema != "public") {
-      path += ", public";
-    }
-    std::string setup = "SET search_path TO " + path;
-    if (!m_target.server->user.empty()) {
-      setup = "SET ROLE " + m_work->quote_name(m_target.owner.name) + "; " + setup;
-    }
-    tx.exec(setup);
+    tx.exec(setup(""));
     m_ready = true;
   } catch (const std::exception& e) {
     m_work.reset();
@@ -175,12 +189,42 @@ std::vector<HistoryRow> TargetSession::read_history() {
   return rows;
 }
 
+void TargetSession::warn_if_pooled(pqxx::connection& connection) {
+  if (m_warned == nullptr) {
+    return;
+  }
+  const topology::Server& server = *m_target.server;
+  int expected = server.port != 0 ? server.port : 5432;
+  int port = 0;
+  try {
+    pqxx::nontransaction tx(connection);
+    port = tx.exec1("SELECT coalesce(inet_server_port(), 0)")[0].as<int>();
+  } catch (const std::exception&) {
+    return; // only a warning
+  }
+  // A pooler (or a proxy) on its own port: the server behind it reports the port it listens on.
+  if (port != 0 && port != expected && m_warned->first(server.name)) {
+    spdlog::warn("servers.{}: dbctl connects to port {}, but the server behind it listens on {}; if a "
+                 "transaction pooler such as PgBouncer is in between, session advisory locks do not "
+                 "hold there: set lock: table",
+                 server.name, expected, port);
+  }
+}
+
 std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
+  m_locked = true;
+  std::string key = "migrate:" + m_target.database + ":" + m_schema + ":" + m_target.service;
+  if (pooled()) {
+    std::string owner = m_target.server->user.empty() ? "" : m_target.owner.name;
+    return take_lease(connect(*m_target.server, m_target.database, login(), m_options),
+                      work().quote_name(m_schema) + ".dbctl_lock", owner, key, timeout, context(),
+                      m_options.interrupt);
+  }
   if (!m_lock) {
     m_lock = connect(*m_target.server, m_target.database, login(), m_options);
+    warn_if_pooled(*m_lock);
   }
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string key = "migrate:" + m_target.database + ":" + m_schema + ":" + m_target.service;
   auto run = take_advisory_lock(*m_lock, key, timeout, "migration", context(), m_options.interrupt);
   // The run lock lives on its own connection, whose backend lets go the moment a killed dbctl's
   // socket closes, while the backend of its work connection may still be finishing (and
@@ -196,6 +240,9 @@ void TargetSession::ensure_history() {
   m_clean = false;
   try {
     pqxx::work tx(work());
+    if (pooled()) {
+      tx.exec(setup("LOCAL ")); // the table is the owner's
+    }
     tx.exec("CREATE TABLE IF NOT EXISTS " + table() +
             " (installed_rank bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
             " service text NOT NULL, version text, description text NOT NULL,"
@@ -235,7 +282,7 @@ void TargetSession::run_in_transaction(const std::string& script, HistoryRow row
   // stops at the first error and leaves the block aborted; ROLLBACK then drops all of it.
   // execution_ms is measured by the server: clock_timestamp() against the transaction start.
   std::string batch =
-      "BEGIN;\n" + script + "\n;\nINSERT INTO " + table() + " (" + k_history_columns +
+      "BEGIN;" + (pooled() ? " " + setup("LOCAL ") + ";" : std::string()) + "\n" + script + "\n;\nINSERT INTO " + table() + " (" + k_history_columns +
       ") VALUES (" + connection.quote(row.service) + ", " +
       (row.version.empty() ? std::string("NULL") : connection.quote(row.version)) + ", " +
       connection.quote(row.description) + ", " + connection.quote(to_string(row.type)) + ", " +
@@ -263,6 +310,13 @@ void TargetSession::run_in_transaction(const std::string& script, HistoryRow row
 
 void TargetSession::run_alone(const std::string& statement) {
   m_clean = false;
+  if (pooled()) {
+    // Outside a transaction nothing ties SET ROLE and search_path to the statement's server
+    // connection, and CREATE INDEX CONCURRENTLY refuses to share its query with them.
+    throw DbError("a -- dbctl:no-transaction file cannot run through a transaction pooler "
+                  "(servers." + m_target.server->name + ".lock: table): run it against the server "
+                  "directly (a second server entry without the pooler), or drop the marker");
+  }
   try {
     pqxx::nontransaction tx(work());
     tx.exec(statement);

@@ -6,15 +6,34 @@
 
 #include <exception>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <string>
 
 namespace dbctl::engine::postgres {
+
+/// The servers a driver's sessions already warned about, so a fleet warns once per server.
+class WarnedServers {
+public:
+  /// Return true the first time a server is named, false after.
+  bool first(const std::string& server) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_servers.insert(server).second;
+  }
+
+private:
+  std::mutex m_mutex;
+  std::set<std::string> m_servers;
+};
 
 /// TargetSession for PostgreSQL.
 class TargetSession final : public engine::TargetSession {
 public:
   /// Work on `target`, which must outlive the session; nothing connects before first use.
   /// With `keep`, see engine::Driver::target.
-  TargetSession(const targets::Target& target, const SessionOptions& options, Keep* keep = nullptr);
+  /// `warned` (may be null) is shared by the driver's sessions.
+  TargetSession(const targets::Target& target, const SessionOptions& options, Keep* keep = nullptr,
+                WarnedServers* warned = nullptr);
   /// Leave the work connection in the keep when only dbctl's reads ran on it.
   ~TargetSession() override;
   TargetSession(const TargetSession&) = delete;
@@ -38,6 +57,13 @@ private:
   Login login() const;
   Connection open();
   pqxx::connection& work();
+  /// Tell whether the server is reached through a transaction pooler (lock: table).
+  bool pooled() const;
+  /// Return the statements giving a transaction (scope "LOCAL ") or the session (scope "") the
+  /// owner's role and the target's search_path.
+  std::string setup(const std::string& scope) const;
+  /// Warn once per server when the lock connection looks like it goes through a pooler.
+  void warn_if_pooled(pqxx::connection& connection);
   std::string context() const;
   std::string table() const;
   long long insert(pqxx::transaction_base& tx, const HistoryRow& row);
@@ -51,7 +77,9 @@ private:
   Connection m_lock;
   std::optional<bool> m_exists;
   Keep* m_keep;
+  WarnedServers* m_warned;
   bool m_clean = true; ///< nothing but dbctl's reads ran on m_work, and no lock was taken
+  bool m_locked = false; ///< lock() was called
 };
 
 } // namespace dbctl::engine::postgres
