@@ -43,6 +43,10 @@ void append_hash(std::string& hashes, const std::string& statement) {
   hashes += (hashes.empty() ? "" : ",") + util::sha256_hex(statement).substr(0, 16);
 }
 
+long long elapsed_ms(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
 // Record a statement's failure in history, then throw it in its file's terms. When the record
 // cannot be written (the connection or server is gone) the statement's own error still leads,
 // and the row written before it says where the script stopped.
@@ -91,14 +95,14 @@ void apply_alone(engine::TargetSession& session, const targets::Target& target,
       row.success = false;
       row.statements_done = static_cast<int>(i);
       row.statement_hashes = hashes;
-      row.execution_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+      row.execution_ms = elapsed_ms(start);
       session.insert_history(row);
     };
     run_recorded(session, target, file, statements[i], i + 1, i > 0 ? interrupt : nullptr, record_failure,
                  "the statements before it stay applied");
     append_hash(hashes, statements[i].text);
   }
-  row.execution_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  row.execution_ms = elapsed_ms(start);
   session.insert_history(row);
 }
 
@@ -108,10 +112,6 @@ std::string hashes_of(const std::vector<SqlStatement>& statements, std::size_t c
     append_hash(out, statements[i].text);
   }
   return out;
-}
-
-long long elapsed_ms(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
 // Where DDL commits by itself (MySQL), a script runs statement by statement behind a progress
@@ -182,7 +182,7 @@ void apply(engine::TargetSession& session, const targets::Target& target, const 
       fail_in_file(target, file, e, 1, 0);
     }
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  long long ms = elapsed_ms(start);
   spdlog::info("{}applied {} in {} ms", prefix(target), file.script, ms);
 }
 

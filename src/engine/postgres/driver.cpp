@@ -21,12 +21,12 @@ public:
   }
 
   std::unique_ptr<engine::TargetSession> target(const targets::Target& target, Keep* keep) override {
-    return std::make_unique<TargetSession>(target, m_options, keep, &m_warned);
+    return std::make_unique<TargetSession>(target, m_options, keep, &m_checked);
   }
 
 private:
   SessionOptions m_options;
-  WarnedServers m_warned;
+  CheckedServers m_checked;
 };
 
 } // namespace

@@ -159,10 +159,16 @@ std::unique_ptr<Lock> take_lease(Connection connection, const std::string& table
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto pause = std::chrono::milliseconds(50);
   try {
-    create_table(*connection, table, owner);
     while (true) {
       std::string taken_from;
-      if (try_take(*connection, table, key, holder, taken_from)) {
+      bool taken = false;
+      try {
+        taken = try_take(*connection, table, key, holder, taken_from);
+      } catch (const pqxx::undefined_table&) {
+        create_table(*connection, table, owner); // a target's first lease; then try again
+        continue;
+      }
+      if (taken) {
         if (!taken_from.empty()) {
           spdlog::warn("{}took over the migration lock from {}, whose lease had expired", context, taken_from);
         }

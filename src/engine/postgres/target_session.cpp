@@ -36,14 +36,14 @@ struct Kept final : KeptConnection {
 } // namespace
 
 TargetSession::TargetSession(const targets::Target& target, const SessionOptions& options, Keep* keep,
-                             WarnedServers* warned)
+                             CheckedServers* checked)
     : m_target(target), m_schema(target.schema.value_or("public")), m_options(options), m_keep(keep),
-      m_warned(warned) {}
+      m_checked(checked) {}
 
 TargetSession::~TargetSession() {
   // Not after a failure (std::uncaught_exceptions: the job is unwinding), a lock, or user SQL:
   // the next target must find a connection in the state a fresh login leaves.
-  if (m_keep != nullptr && m_clean && m_work && !m_locked && std::uncaught_exceptions() == 0 &&
+  if (m_keep != nullptr && m_clean && m_work && std::uncaught_exceptions() == 0 &&
       m_work->is_open()) {
     *m_keep = std::make_unique<Kept>(m_target.server, m_target.database, login().user, std::move(m_work));
   }
@@ -190,8 +190,8 @@ std::vector<HistoryRow> TargetSession::read_history() {
 }
 
 void TargetSession::warn_if_pooled(pqxx::connection& connection) {
-  if (m_warned == nullptr) {
-    return;
+  if (m_checked == nullptr || !m_checked->first(m_target.server->name)) {
+    return; // one look per server and run: a fleet's thousands of targets share its answer
   }
   const topology::Server& server = *m_target.server;
   int expected = server.port != 0 ? server.port : 5432;
@@ -203,7 +203,7 @@ void TargetSession::warn_if_pooled(pqxx::connection& connection) {
     return; // only a warning
   }
   // A pooler (or a proxy) on its own port: the server behind it reports the port it listens on.
-  if (port != 0 && port != expected && m_warned->first(server.name)) {
+  if (port != 0 && port != expected) {
     spdlog::warn("servers.{}: dbctl connects to port {}, but the server behind it listens on {}; if a "
                  "transaction pooler such as PgBouncer is in between, session advisory locks do not "
                  "hold there: set lock: table",
@@ -212,7 +212,7 @@ void TargetSession::warn_if_pooled(pqxx::connection& connection) {
 }
 
 std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
-  m_locked = true;
+  m_clean = false;
   std::string key = "migrate:" + m_target.database + ":" + m_schema + ":" + m_target.service;
   if (pooled()) {
     std::string owner = m_target.server->user.empty() ? "" : m_target.owner.name;
@@ -282,7 +282,8 @@ void TargetSession::run_in_transaction(const std::string& script, HistoryRow row
   // stops at the first error and leaves the block aborted; ROLLBACK then drops all of it.
   // execution_ms is measured by the server: clock_timestamp() against the transaction start.
   std::string batch =
-      "BEGIN;" + (pooled() ? " " + setup("LOCAL ") + ";" : std::string()) + "\n" + script + "\n;\nINSERT INTO " + table() + " (" + k_history_columns +
+      "BEGIN;" + (pooled() ? " " + setup("LOCAL ") + ";" : std::string()) + "\n" + script +
+      "\n;\nINSERT INTO " + table() + " (" + k_history_columns +
       ") VALUES (" + connection.quote(row.service) + ", " +
       (row.version.empty() ? std::string("NULL") : connection.quote(row.version)) + ", " +
       connection.quote(row.description) + ", " + connection.quote(to_string(row.type)) + ", " +

@@ -12,8 +12,9 @@
 
 namespace dbctl::engine::postgres {
 
-/// The servers a driver's sessions already warned about, so a fleet warns once per server.
-class WarnedServers {
+/// The servers a driver's sessions already looked at for a pooler, so a fleet looks (and
+/// warns) once per server.
+class CheckedServers {
 public:
   /// Return true the first time a server is named, false after.
   bool first(const std::string& server) {
@@ -31,9 +32,9 @@ class TargetSession final : public engine::TargetSession {
 public:
   /// Work on `target`, which must outlive the session; nothing connects before first use.
   /// With `keep`, see engine::Driver::target.
-  /// `warned` (may be null) is shared by the driver's sessions.
+  /// `checked` (may be null: no pooler check) is shared by the driver's sessions.
   TargetSession(const targets::Target& target, const SessionOptions& options, Keep* keep = nullptr,
-                WarnedServers* warned = nullptr);
+                CheckedServers* checked = nullptr);
   /// Leave the work connection in the keep when only dbctl's reads ran on it.
   ~TargetSession() override;
   TargetSession(const TargetSession&) = delete;
@@ -62,7 +63,7 @@ private:
   /// Return the statements giving a transaction (scope "LOCAL ") or the session (scope "") the
   /// owner's role and the target's search_path.
   std::string setup(const std::string& scope) const;
-  /// Warn once per server when the lock connection looks like it goes through a pooler.
+  /// Once per server, warn when the lock connection looks like it goes through a pooler.
   void warn_if_pooled(pqxx::connection& connection);
   std::string context() const;
   std::string table() const;
@@ -77,9 +78,8 @@ private:
   Connection m_lock;
   std::optional<bool> m_exists;
   Keep* m_keep;
-  WarnedServers* m_warned;
+  CheckedServers* m_checked;
   bool m_clean = true; ///< nothing but dbctl's reads ran on m_work, and no lock was taken
-  bool m_locked = false; ///< lock() was called
 };
 
 } // namespace dbctl::engine::postgres
