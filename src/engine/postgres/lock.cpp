@@ -23,11 +23,15 @@ class AdvisoryLock final : public Lock {
 public:
   AdvisoryLock(pqxx::connection& connection, long long id) : m_connection(connection), m_id(id) {}
   ~AdvisoryLock() override {
+    bool released = false;
     try {
       pqxx::nontransaction tx(m_connection);
-      tx.exec_params("SELECT pg_advisory_unlock($1)", m_id);
+      released = tx.exec_params1("SELECT pg_advisory_unlock($1)", m_id)[0].as<bool>();
     } catch (...) {
-      // The lock ends with the connection's session anyway.
+      // Closing the connection below ends the lock with its session.
+    }
+    if (!released) {
+      m_connection.disconnect(); // a connection that may still hold it is never reused
     }
   }
   AdvisoryLock(const AdvisoryLock&) = delete;

@@ -22,18 +22,17 @@ constexpr const char* k_history_columns =
     "service, version, description, type, script, checksum, installed_by, execution_ms, "
     "success, statements_done, statement_hashes";
 
-// A work connection handed from one target's session to the next one of the same worker.
-struct Kept final : KeptConnection {
-  const topology::Server* server;
-  std::string database;
-  std::string user;
-  Connection connection;
-
-  Kept(const topology::Server* s, std::string d, std::string u, Connection c)
-      : server(s), database(std::move(d)), user(std::move(u)), connection(std::move(c)) {}
-};
-
 } // namespace
+
+// What one target's session hands to the next one of the same worker: its work connection
+// (when it ended clean) and its lock connection to the admin database (holding no lock).
+struct Kept final : KeptConnection {
+  const topology::Server* server = nullptr;
+  std::string database; ///< of `work`
+  std::string user;     ///< of `work`
+  Connection work;
+  Connection lock;
+};
 
 TargetSession::TargetSession(const targets::Target& target, const SessionOptions& options, Keep* keep,
                              CheckedServers* checked)
@@ -41,26 +40,55 @@ TargetSession::TargetSession(const targets::Target& target, const SessionOptions
       m_checked(checked) {}
 
 TargetSession::~TargetSession() {
-  // Not after a failure (std::uncaught_exceptions: the job is unwinding), a lock, or user SQL:
-  // the next target must find a connection in the state a fresh login leaves.
-  if (m_keep != nullptr && m_clean && m_work && std::uncaught_exceptions() == 0 &&
-      m_work->is_open()) {
-    *m_keep = std::make_unique<Kept>(m_target.server, m_target.database, login().user, std::move(m_work));
+  // Nothing after a failure (std::uncaught_exceptions: the job is unwinding); the work
+  // connection not after a lock or user SQL either: the next target must find it in the state a
+  // fresh login leaves.
+  if (m_keep == nullptr || std::uncaught_exceptions() != 0) {
+    return;
   }
+  auto kept = std::make_unique<Kept>();
+  kept->server = m_target.server;
+  if (m_clean && m_work && m_work->is_open()) {
+    kept->database = m_target.database;
+    kept->user = login().user;
+    kept->work = std::move(m_work);
+  }
+  // Its lock was released (or, where the release failed, the connection closed with it).
+  if (m_lock && m_lock->is_open() && shared_lock_connection()) {
+    kept->lock = std::move(m_lock);
+  }
+  *m_keep = std::move(kept);
+}
+
+Kept* TargetSession::kept() const {
+  auto* held = m_keep != nullptr ? dynamic_cast<Kept*>(m_keep->get()) : nullptr;
+  return held != nullptr && held->server == m_target.server ? held : nullptr;
 }
 
 Connection TargetSession::open() {
-  if (m_keep != nullptr && *m_keep) {
-    auto* kept = dynamic_cast<Kept*>(m_keep->get());
-    bool fits = kept != nullptr && kept->server == m_target.server &&
-                kept->database == m_target.database && kept->user == login().user;
-    Connection connection = fits ? std::move(kept->connection) : nullptr;
-    m_keep->reset(); // closed before a connection of our own opens: the worker's budget is 2
-    if (connection) {
+  if (m_keep != nullptr && !kept()) {
+    m_keep->reset(); // another engine's or server's: closed before ours open
+  }
+  if (Kept* held = kept()) {
+    bool fits = held->database == m_target.database && held->user == login().user;
+    Connection connection = std::move(held->work); // closed unless it fits: the worker's budget is 2
+    if (fits && connection) {
       return connection;
     }
   }
   return connect(*m_target.server, m_target.database, login(), m_options);
+}
+
+bool TargetSession::shared_lock_connection() const { return !m_target.server->user.empty(); }
+
+Connection TargetSession::open_lock() {
+  if (!shared_lock_connection()) {
+    return connect(*m_target.server, m_target.database, login(), m_options);
+  }
+  if (Kept* held = kept(); held != nullptr && held->lock) {
+    return std::move(held->lock);
+  }
+  return connect(*m_target.server, m_target.server->admin_database, login(), m_options);
 }
 
 Login TargetSession::login() const {
@@ -221,7 +249,7 @@ std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
                       m_options.interrupt);
   }
   if (!m_lock) {
-    m_lock = connect(*m_target.server, m_target.database, login(), m_options);
+    m_lock = open_lock();
     warn_if_pooled(*m_lock);
   }
   auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -12,6 +12,8 @@
 
 namespace dbctl::engine::postgres {
 
+struct Kept;
+
 /// The servers a driver's sessions already looked at for a pooler, so a fleet looks (and
 /// warns) once per server.
 class CheckedServers {
@@ -56,7 +58,17 @@ public:
 
 private:
   Login login() const;
+  /// Return the keep's content when it is this engine's and on this target's server.
+  Kept* kept() const;
+  /// Return the work connection: the kept one when database and login match, else a new one
+  /// (the kept one closed first).
   Connection open();
+  /// Tell whether the run lock lives on a connection to the admin database, which one worker
+  /// keeps from target to target (with admin credentials), rather than one to the target's
+  /// database (logged in as the owner).
+  bool shared_lock_connection() const;
+  /// Return a connection for the run lock: the kept one, or a new one.
+  Connection open_lock();
   pqxx::connection& work();
   /// Tell whether the server is reached through a transaction pooler (lock: table).
   bool pooled() const;
