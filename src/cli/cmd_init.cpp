@@ -5,6 +5,7 @@
 #include "steps.hpp"
 
 #include "dbctl/provision/provision.hpp"
+#include "dbctl/util/error.hpp"
 
 #include <exception>
 #include <future>
@@ -34,29 +35,64 @@ ExitCode run_init(const Context& context, const InitOptions& options) {
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
                                            std::chrono::seconds lock_timeout,
                                            const util::Interrupt* interrupt) {
-  // Each server on a thread of its own (shards are independent); a server's failure does not
-  // stop the others, and the first failure, in topology order, is thrown once all have ended.
+  // Each server on a thread of its own (shards are independent). Every server is checked and
+  // planned before any executes, so a server that cannot host its services (too old, an
+  // extension missing) stops the run with nothing changed anywhere; once execution starts, a
+  // server's failure does not stop the others, and the first failure, in topology order, is
+  // thrown once all have ended.
+  struct Planned {
+    std::unique_ptr<engine::AdminSession> session;
+    std::unique_ptr<engine::Lock> lock;
+    ServerStatements plan;
+    std::vector<util::Diagnostic> problems;
+  };
   auto groups = group_by_server(project);
-  std::vector<std::future<ServerStatements>> runs;
+  std::vector<std::future<Planned>> planning;
   for (const auto& group : groups) {
-    runs.push_back(std::async(std::launch::async, [&registry, &group, lock_timeout, interrupt] {
-      auto session = registry.get(group.server->engine->value).admin(*group.server);
+    planning.push_back(std::async(std::launch::async, [&registry, &project, &group, lock_timeout] {
+      Planned out;
+      out.session = registry.get(group.server->engine->value).admin(*group.server);
       // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail
       // with "tuple concurrently updated", and two runs would plan the same CREATEs. The
       // catalogs are read after the lock, so each run plans from what the last one left.
-      auto lock = session->lock("provision", lock_timeout);
-      provision::DesiredState desired =
-          provision::desired_state(group.selected, group.all, session->info());
-      ServerStatements plan{group.server, provision::plan(*session, desired, group.server->name)};
-      execute_logged(*session, plan, interrupt);
-      return plan;
+      out.lock = out.session->lock("provision", lock_timeout);
+      out.problems = provision::check_hosting(*out.session, project.topology, group.selected);
+      if (out.problems.empty()) {
+        provision::DesiredState desired =
+            provision::desired_state(group.selected, group.all, out.session->info());
+        out.plan = {group.server, provision::plan(*out.session, desired, group.server->name)};
+      }
+      return out;
+    }));
+  }
+  std::vector<Planned> planned;
+  std::exception_ptr failure;
+  std::vector<util::Diagnostic> problems;
+  for (auto& run : planning) {
+    try {
+      planned.push_back(run.get());
+      problems.insert(problems.end(), planned.back().problems.begin(), planned.back().problems.end());
+    } catch (...) {
+      failure = failure ? failure : std::current_exception();
+    }
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+  if (!problems.empty()) {
+    throw ConfigError(problems); // exit 2: the topology asks for what a server cannot give
+  }
+  std::vector<std::future<void>> runs;
+  for (auto& server : planned) {
+    runs.push_back(std::async(std::launch::async, [&server, interrupt] {
+      execute_logged(*server.session, server.plan, interrupt);
     }));
   }
   std::vector<ServerStatements> applied;
-  std::exception_ptr failure;
-  for (auto& run : runs) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
     try {
-      applied.push_back(run.get());
+      runs[i].get();
+      applied.push_back(planned[i].plan);
     } catch (...) {
       failure = failure ? failure : std::current_exception();
     }

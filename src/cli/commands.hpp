@@ -26,6 +26,8 @@ struct Command {
 Command validate_command();
 /// Return `new SERVICE DESCRIPTION`: write the next migration file.
 Command new_command();
+/// Return `new-service NAME`: scaffold a service folder and add it to the topology.
+Command new_service_command();
 /// Return `env`: print each target's connection URL.
 Command env_command();
 /// Return `plan`: print the statements init would run.

@@ -7,6 +7,8 @@
 #include "dbctl/util/text.hpp"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 namespace dbctl::targets {
 
@@ -56,13 +58,18 @@ private:
     Target target;
     bool ok = name_database(service, tenant, target);
     ok = name_roles(service, tenant, target) && ok;
-    const topology::Server* server = place(service, tenant);
+    util::Location placed_at = service.where;
+    const topology::Server* server = place(service, tenant, placed_at);
     if (!ok || server == nullptr || !server->engine) {
       return; // reported here, by validate or by the loader
+    }
+    if (!supported(service, *server, placed_at)) {
+      return;
     }
     target.service = service.name;
     target.tenant = tenant ? std::optional<std::string>(tenant->name) : std::nullopt;
     target.server = server;
+    target.placed_at = placed_at;
     target.migrations = service.migrations ? std::optional(service.migrations->value) : std::nullopt;
     for (const auto& extension : service.extensions) {
       target.extensions.push_back(extension.value);
@@ -71,12 +78,41 @@ private:
                                "on PostgreSQL; server '" + server->name + "' is MySQL");
       }
     }
+    if (service.manifest && server->engine->value == Engine::postgres) {
+      // A manifest that supports both engines lists what its PostgreSQL SQL needs.
+      for (const auto& extension : service.manifest->extensions) {
+        if (std::find(target.extensions.begin(), target.extensions.end(), extension.value) ==
+            target.extensions.end()) {
+          target.extensions.push_back(extension.value);
+        }
+      }
+    }
     if (place_schema(service, tenant, target)) {
       m_out.targets.push_back(std::move(target));
     }
   }
 
-  const topology::Server* place(const Service& service, const Tenant* tenant) {
+  // Check a placement against the service's manifest, once per service and server.
+  bool supported(const Service& service, const topology::Server& server, const util::Location& where) {
+    if (!service.manifest || service.manifest->engines.empty() || // an invalid manifest, reported
+        service.manifest->supports(server.engine->value)) {
+      return true;
+    }
+    if (m_unsupported.emplace(service.name, server.name).second) {
+      std::string engines;
+      for (const auto& engine : service.manifest->engines) {
+        engines += (engines.empty() ? "" : ", ") + std::string(to_string(engine.value));
+      }
+      error(where, "services." + service.name + " is placed on " +
+                       std::string(to_string(server.engine->value)) + " server '" + server.name +
+                       "', but its manifest " + util::to_string(service.manifest->engines_where) +
+                       " supports only " + engines);
+    }
+    return false;
+  }
+
+  // Return the server of a target; `where` becomes the place in the file that chose it.
+  const topology::Server* place(const Service& service, const Tenant* tenant, util::Location& where) {
     const Located<std::string>* ref = nullptr;
     if (mode() == Mode::shared && m_topology.shared_server) {
       ref = &*m_topology.shared_server;
@@ -95,6 +131,7 @@ private:
       }
       return nullptr;
     }
+    where = ref->where;
     const topology::Server* server = m_topology.find_server(ref->value);
     if (server != nullptr && tenant != nullptr && tenant->server && service.server) {
       const topology::Server* own = m_topology.find_server(service.server->value);
@@ -240,6 +277,7 @@ private:
 
   const Topology& m_topology;
   Expansion& m_out;
+  std::set<std::pair<std::string, std::string>> m_unsupported; ///< (service, server) reported
 };
 
 } // namespace

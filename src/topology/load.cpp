@@ -4,8 +4,6 @@
 
 #include "dbctl/util/text.hpp"
 
-#include <yaml-cpp/depthguard.h>
-
 namespace dbctl::topology {
 
 namespace {
@@ -108,26 +106,11 @@ void read_document(Reader& reader, const YAML::Node& root, Topology& topology) {
 LoadResult load_text(const std::string& text, const std::string& file,
                      const std::filesystem::path& dir, const util::EnvLookup& env) {
   LoadResult result;
-  if (text.find('\0') != std::string::npos) {
-    result.diagnostics.error({file, 0, 0}, "contains NUL bytes: not a YAML text file");
+  std::optional<YAML::Node> root = detail::parse_yaml(text, file, result.diagnostics);
+  if (!root) {
     return result;
   }
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp's depth guard says only "bad file"; say what is wrong.
-    result.diagnostics.error({file, e.mark.line + 1, e.mark.column + 1},
-                             "invalid YAML: nested more than " + std::to_string(e.depth()) +
-                                 " levels deep");
-    return result;
-  } catch (const YAML::Exception& e) {
-    int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-    int column = e.mark.is_null() ? 0 : e.mark.column + 1;
-    result.diagnostics.error({file, line, column}, "invalid YAML: " + e.msg);
-    return result;
-  }
-  if (root.IsNull()) {
+  if (root->IsNull()) {
     result.diagnostics.error({file, 0, 0},
                              "is empty; expected a topology (version: 1, name, servers, "
                              "topology, services)");
@@ -137,7 +120,7 @@ LoadResult load_text(const std::string& text, const std::string& file,
   topology.file = file;
   topology.dir = dir;
   Reader reader(file, dir, result.diagnostics, env, topology.secrets);
-  read_document(reader, root, topology);
+  read_document(reader, *root, topology);
   result.topology = std::move(topology);
   return result;
 }

@@ -40,52 +40,28 @@ std::optional<RoleSpec> read_app(Reader& reader, const YAML::Node& node, const s
   return read_role(reader, node, path);
 }
 
-void read_migrations(Reader& reader, const YAML::Node& node, const std::string& path,
-                     const Topology& topology, Service& service) {
-  if (!node) {
-    service.migrations = Located<std::filesystem::path>{
-        (topology.dir / "migrations" / service.name).lexically_normal(), service.where};
-    return;
-  }
-  auto folder = reader.text(node, path);
-  if (!folder) {
-    if (node.IsNull()) {
-      reader.error(node, path + " is empty; give a folder or 'none'");
-    }
-    return;
-  }
-  if (folder->value == "none") {
-    service.migrations.reset();
-    return;
-  }
-  std::filesystem::path resolved(folder->value);
-  if (resolved.is_relative()) {
-    resolved = topology.dir / resolved;
-  }
-  service.migrations = Located<std::filesystem::path>{resolved.lexically_normal(), folder->where};
-}
-
 void read_service(Reader& reader, const YAML::Node& key, const YAML::Node& node,
                   Topology& topology) {
   Service service;
   service.name = key.Scalar();
   service.where = reader.at(key);
   std::string path = "services." + service.name;
+  Located<std::filesystem::path> default_migrations{
+      (topology.dir / "migrations" / service.name).lexically_normal(), service.where};
   if (node.IsNull()) {
     // `users:` with nothing under it: every default applies.
-    read_migrations(reader, YAML::Node(), path + ".migrations", topology, service);
+    service.migrations = default_migrations;
     topology.services.push_back(std::move(service));
     return;
   }
   if (!reader.mapping(node, path,
-                      {"server", "migrations", "database", "owner", "app", "extensions",
+                      {"server", "path", "migrations", "database", "owner", "app", "extensions",
                        "tenanted"})) {
     // Keep the name known so references to it do not add errors of their own.
     topology.services.push_back(std::move(service));
     return;
   }
   service.server = reader.text(node["server"], path + ".server");
-  read_migrations(reader, node["migrations"], path + ".migrations", topology, service);
   service.database = reader.text(node["database"], path + ".database");
   if (node["owner"]) {
     service.owner = read_role(reader, node["owner"], path + ".owner");
@@ -95,6 +71,12 @@ void read_service(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   service.app = read_app(reader, node["app"], path + ".app");
   service.extensions = reader.text_list(node["extensions"], path + ".extensions");
   service.tenanted = reader.boolean(node["tenanted"], path + ".tenanted");
+  if (node["path"]) {
+    read_manifest(reader, node, path, topology.dir, service); // the manifest names the migrations
+  } else {
+    read_migrations(reader, node["migrations"], path + ".migrations", topology.dir,
+                    default_migrations, service);
+  }
   topology.services.push_back(std::move(service));
 }
 
@@ -148,6 +130,31 @@ void read_role_entry(Reader& reader, const YAML::Node& key, const YAML::Node& no
 }
 
 } // namespace
+
+void read_migrations(Reader& reader, const YAML::Node& node, const std::string& path,
+                     const std::filesystem::path& base, const Located<std::filesystem::path>& absent,
+                     Service& service) {
+  if (!node.IsDefined()) {
+    service.migrations = absent;
+    return;
+  }
+  auto folder = reader.text(node, path);
+  if (!folder) {
+    if (node.IsNull()) {
+      reader.error(node, path + " is empty; give a folder or 'none'");
+    }
+    return;
+  }
+  if (folder->value == "none") {
+    service.migrations.reset();
+    return;
+  }
+  std::filesystem::path resolved(folder->value);
+  if (resolved.is_relative()) {
+    resolved = base / resolved;
+  }
+  service.migrations = Located<std::filesystem::path>{resolved.lexically_normal(), folder->where};
+}
 
 void read_services(Reader& reader, const YAML::Node& node, Topology& topology) {
   if (!reader.any_mapping(node, "services")) {

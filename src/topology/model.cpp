@@ -50,6 +50,20 @@ std::optional<Engine> engine_of_scheme(std::string_view scheme) {
   return std::nullopt;
 }
 
+bool Manifest::supports(Engine engine) const {
+  return std::any_of(engines.begin(), engines.end(),
+                     [&](const Located<Engine>& e) { return e.value == engine; });
+}
+
+const Located<std::string>* Manifest::minimum(std::string_view product) const {
+  for (const auto& [which, version] : min_server_version) {
+    if (which == product) {
+      return &version;
+    }
+  }
+  return nullptr;
+}
+
 namespace {
 template <typename T> const T* find_named(const std::vector<T>& items, std::string_view name) {
   auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.name == name; });

@@ -9,6 +9,17 @@ namespace dbctl::topology::detail {
 void read_servers(Reader& reader, const YAML::Node& node, Topology& topology);
 /// Read `services:` into topology.services.
 void read_services(Reader& reader, const YAML::Node& node, Topology& topology);
+/// Read a migrations folder into service.migrations: resolved against `base`, `none` for no
+/// folder, `absent` (normalized) when the key is not there.
+void read_migrations(Reader& reader, const YAML::Node& node, const std::string& path,
+                     const std::filesystem::path& base, const Located<std::filesystem::path>& absent,
+                     Service& service);
+/// Read the manifest in the folder `services.<name>.path` names (relative to `dir`) and apply
+/// it to the service: its migrations folder and app role; its engines, extensions and minimum
+/// server versions are kept for the checks. `node` is the service's mapping, `path` its name
+/// in messages.
+void read_manifest(Reader& reader, const YAML::Node& node, const std::string& path,
+                   const std::filesystem::path& dir, Service& service);
 /// Read `roles:` into topology.roles.
 void read_roles(Reader& reader, const YAML::Node& node, Topology& topology);
 /// Read the `tenants:` list.

@@ -9,6 +9,8 @@
 #include <charconv>
 #include <set>
 
+#include <yaml-cpp/depthguard.h>
+
 namespace dbctl::topology::detail {
 
 namespace {
@@ -34,6 +36,26 @@ std::string quoted_list(const std::vector<std::string>& names) {
 }
 } // namespace
 
+std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file,
+                                     util::Diagnostics& diagnostics) {
+  if (text.find('\0') != std::string::npos) {
+    diagnostics.error({file, 0, 0}, "contains NUL bytes: not a YAML text file");
+    return std::nullopt;
+  }
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth guard says only "bad file"; say what is wrong.
+    diagnostics.error({file, e.mark.line + 1, e.mark.column + 1},
+                      "invalid YAML: nested more than " + std::to_string(e.depth()) + " levels deep");
+  } catch (const YAML::Exception& e) {
+    int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    int column = e.mark.is_null() ? 0 : e.mark.column + 1;
+    diagnostics.error({file, line, column}, "invalid YAML: " + e.msg);
+  }
+  return std::nullopt;
+}
+
 std::string join_path(const std::string& parent, std::string_view child) {
   return parent.empty() ? std::string(child) : parent + "." + std::string(child);
 }
@@ -42,6 +64,14 @@ Reader::Reader(std::string file, std::filesystem::path dir, util::Diagnostics& d
                const util::EnvLookup& env, std::vector<Secret>& secrets)
     : m_file(std::move(file)), m_dir(std::move(dir)), m_diagnostics(diagnostics), m_env(env),
       m_secrets(secrets) {}
+
+Reader Reader::for_file(std::string file, std::filesystem::path dir) const {
+  return Reader(std::move(file), std::move(dir), m_diagnostics, m_env, m_secrets);
+}
+
+std::optional<YAML::Node> Reader::parse(const std::string& text) {
+  return parse_yaml(text, m_file, m_diagnostics);
+}
 
 Location Reader::at(const YAML::Node& node) const {
   YAML::Mark mark = node.Mark();

@@ -27,6 +27,13 @@ public:
   Reader(std::string file, std::filesystem::path dir, util::Diagnostics& diagnostics,
          const util::EnvLookup& env, std::vector<Secret>& secrets);
 
+  /// Return a reader of another file (its relative names resolving against `dir`) reporting
+  /// into the same diagnostics, with the same variables and secrets.
+  Reader for_file(std::string file, std::filesystem::path dir) const;
+
+  /// Parse this file's YAML text (see parse_yaml).
+  std::optional<YAML::Node> parse(const std::string& text);
+
   /// Return the 1-based location of a node.
   Location at(const YAML::Node& node) const;
   /// Report an error at a node.
@@ -90,6 +97,11 @@ private:
   const util::EnvLookup& m_env;
   std::vector<Secret>& m_secrets;
 };
+
+/// Parse YAML text; on a syntax error (or NUL bytes) report it at its place in `file` and
+/// return nullopt.
+std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file,
+                                     util::Diagnostics& diagnostics);
 
 /// Return `parent.child`, or `child` at the top.
 std::string join_path(const std::string& parent, std::string_view child);

@@ -26,7 +26,7 @@ std::vector<std::string> sql(const std::vector<Statement>& statements) {
 
 ServerCatalog server_with_admin() {
   ServerCatalog catalog;
-  catalog.admin = {"postgres", "15.18", true, true, true};
+  catalog.admin = {"postgres", "15.18", true, true, true, "postgres"};
   catalog.roles["postgres"] = {true, std::nullopt};
   return catalog;
 }

@@ -10,8 +10,8 @@ using dbctl::unit::load;
 
 namespace {
 
-const AdminInfo k_superuser{"postgres", "15", true, true, true};
-const AdminInfo k_limited{"admin", "15", false, true, true};
+const AdminInfo k_superuser{"postgres", "15", true, true, true, "postgres"};
+const AdminInfo k_limited{"admin", "15", false, true, true, "postgres"};
 
 template <typename T, typename F> std::vector<std::string> names(const std::vector<T>& items, F f) {
   std::vector<std::string> out;

@@ -67,6 +67,9 @@ public:
   /// Return the statements creating an extension.
   virtual std::vector<Statement> converge(const ExtensionSpec& spec) = 0;
 
+  /// Return the extensions the server could create, by name (none on MySQL).
+  virtual std::map<std::string, AvailableExtension> available_extensions() = 0;
+
   /// Return the statements dropping a database, if it exists.
   virtual std::vector<Statement> drop_database(const std::string& name) = 0;
   /// Return the statements dropping a schema and everything in it, if it exists.

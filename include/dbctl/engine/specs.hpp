@@ -3,6 +3,7 @@
 #include "dbctl/util/secret.hpp"
 
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -65,13 +66,21 @@ struct ExtensionSpec {
   std::string name;
 };
 
+/// An extension a PostgreSQL server could create (pg_available_extensions), at its default
+/// version.
+struct AvailableExtension {
+  bool superuser = true; ///< only a superuser may create it...
+  bool trusted = false;  ///< ...unless it is trusted (then CREATE on the database suffices)
+};
+
 /// What the admin connection is and may do.
 struct AdminInfo {
   std::string user;
-  std::string server_version;
+  std::string server_version; ///< as the server reports it ("15.4 (Debian ...)", "10.11.6-MariaDB-...")
   bool superuser = false;
   bool create_role = false;
   bool create_database = false;
+  std::string product; ///< "postgres", "mysql" or "mariadb": the key of a manifest's minimum version
 };
 
 } // namespace dbctl::engine

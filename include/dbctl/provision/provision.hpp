@@ -3,8 +3,11 @@
 // targets, in which order, and what destroy removes.
 #include "dbctl/engine/driver.hpp"
 #include "dbctl/targets/target.hpp"
+#include "dbctl/topology/model.hpp"
+#include "dbctl/util/diagnostics.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dbctl::provision {
@@ -29,6 +32,21 @@ DesiredState desired_state(const std::vector<targets::Target>& selected,
 /// it already matches). Throws DbError when the admin lacks a privilege the plan needs.
 std::vector<engine::Statement> plan(engine::AdminSession& session, const DesiredState& desired,
                                     const std::string& server_name);
+
+/// Check that the server of `session` can host the `selected` targets before anything is
+/// created there: its version against each service manifest's minimum for its product, and
+/// each extension a target needs either in its database already or one the admin may create
+/// (in pg_available_extensions; a superuser's, unless trusted). Returns one error per service
+/// and problem, at the topology line that placed the service, naming the manifest's or the
+/// topology's line that asks for it; an empty result means it can. Throws DbError.
+std::vector<util::Diagnostic> check_hosting(engine::AdminSession& session,
+                                            const topology::Topology& topology,
+                                            const std::vector<targets::Target>& selected);
+
+/// Tell whether a server's version, as it reports it ("15.4 (Debian 15.4-1)",
+/// "10.11.6-MariaDB-0+deb12u1"), is at least `required` ("14", "10.6"): numbers compared one by
+/// one, missing ones counting as 0. False when the server's version has no leading number.
+bool version_at_least(std::string_view server_version, std::string_view required);
 
 /// What destroy removes from one server.
 struct Teardown {

@@ -35,6 +35,7 @@ struct Target {
   std::vector<RoleGrant> grants;
   std::vector<std::string> extensions;
   std::optional<std::filesystem::path> migrations; ///< nullopt for `migrations: none`
+  util::Location placed_at; ///< the topology line that chose the server (messages name it)
 
   /// Return the engine of the target's server.
   topology::Engine engine() const { return server->engine->value; }

@@ -15,6 +15,9 @@ inline constexpr std::uintmax_t k_max_topology_bytes = 4U * 1024U * 1024U;
 /// The largest tenants file dbctl reads.
 inline constexpr std::uintmax_t k_max_tenants_file_bytes = 64U * 1024U * 1024U;
 
+/// The name of a service's manifest, in the folder a topology's `services.<name>.path` gives.
+inline constexpr const char* k_manifest_file = "dbctl-service.yaml";
+
 /// A loaded topology, or nothing when the file could not be parsed at all; problems either way.
 struct LoadResult {
   std::optional<Topology> topology;

@@ -60,6 +60,25 @@ struct RoleSpec {
   std::optional<Located<Secret>> password;
 };
 
+/// A service's own `dbctl-service.yaml`: what its SQL needs from whichever database the
+/// topology gives it.
+struct Manifest {
+  std::string file;          ///< the manifest's path, as messages show it
+  Location where;            ///< its top (file, line 0)
+  Located<std::string> name;
+  std::vector<Located<Engine>> engines; ///< the engines its SQL supports
+  Location engines_where;
+  std::vector<Located<std::string>> extensions; ///< PostgreSQL extensions it needs
+  /// Lowest server version per product ("postgres", "mysql", "mariadb"), e.g. "14" or "10.6".
+  std::vector<std::pair<std::string, Located<std::string>>> min_server_version;
+  std::optional<Located<bool>> app; ///< whether it needs an app role
+
+  /// Tell whether its SQL supports an engine.
+  bool supports(Engine engine) const;
+  /// Return the lowest version required of a product, if any.
+  const Located<std::string>* minimum(std::string_view product) const;
+};
+
 /// A service: its placement, roles and migrations.
 struct Service {
   std::string name;
@@ -72,6 +91,9 @@ struct Service {
   std::optional<RoleSpec> app;
   std::vector<Located<std::string>> extensions;
   std::optional<Located<bool>> tenanted;
+  /// `path:`, the folder holding the service's manifest, resolved against the topology's folder.
+  std::optional<Located<std::filesystem::path>> path;
+  std::optional<Manifest> manifest; ///< read from `path`
 
   /// Tell whether the service is copied per tenant (multi-tenant mode only).
   bool is_tenanted() const { return !tenanted || tenanted->value; }

@@ -42,6 +42,7 @@ Catalog read_catalog(sql::Connection& connection, const std::string& user_host) 
   out.admin.user = current.substr(0, current.find('@'));
   out.admin.server_version = self->getString(2);
   out.mariadb = out.admin.server_version.find("MariaDB") != std::string::npos;
+  out.admin.product = out.mariadb ? "mariadb" : "mysql";
   std::string grantee = "'" + out.admin.user + "'@'" + current.substr(current.find('@') + 1) + "'";
   Rows global = query(connection,
                       "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = " +
@@ -89,6 +90,7 @@ public:
   std::vector<Statement> converge(const ExtensionSpec& spec) override {
     throw DbError(m_server.name + ": extensions exist only on PostgreSQL (" + spec.name + ")");
   }
+  std::map<std::string, AvailableExtension> available_extensions() override { return {}; }
   std::vector<Statement> drop_database(const std::string& name) override {
     return planner().drop_database(name);
   }

@@ -102,7 +102,7 @@ ServerCatalog read_server_catalog(pqxx::connection& connection) {
   ServerCatalog out;
   pqxx::row self = tx.exec1(k_server_sql);
   out.admin = {self[0].as<std::string>(), self[4].as<std::string>(), self[1].as<bool>(),
-               self[2].as<bool>(), self[3].as<bool>()};
+               self[2].as<bool>(), self[3].as<bool>(), "postgres"};
   for (const auto& row : tx.exec(k_roles_sql)) {
     out.roles[row[0].as<std::string>()].login = row[1].as<bool>();
   }

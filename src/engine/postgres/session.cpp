@@ -207,6 +207,21 @@ void Session::execute(const Statement& statement) {
   }
 }
 
+std::map<std::string, AvailableExtension> Session::available_extensions() {
+  std::map<std::string, AvailableExtension> out;
+  try {
+    pqxx::nontransaction tx(*m_admin);
+    for (const auto& row : tx.exec("SELECT e.name, v.superuser, v.trusted FROM pg_available_extensions e "
+                                   "JOIN pg_available_extension_versions v ON v.name = e.name AND "
+                                   "v.version = e.default_version")) {
+      out[row[0].as<std::string>()] = {row[1].as<bool>(), row[2].as<bool>()};
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, context("") + "reading pg_available_extensions: ");
+  }
+  return out;
+}
+
 std::unique_ptr<Lock> Session::lock(const std::string& key, std::chrono::seconds timeout) {
   return take_advisory_lock(*m_admin, key, timeout, key, context(""), m_options.interrupt);
 }

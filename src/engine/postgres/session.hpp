@@ -45,6 +45,7 @@ public:
                                    const std::vector<std::string>& databases) override;
   void execute(const Statement& statement) override;
   std::unique_ptr<Lock> lock(const std::string& key, std::chrono::seconds timeout) override;
+  std::map<std::string, AvailableExtension> available_extensions() override;
 
 private:
   // Catalogs are read on first use, so a caller that locks first plans from fresh state.
