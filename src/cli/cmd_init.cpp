@@ -32,75 +32,81 @@ ExitCode run_init(const Context& context, const InitOptions& options) {
 
 } // namespace
 
+namespace {
+
+// One server, checked and planned, its provisioning lock held until it has executed.
+struct Planned {
+  std::unique_ptr<engine::AdminSession> session;
+  std::unique_ptr<engine::Lock> lock;
+  ServerStatements plan;
+  std::vector<util::Diagnostic> problems; ///< what the server cannot host; nothing planned then
+};
+
+Planned plan_server(const engine::Registry& registry, const Project& project, const ServerGroup& group,
+                    std::chrono::seconds lock_timeout) {
+  Planned out;
+  out.session = registry.get(group.server->engine->value).admin(*group.server);
+  // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail with
+  // "tuple concurrently updated", and two runs would plan the same CREATEs. The catalogs are
+  // read after the lock, so each run plans from what the last one left.
+  out.lock = out.session->lock("provision", lock_timeout);
+  out.problems = provision::check_hosting(*out.session, project.topology, group.selected);
+  if (out.problems.empty()) {
+    provision::DesiredState desired = provision::desired_state(group.selected, group.all, out.session->info());
+    out.plan = {group.server, provision::plan(*out.session, desired, group.server->name)};
+  }
+  return out;
+}
+
+// Wait for every run; rethrow the first failure, in topology order, once all have ended.
+template <typename T> std::vector<T> join_all(std::vector<std::future<T>>& runs) {
+  std::vector<T> out;
+  std::exception_ptr failure;
+  for (auto& run : runs) {
+    try {
+      out.push_back(run.get());
+    } catch (...) {
+      failure = failure ? failure : std::current_exception();
+    }
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+  return out;
+}
+
+} // namespace
+
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
                                            std::chrono::seconds lock_timeout,
                                            const util::Interrupt* interrupt) {
   // Each server on a thread of its own (shards are independent). Every server is checked and
   // planned before any executes, so a server that cannot host its services (too old, an
   // extension missing) stops the run with nothing changed anywhere; once execution starts, a
-  // server's failure does not stop the others, and the first failure, in topology order, is
-  // thrown once all have ended.
-  struct Planned {
-    std::unique_ptr<engine::AdminSession> session;
-    std::unique_ptr<engine::Lock> lock;
-    ServerStatements plan;
-    std::vector<util::Diagnostic> problems;
-  };
+  // server's failure does not stop the others.
   auto groups = group_by_server(project);
   std::vector<std::future<Planned>> planning;
   for (const auto& group : groups) {
     planning.push_back(std::async(std::launch::async, [&registry, &project, &group, lock_timeout] {
-      Planned out;
-      out.session = registry.get(group.server->engine->value).admin(*group.server);
-      // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail
-      // with "tuple concurrently updated", and two runs would plan the same CREATEs. The
-      // catalogs are read after the lock, so each run plans from what the last one left.
-      out.lock = out.session->lock("provision", lock_timeout);
-      out.problems = provision::check_hosting(*out.session, project.topology, group.selected);
-      if (out.problems.empty()) {
-        provision::DesiredState desired =
-            provision::desired_state(group.selected, group.all, out.session->info());
-        out.plan = {group.server, provision::plan(*out.session, desired, group.server->name)};
-      }
-      return out;
+      return plan_server(registry, project, group, lock_timeout);
     }));
   }
-  std::vector<Planned> planned;
-  std::exception_ptr failure;
+  std::vector<Planned> planned = join_all(planning);
   std::vector<util::Diagnostic> problems;
-  for (auto& run : planning) {
-    try {
-      planned.push_back(run.get());
-      problems.insert(problems.end(), planned.back().problems.begin(), planned.back().problems.end());
-    } catch (...) {
-      failure = failure ? failure : std::current_exception();
-    }
-  }
-  if (failure) {
-    std::rethrow_exception(failure);
+  for (const auto& server : planned) {
+    problems.insert(problems.end(), server.problems.begin(), server.problems.end());
   }
   if (!problems.empty()) {
     throw ConfigError(problems); // exit 2: the topology asks for what a server cannot give
   }
-  std::vector<std::future<void>> runs;
+  std::vector<std::future<ServerStatements>> runs;
   for (auto& server : planned) {
     runs.push_back(std::async(std::launch::async, [&server, interrupt] {
       execute_logged(*server.session, server.plan, interrupt);
+      return server.plan;
     }));
   }
-  std::vector<ServerStatements> applied;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    try {
-      runs[i].get();
-      applied.push_back(planned[i].plan);
-    } catch (...) {
-      failure = failure ? failure : std::current_exception();
-    }
-  }
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
-  return applied;
+  return join_all(runs);
 }
 
 Command init_command() {

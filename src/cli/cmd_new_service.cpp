@@ -138,6 +138,44 @@ std::string problems_of(const std::string& text, const topology::Topology& befor
   return errors.empty() ? "" : "the edited text would not check: " + util::to_string(errors.front());
 }
 
+// Write the service's manifest and, unless its folder holds migrations already, a first one.
+void scaffold(const std::filesystem::path& folder, const topology::Topology& topology,
+              const NewServiceOptions& options) {
+  std::filesystem::path manifest = folder / topology::k_manifest_file;
+  if (std::filesystem::exists(manifest)) {
+    throw UsageError(manifest.string() + " exists already: reference it from the topology with "
+                     "services: { " + options.name + ": { path: ... } }");
+  }
+  std::filesystem::path migrations = folder / "migrations";
+  std::filesystem::create_directories(migrations);
+  write_new(manifest, topology::manifest_text(options.name, engines_for(topology, options), !options.no_app));
+  std::cout << manifest.string() << "\n";
+  if (!has_migrations(migrations)) {
+    std::filesystem::path first = migrations / "V1__init.sql";
+    write_new(first, "-- The first migration of " + options.name +
+                         ". It runs as the service's owner, in its own database (or schema).\n"
+                         "-- CREATE TABLE example (id bigint PRIMARY KEY, created_at timestamp NOT NULL);\n");
+    std::cout << first.string() << "\n";
+  }
+}
+
+// Add the entry under the topology's services:, or print it when that cannot be done safely.
+void add_to_topology(const std::filesystem::path& file, const topology::Topology& topology,
+                     const std::string& name, const std::string& entry) {
+  std::optional<std::string> edited = topology::add_service_entry(read_file(file), name, entry);
+  std::string problem = edited ? problems_of(*edited, topology)
+                               : "its services: is not a block mapping of entries";
+  if (!problem.empty()) {
+    spdlog::warn("{} was left as it was ({}); add this under services:", file.string(), problem);
+    std::cout << "  " << entry << "\n";
+    return;
+  }
+  replace_text(file, *edited);
+  std::cout << file.string() << "\n";
+  spdlog::info("service {} added to {}; next: write its migrations, then dbctl up --service {}",
+               name, file.string(), name);
+}
+
 ExitCode run_new_service(const Context& context, const NewServiceOptions& given) {
   require_topology(context, "new-service");
   // The global --server (a filter elsewhere) names the server that holds the new service.
@@ -157,40 +195,13 @@ ExitCode run_new_service(const Context& context, const NewServiceOptions& given)
   // topology; the topology names it relative to its own folder.
   std::filesystem::path folder = options.path.empty() ? dir / "services" / options.name
                                                       : std::filesystem::path(options.path);
-  std::filesystem::path manifest = folder / topology::k_manifest_file;
-  if (std::filesystem::exists(manifest)) {
-    throw UsageError(manifest.string() + " exists already: reference it from the topology with "
-                     "services: { " + options.name + ": { path: ... } }");
-  }
-  std::filesystem::path migrations = folder / "migrations";
-  std::filesystem::create_directories(migrations);
-  write_new(manifest, topology::manifest_text(options.name, engines_for(topology, options), !options.no_app));
-  std::cout << manifest.string() << "\n";
-  if (!has_migrations(migrations)) {
-    std::filesystem::path first = migrations / "V1__init.sql";
-    write_new(first, "-- The first migration of " + options.name +
-                         ". It runs as the service's owner, in its own database (or schema).\n"
-                         "-- CREATE TABLE example (id bigint PRIMARY KEY, created_at timestamp NOT NULL);\n");
-    std::cout << first.string() << "\n";
-  }
-
+  scaffold(folder, topology, options);
   std::string relative = std::filesystem::absolute(folder).lexically_normal()
                              .lexically_relative(std::filesystem::absolute(dir).lexically_normal())
                              .generic_string();
   std::string entry = topology::service_entry(options.name, relative.empty() ? "." : relative,
                                               topology.servers.size() == 1 ? "" : options.server);
-  std::optional<std::string> edited = topology::add_service_entry(read_file(file), options.name, entry);
-  std::string problem = edited ? problems_of(*edited, topology)
-                               : "its services: is not a block mapping of entries";
-  if (!problem.empty()) {
-    spdlog::warn("{} was left as it was ({}); add this under services:", file.string(), problem);
-    std::cout << "  " << entry << "\n";
-    return ExitCode::ok;
-  }
-  replace_text(file, *edited);
-  std::cout << file.string() << "\n";
-  spdlog::info("service {} added to {}; next: write its migrations, then dbctl up --service {}",
-               options.name, file.string(), options.name);
+  add_to_topology(file, topology, options.name, entry);
   return ExitCode::ok;
 }
 

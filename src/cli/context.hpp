@@ -30,6 +30,7 @@ struct GlobalOptions {
   bool quiet = false;
   bool no_color = false;
   int statement_timeout = 0; ///< seconds, 0 for the server's own setting
+  std::vector<std::string> env_files; ///< --env-file, loaded before parsing
 };
 
 /// The state one command run works with.

@@ -5,11 +5,14 @@
 #include "logging.hpp"
 #include "signals.hpp"
 
+#include "dbctl/util/dotenv.hpp"
 #include "dbctl/util/error.hpp"
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 
@@ -45,7 +48,8 @@ constexpr const char* k_footer =
     "Exit codes: 0 success, 1 an operation failed, 2 invalid usage or input (nothing touched),\n"
     "3 --check found work or drift. Results go to stdout, logs to stderr.\n"
     "Global options (-f, --url, --dir, --service, --tenant, --server, -j, -o, -v, -q,\n"
-    "--no-color, --statement-timeout) go before or after the command; see dbctl --help.\n"
+    "--no-color, --statement-timeout, --env-file) go before or after the command; each but\n"
+    "--env-file is also a DBCTL_* variable (DBCTL_FILE, DBCTL_JOBS, ...); see dbctl --help.\n"
     "SIGINT/SIGTERM cancel running statements (rolled back), release locks and exit 130/143.\n";
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
@@ -56,22 +60,40 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
                  "there is no topology file)");
   app.add_option("--dir", global.dir, "Without a topology: its migrations folder")
       ->envname("DBCTL_DIR");
-  app.add_option("--service", global.services, "Select targets of this service (repeatable)")
+  app.add_option("--service", global.services,
+                 "Select targets of this service (repeatable; env: comma-separated)")
+      ->envname("DBCTL_SERVICE")
+      ->delimiter(',')
       ->allow_extra_args(false);
-  app.add_option("--tenant", global.tenants, "Select targets of this tenant (repeatable)")
+  app.add_option("--tenant", global.tenants, "Select targets of this tenant (repeatable; env: comma-separated)")
+      ->envname("DBCTL_TENANT")
+      ->delimiter(',')
       ->allow_extra_args(false);
-  app.add_option("--server", global.servers, "Select targets on this server (repeatable)")
+  app.add_option("--server", global.servers, "Select targets on this server (repeatable; env: comma-separated)")
+      ->envname("DBCTL_SERVER")
+      ->delimiter(',')
       ->allow_extra_args(false);
   app.add_option("-j,--jobs", global.jobs,
                  "Targets worked on in parallel (default: what the servers' max_connections allow, at most 16)")
+      ->envname("DBCTL_JOBS")
       ->check(CLI::Range(1, 1024));
   app.add_option("-o,--output", global.output, "Result format: text or json")
+      ->envname("DBCTL_OUTPUT")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, OutputFormat>{{"text", OutputFormat::text},
-                                              {"json", OutputFormat::json}}));
-  app.add_flag("-v,--verbose", global.verbose, "More logging: -v targets, -vv SQL");
-  app.add_flag("-q,--quiet", global.quiet, "Log errors only");
-  app.add_flag("--no-color", global.no_color, "No colour on stderr (also NO_COLOR)");
+                                              {"json", OutputFormat::json}}).description(""))
+      ->type_name("text|json");
+  app.add_flag("-v,--verbose", global.verbose, "More logging: -v targets, -vv SQL (env: 1 or 2)")
+      ->envname("DBCTL_VERBOSE");
+  app.add_flag("-q,--quiet", global.quiet, "Log errors only")->envname("DBCTL_QUIET");
+  app.add_flag("--no-color", global.no_color, "No colour on stderr (also NO_COLOR)")
+      ->envname("DBCTL_NO_COLOR");
+  // Read before parsing (load_env_files), so its variables reach every option above; declared
+  // here for --help and so that the parser accepts it.
+  app.add_option("--env-file", global.env_files,
+                 "Load KEY=VALUE lines from this dotenv file into the environment first; variables "
+                 "already set win (repeatable)")
+      ->allow_extra_args(false);
   app.add_option("--statement-timeout", global.statement_timeout,
                  "Seconds any one statement may run, dbctl's and the migrations' (default 0: no "
                  "limit but the server's own)")
@@ -113,6 +135,40 @@ ExitCode run_guarded(const Command& command, Context& context) {
   }
 }
 
+// Load every --env-file given (before the parser reads DBCTL_* variables); return the problems
+// of those unreadable or malformed (logged once logging is set up).
+std::vector<std::string> load_env_files(int argc, char** argv) {
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") {
+      break;
+    }
+    if (arg == "--env-file" && i + 1 < argc) {
+      files.emplace_back(argv[++i]);
+    } else if (arg.rfind("--env-file=", 0) == 0) {
+      files.push_back(arg.substr(11));
+    }
+  }
+  std::vector<std::string> problems;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      problems.push_back("--env-file " + file + ": cannot be read");
+      continue;
+    }
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    util::Dotenv parsed = util::parse_dotenv(text, file);
+    for (const auto& problem : parsed.diagnostics.errors()) {
+      problems.push_back(util::to_string(problem));
+    }
+    for (const auto& [key, value] : parsed.variables) {
+      setenv(key.c_str(), value.c_str(), 0); // the environment a user set wins, as with docker compose
+    }
+  }
+  return problems;
+}
+
 } // namespace
 
 int run(int argc, char** argv) {
@@ -125,6 +181,7 @@ int run(int argc, char** argv) {
   app.footer(k_footer);
   Context context;
   add_global_options(app, context.global);
+  std::vector<std::string> env_file_problems = load_env_files(argc, argv);
 
   std::vector<Command> commands = all_commands();
   const Command* chosen = nullptr;
@@ -154,6 +211,12 @@ int run(int argc, char** argv) {
   }
   Logging logging(verbosity_of(global), !global.no_color);
   context.logging = &logging;
+  if (!env_file_problems.empty()) {
+    for (const auto& problem : env_file_problems) {
+      spdlog::error("{}", problem);
+    }
+    return static_cast<int>(ExitCode::invalid);
+  }
   if (chosen == nullptr) {
     spdlog::error("no command given; see dbctl --help");
     return static_cast<int>(ExitCode::invalid);

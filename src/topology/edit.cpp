@@ -67,6 +67,23 @@ std::optional<ServicesBlock> find_services(const YAML::Node& root) {
   return out;
 }
 
+// The 0-based line the new entry goes before: after the block's last line of its own. Blank
+// lines and comments indented less than the entries belong to what follows.
+int insertion_line(const std::vector<std::string>& lines, const ServicesBlock& block, int indent) {
+  int at = block.next_line < 0 ? static_cast<int>(lines.size()) : block.next_line;
+  while (at > block.key_line + 1) {
+    const std::string& line = lines[static_cast<std::size_t>(at - 1)];
+    std::size_t first = line.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || (line[first] == '#' && static_cast<int>(first) < indent) ||
+        line.compare(first, 3, "---") == 0 || line.compare(first, 3, "...") == 0) {
+      --at;
+      continue;
+    }
+    break;
+  }
+  return at;
+}
+
 } // namespace
 
 std::string manifest_text(const std::string& service, const std::vector<Engine>& engines, bool app) {
@@ -118,18 +135,7 @@ std::optional<std::string> add_service_entry(const std::string& text, const std:
     at = end;
   }
   std::string newline = text.find("\r\n") != std::string::npos ? "\r\n" : "\n";
-  int insert_at = block->next_line < 0 ? static_cast<int>(lines.size()) : block->next_line;
-  // Blank lines and comments indented less than the entries belong to what follows.
-  while (insert_at > block->key_line + 1) {
-    const std::string& line = lines[static_cast<std::size_t>(insert_at - 1)];
-    std::size_t first = line.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos || (line[first] == '#' && static_cast<int>(first) < indent) ||
-        line.compare(first, 3, "---") == 0 || line.compare(first, 3, "...") == 0) {
-      --insert_at;
-      continue;
-    }
-    break;
-  }
+  int insert_at = insertion_line(lines, *block, indent);
   if (insert_at > 0 && !lines[static_cast<std::size_t>(insert_at - 1)].empty() &&
       lines[static_cast<std::size_t>(insert_at - 1)].back() != '\n') {
     lines[static_cast<std::size_t>(insert_at - 1)] += newline;

@@ -185,3 +185,63 @@ TEST_SUITE("cli: new") {
     CHECK(std::filesystem::exists(dir.path() / "db/migrations/V1__create_users.sql"));
   }
 }
+
+TEST_SUITE("integration: configuration from the environment") {
+  TEST_CASE("--env-file loads variables before anything reads them - the environment wins") {
+    TempDir dir;
+    std::filesystem::path topology = dir.write("conf/topology.yaml", k_topology);
+    // DBCTL_FILE, DBCTL_OUTPUT and DBCTL_SERVICE from the file choose the topology, the format and
+    // the targets; the passwords the topology interpolates come from it too.
+    dir.write("ci.env", "# CI settings\nexport DBCTL_FILE=" + topology.string() +
+                            "\nDBCTL_OUTPUT=json\nDBCTL_SERVICE=catalog\nADMIN_PW='from file'\n"
+                            "USERS_PW=\"u-pw\"\nUSERS_APP_PW=a-pw\nDBCTL_SECRET=s\n");
+    RunOptions options{dir.path(), {{"DBCTL_OUTPUT", std::nullopt}}, {}};
+    Result env = run_dbctl({"--env-file", "ci.env", "env", "--role", "owner"}, options);
+    INFO(env.err);
+    REQUIRE(env.exit_code == 0);
+    auto json = nlohmann::json::parse(env.out);
+    REQUIRE(json.size() == 1); // DBCTL_SERVICE=catalog
+    CHECK(json.begin().key() == "CATALOG_DATABASE_URL");
+    // A variable already set wins over the file (text output), and the command line over both.
+    options.env["DBCTL_OUTPUT"] = "text";
+    Result text = run_dbctl({"env", "--env-file=ci.env", "--service", "users"}, options);
+    INFO(text.err);
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("USERS_ACME_DATABASE_URL=") != std::string::npos);
+    CHECK(text.out.find("CATALOG") == std::string::npos);
+  }
+
+  TEST_CASE("DBCTL_* variables set every global option") {
+    TempDir dir;
+    std::filesystem::path topology = dir.write("topology.yaml", k_topology);
+    std::map<std::string, std::optional<std::string>> vars{
+        {"DBCTL_FILE", topology.string()}, {"DBCTL_TENANT", "acme,globex"}, {"DBCTL_SERVER", "pg"},
+        {"DBCTL_JOBS", "3"}, {"DBCTL_OUTPUT", "json"}, {"DBCTL_VERBOSE", "2"}, {"DBCTL_NO_COLOR", "1"},
+        {"ADMIN_PW", "x"}, {"USERS_PW", "y"}, {"USERS_APP_PW", "z"}, {"DBCTL_SECRET", "s"}};
+    Result validate = run_dbctl({"validate"}, {dir.path(), vars, {}});
+    INFO(validate.err);
+    REQUIRE(validate.exit_code == 0);
+    CHECK(nlohmann::json::parse(validate.out)["valid"] == true);
+    vars["DBCTL_JOBS"] = "0";
+    CHECK(run_dbctl({"validate"}, {dir.path(), vars, {}}).exit_code == 2); // checked like -j 0
+    vars["DBCTL_JOBS"] = std::nullopt;
+    vars["DBCTL_QUIET"] = "true";
+    vars["DBCTL_VERBOSE"] = std::nullopt;
+    vars["DBCTL_TENANT"] = "nobody";
+    Result selected = run_dbctl({"env"}, {dir.path(), vars, {}});
+    CHECK(selected.exit_code == 2);
+    CHECK(selected.err.find("nobody") != std::string::npos);
+  }
+
+  TEST_CASE("a malformed --env-file is exit 2 naming its line - and no value") {
+    TempDir dir;
+    dir.write("bad.env", "GOOD=1\nPASSWORD=\"hunter2-unclosed\n");
+    Result bad = run_dbctl({"--env-file", "bad.env", "validate"}, {dir.path(), {}, {}});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("bad.env:2:10: PASSWORD: the quoted value is never closed") != std::string::npos);
+    CHECK(bad.err.find("hunter2") == std::string::npos);
+    Result missing = run_dbctl({"--env-file", "nope.env", "validate"}, {dir.path(), {}, {}});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("--env-file nope.env: cannot be read") != std::string::npos);
+  }
+}
