@@ -14,6 +14,7 @@ COPY CMakeLists.txt ./
 COPY cmake cmake
 COPY include include
 COPY src src
+COPY completions completions
 RUN cmake -S . -B build -G Ninja -DDBCTL_BUILD_TESTS=OFF \
  && cmake --build build \
  && strip build/dbctl
