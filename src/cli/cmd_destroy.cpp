@@ -31,7 +31,7 @@ ExitCode run_destroy(const Context& context, const DestroyOptions& options) {
     auto session = registry.get(group.server->engine->value).admin(*group.server);
     auto lock = session->lock("provision", std::chrono::seconds(options.lock_timeout));
     provision::Teardown teardown = provision::teardown(group.selected, group.all, session->info());
-    ServerStatements plan{group.server, provision::plan_teardown(*session, teardown)};
+    ServerStatements plan{group.server, provision::plan_teardown(*session, teardown), std::nullopt};
     execute_logged(*session, plan, context.interrupt);
     done.push_back(std::move(plan));
   }

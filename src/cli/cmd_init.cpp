@@ -9,6 +9,7 @@
 
 #include <exception>
 #include <future>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -34,26 +35,29 @@ ExitCode run_init(const Context& context, const InitOptions& options) {
 
 namespace {
 
-// One server, checked and planned, its provisioning lock held until it has executed.
-struct Planned {
-  std::unique_ptr<engine::AdminSession> session;
-  std::unique_ptr<engine::Lock> lock;
-  ServerStatements plan;
-  std::vector<util::Diagnostic> problems; ///< what the server cannot host; nothing planned then
+// One server checked and planned; nothing planned when it cannot host its services.
+struct Checked {
+  PlannedServer server;
+  std::vector<util::Diagnostic> problems;
 };
 
-Planned plan_server(const engine::Registry& registry, const Project& project, const ServerGroup& group,
-                    std::chrono::seconds lock_timeout) {
-  Planned out;
-  out.session = registry.get(group.server->engine->value).admin(*group.server);
+Checked plan_server(const engine::Registry& registry, const Project& project, const ServerGroup& group,
+                    std::optional<std::chrono::seconds> lock_timeout) {
+  Checked out;
+  spdlog::debug("{}: reading the catalogs", group.server->name);
+  out.server.session = registry.get(group.server->engine->value).admin(*group.server);
   // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail with
   // "tuple concurrently updated", and two runs would plan the same CREATEs. The catalogs are
   // read after the lock, so each run plans from what the last one left.
-  out.lock = out.session->lock("provision", lock_timeout);
-  out.problems = provision::check_hosting(*out.session, project.topology, group.selected);
+  if (lock_timeout) {
+    out.server.lock = out.server.session->lock("provision", *lock_timeout);
+  }
+  out.problems = provision::check_hosting(*out.server.session, project.topology, group.selected);
+  out.server.plan.server = group.server;
   if (out.problems.empty()) {
-    provision::DesiredState desired = provision::desired_state(group.selected, group.all, out.session->info());
-    out.plan = {group.server, provision::plan(*out.session, desired, group.server->name)};
+    provision::DesiredState desired =
+        provision::desired_state(group.selected, group.all, out.server.session->info());
+    out.server.plan.statements = provision::plan(*out.server.session, desired, group.server->name);
   }
   return out;
 }
@@ -77,28 +81,36 @@ template <typename T> std::vector<T> join_all(std::vector<std::future<T>>& runs)
 
 } // namespace
 
-std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
-                                           std::chrono::seconds lock_timeout,
-                                           const util::Interrupt* interrupt) {
-  // Each server on a thread of its own (shards are independent). Every server is checked and
-  // planned before any executes, so a server that cannot host its services (too old, an
-  // extension missing) stops the run with nothing changed anywhere; once execution starts, a
-  // server's failure does not stop the others.
+std::vector<PlannedServer> plan_servers(const Project& project, const engine::Registry& registry,
+                                        std::optional<std::chrono::seconds> lock_timeout) {
+  // Each server on a thread of its own (shards are independent).
   auto groups = group_by_server(project);
-  std::vector<std::future<Planned>> planning;
+  std::vector<std::future<Checked>> planning;
   for (const auto& group : groups) {
     planning.push_back(std::async(std::launch::async, [&registry, &project, &group, lock_timeout] {
       return plan_server(registry, project, group, lock_timeout);
     }));
   }
-  std::vector<Planned> planned = join_all(planning);
+  std::vector<Checked> checked = join_all(planning);
   std::vector<util::Diagnostic> problems;
-  for (const auto& server : planned) {
+  std::vector<PlannedServer> planned;
+  for (auto& server : checked) {
     problems.insert(problems.end(), server.problems.begin(), server.problems.end());
+    planned.push_back(std::move(server.server));
   }
   if (!problems.empty()) {
     throw ConfigError(problems); // exit 2: the topology asks for what a server cannot give
   }
+  return planned;
+}
+
+std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
+                                           std::chrono::seconds lock_timeout,
+                                           const util::Interrupt* interrupt) {
+  // Every server is checked and planned before any executes, so a server that cannot host its
+  // services (too old, an extension missing) stops the run with nothing changed anywhere; once
+  // execution starts, a server's failure does not stop the others.
+  std::vector<PlannedServer> planned = plan_servers(project, registry, lock_timeout);
   std::vector<std::future<ServerStatements>> runs;
   for (auto& server : planned) {
     runs.push_back(std::async(std::launch::async, [&server, interrupt] {

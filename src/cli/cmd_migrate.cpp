@@ -7,10 +7,13 @@
 #include "dbctl/engine/error.hpp"
 #include "dbctl/util/error.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <iostream>
 #include <map>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace dbctl::cli {
@@ -57,7 +60,7 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
   flags.keep_going = options.keep_going;
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
-  return migrate_targets(context, *project, registry_for(context), flags);
+  return report_migrate(context, *project, migrate_targets(context, *project, registry_for(context), flags));
 }
 
 } // namespace
@@ -72,15 +75,22 @@ const migration::MigrationSet& files_of(const Project& project, const targets::T
   return found == project.migrations.end() ? k_none : found->second;
 }
 
-ExitCode migrate_targets(const Context& context, const Project& project,
-                         const engine::Registry& registry, const MigrateFlags& flags) {
-  migration::MigrateOptions options = flags.options;
-  options.interrupt = context.interrupt;
+MigrateRun migrate_targets(const Context& context, const Project& project,
+                           const engine::Registry& registry, const MigrateFlags& flags) {
   FanoutOptions fanout;
   fanout.cost = 2; // the work connection, and the lock's own connection when there is work
   fanout.keep_going = flags.keep_going;
   fanout.lines = context.global.output == OutputFormat::text;
-  auto outcomes = fan_out(context, project, fanout, [&](std::size_t, const targets::Target& target, engine::Keep& keep) {
+  const std::size_t total = project.selected.size();
+  std::atomic<std::size_t> started{0};
+  auto began = std::chrono::steady_clock::now();
+  MigrateRun run;
+  run.outcomes = fan_out(context, project, fanout, [&](std::size_t, const targets::Target& target, engine::Keep& keep) {
+    migration::MigrateOptions options = flags.options;
+    options.interrupt = context.interrupt;
+    if (total > 1) {
+      options.progress = "[" + std::to_string(++started) + "/" + std::to_string(total) + "] ";
+    }
     auto session = registry.get(target.engine()).target(target, &keep);
     session->connect_ahead(); // log in while the migration files are still being read
     migration::MigrateResult result =
@@ -92,12 +102,18 @@ ExitCode migrate_targets(const Context& context, const Project& project,
     outcome.version = result.version;
     return outcome;
   });
+  run.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - began).count();
   await_files(project); // when every target failed to connect, a bad file still decides: exit 2
+  return run;
+}
+
+ExitCode report_migrate(const Context& context, const Project& project, const MigrateRun& run) {
   if (context.global.output == OutputFormat::json) {
-    std::cout << outcomes_json(project, outcomes);
-    return any_failed(outcomes) ? ExitCode::failed : ExitCode::ok;
+    print_json(outcomes_json(project, run.outcomes));
+    return any_failed(run.outcomes) ? ExitCode::failed : ExitCode::ok;
   }
-  return summarize("migrate", project, outcomes);
+  return summarize(context, "migrate", project, run.outcomes, run.duration_ms);
 }
 
 Command migrate_command() {

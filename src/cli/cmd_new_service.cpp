@@ -8,11 +8,11 @@
 #include "dbctl/topology/validate.hpp"
 #include "dbctl/util/interpolate.hpp"
 #include "dbctl/util/error.hpp"
+#include "dbctl/util/file.hpp"
 #include "dbctl/util/text.hpp"
 
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <set>
 
@@ -69,14 +69,6 @@ void check_placement(const topology::Topology& topology, const NewServiceOptions
     throw UsageError("the topology has several servers: say which one holds '" + options.name +
                      "' with --server");
   }
-}
-
-std::string read_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw Error("cannot read " + file.string());
-  }
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // Write a new file; never replaces one.
@@ -162,7 +154,12 @@ void scaffold(const std::filesystem::path& folder, const topology::Topology& top
 // Add the entry under the topology's services:, or print it when that cannot be done safely.
 void add_to_topology(const std::filesystem::path& file, const topology::Topology& topology,
                      const std::string& name, const std::string& entry) {
-  std::optional<std::string> edited = topology::add_service_entry(read_file(file), name, entry);
+  std::string message;
+  std::optional<std::string> text = util::read_text_file(file, topology::k_max_topology_bytes, message);
+  if (!text) {
+    throw Error(file.string() + ": " + message);
+  }
+  std::optional<std::string> edited = topology::add_service_entry(*text, name, entry);
   std::string problem = edited ? problems_of(*edited, topology)
                                : "its services: is not a block mapping of entries";
   if (!problem.empty()) {

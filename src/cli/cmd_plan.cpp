@@ -6,8 +6,6 @@
 #include "steps.hpp"
 
 #include "dbctl/migration/runner.hpp"
-#include "dbctl/provision/provision.hpp"
-#include "dbctl/util/error.hpp"
 
 #include <iostream>
 
@@ -28,18 +26,8 @@ ExitCode run_plan(const Context& context, const PlanOptions& options) {
   std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
   engine::Registry registry = registry_for(context);
   std::vector<ServerStatements> plans;
-  std::vector<util::Diagnostic> problems;
-  for (const auto& group : group_by_server(*project)) {
-    spdlog::debug("{}: reading the catalogs", group.server->name);
-    auto session = registry.get(group.server->engine->value).admin(*group.server);
-    std::vector<util::Diagnostic> more = provision::check_hosting(*session, project->topology, group.selected);
-    problems.insert(problems.end(), more.begin(), more.end());
-    provision::DesiredState desired =
-        provision::desired_state(group.selected, group.all, session->info());
-    plans.push_back({group.server, provision::plan(*session, desired, group.server->name)});
-  }
-  if (!problems.empty()) {
-    throw ConfigError(problems); // what init would refuse, plan refuses alike (exit 2)
+  for (auto& server : plan_servers(*project, registry, std::nullopt)) {
+    plans.push_back(std::move(server.plan)); // what init would refuse, plan refused alike (exit 2)
   }
   // Migrations each target would get; a database init has yet to create gets them all.
   nlohmann::ordered_json migrations = nlohmann::ordered_json::array();
@@ -69,7 +57,9 @@ ExitCode run_plan(const Context& context, const PlanOptions& options) {
     }
   }
   if (context.global.output == OutputFormat::json) {
-    std::cout << statements_json(plans, "migrations", migrations.dump());
+    nlohmann::ordered_json doc = statements_json(plans);
+    doc["migrations"] = std::move(migrations);
+    print_json(doc);
   } else {
     print_statements(plans, OutputFormat::text, "to apply");
     for (const auto& line : lines) {

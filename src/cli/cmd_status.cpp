@@ -59,7 +59,7 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
   }
   rows = std::move(shown);
   std::cout << (context.global.output == OutputFormat::json ? report::status_json(rows)
-                                                            : report::status_table(rows));
+                                                            : report::status_table(rows, context.color));
   if (any_failed(outcomes)) {
     return ExitCode::failed; // the failures were logged; the table shows the others
   }

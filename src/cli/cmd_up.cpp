@@ -3,7 +3,10 @@
 #include "project.hpp"
 #include "steps.hpp"
 
+#include <chrono>
+
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 namespace dbctl::cli {
 
@@ -19,15 +22,28 @@ ExitCode run_up(const Context& context, const UpOptions& options) {
   require_topology(context, "up");
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   engine::Registry registry = registry_for(context);
-  wait_for_servers(*project, registry, options.timeout, context.interrupt);
+  auto began = std::chrono::steady_clock::now();
+  std::vector<ServerReady> ready = wait_for_servers(*project, registry, options.timeout, context.interrupt);
   await_files(*project); // init changes servers: every file must have been read first
   std::vector<ServerStatements> applied =
       init_servers(*project, registry, std::chrono::seconds(options.lock_timeout), context.interrupt);
-  print_applied(applied, OutputFormat::text, "nothing to do");
+  bool json = context.global.output == OutputFormat::json;
+  if (!json) {
+    print_applied(applied, OutputFormat::text, "nothing to do");
+  }
   MigrateFlags flags;
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
   flags.keep_going = options.keep_going;
-  return migrate_targets(context, *project, registry, flags);
+  MigrateRun run = migrate_targets(context, *project, registry, flags);
+  if (!json) {
+    return report_migrate(context, *project, run);
+  }
+  print_json({{"wait", ready_json(ready)},
+              {"init", statements_json(applied)},
+              {"migrate", outcomes_json(*project, run.outcomes)},
+              {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - began).count()}});
+  return any_failed(run.outcomes) ? ExitCode::failed : ExitCode::ok;
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace dbctl::cli {
@@ -23,8 +24,8 @@ struct WaitOptions {
 };
 
 // Retry with backoff (0.1 s doubling to 2 s) until the server answers or the deadline passes.
-void wait_for(engine::Driver& driver, const topology::Server& server, Clock::time_point deadline,
-              double timeout, const util::Interrupt* interrupt) {
+ServerReady wait_for(engine::Driver& driver, const topology::Server& server, Clock::time_point deadline,
+                     double timeout, const util::Interrupt* interrupt) {
   auto pause = std::chrono::milliseconds(100);
   auto start = Clock::now();
   for (int attempt = 1;; ++attempt) {
@@ -33,7 +34,7 @@ void wait_for(engine::Driver& driver, const topology::Server& server, Clock::tim
       double took = std::chrono::duration<double>(Clock::now() - start).count();
       spdlog::info("{}: ready ({} attempt{}, {:.1f} s)", server.name, attempt,
                    attempt == 1 ? "" : "s", took);
-      return;
+      return {&server, attempt, static_cast<long long>(took * 1000)};
     } catch (const DbError& e) {
       if (Clock::now() + pause >= deadline) {
         throw DbError(server.name + ": not ready after " + fmt::format("{:g}", timeout) +
@@ -50,18 +51,35 @@ void wait_for(engine::Driver& driver, const topology::Server& server, Clock::tim
 ExitCode run_wait(const Context& context, const WaitOptions& options) {
   require_topology(context, "wait");
   std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
-  wait_for_servers(*project, registry_for(context), options.timeout, context.interrupt);
+  std::vector<ServerReady> ready = wait_for_servers(*project, registry_for(context), options.timeout, context.interrupt);
+  if (context.global.output == OutputFormat::json) {
+    print_json(ready_json(ready));
+  }
   return ExitCode::ok;
 }
 
 } // namespace
 
-void wait_for_servers(const Project& project, const engine::Registry& registry,
-                      double timeout_seconds, const util::Interrupt* interrupt) {
+std::vector<ServerReady> wait_for_servers(const Project& project, const engine::Registry& registry,
+                                          double timeout_seconds, const util::Interrupt* interrupt) {
   auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
+  std::vector<ServerReady> ready;
   for (const auto& group : group_by_server(project)) {
-    wait_for(registry.get(group.server->engine->value), *group.server, deadline, timeout_seconds, interrupt);
+    ready.push_back(wait_for(registry.get(group.server->engine->value), *group.server, deadline,
+                             timeout_seconds, interrupt));
   }
+  return ready;
+}
+
+nlohmann::ordered_json ready_json(const std::vector<ServerReady>& ready) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& server : ready) {
+    out.push_back({{"server", server.server->name},
+                   {"engine", topology::to_string(server.server->engine->value)},
+                   {"attempts", server.attempts},
+                   {"duration_ms", server.duration_ms}});
+  }
+  return out;
 }
 
 Command wait_command() {

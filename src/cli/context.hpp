@@ -38,7 +38,11 @@ struct Context {
   GlobalOptions global;
   Logging* logging = nullptr;
   util::Interrupt* interrupt = nullptr; ///< set by SIGINT/SIGTERM; checked between steps
+  bool color = false; ///< colour on stdout: a terminal, and neither --no-color nor NO_COLOR
 };
+
+/// Tell whether colour is allowed at all: no --no-color, and NO_COLOR unset or empty.
+bool color_allowed(const GlobalOptions& global);
 
 /// Return the drivers, their sessions bounded by --statement-timeout and cancelled by the
 /// run's interruption.

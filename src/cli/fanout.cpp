@@ -107,6 +107,7 @@ std::vector<std::optional<Outcome>> fan_out(const Context& context, const Projec
       const targets::Target& target = selected[*index];
       Outcome outcome;
       bool aborted = false;
+      auto began = Clock::now();
       try {
         outcome = job(*index, target, keep);
       } catch (const ConfigError&) {
@@ -123,6 +124,7 @@ std::vector<std::optional<Outcome>> fan_out(const Context& context, const Projec
         aborted = true;
       }
       if (!aborted) {
+        outcome.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count();
         if ((outcome.state == "failed" && !options.keep_going) ||
             (context.interrupt != nullptr && context.interrupt->requested())) {
           scheduler.stop();
@@ -159,51 +161,77 @@ bool any_failed(const std::vector<std::optional<Outcome>>& outcomes) {
                      [](const auto& outcome) { return !outcome || outcome->state == "failed"; });
 }
 
-ExitCode summarize(const std::string& verb, const Project& project,
-                   const std::vector<std::optional<Outcome>>& outcomes) {
+std::string format_duration(long long ms) {
+  if (ms < 1000) {
+    return std::to_string(ms) + " ms";
+  }
+  if (ms < 60000) {
+    return fmt::format("{:.1f} s", static_cast<double>(ms) / 1000);
+  }
+  return fmt::format("{} min {:02} s", ms / 60000, (ms % 60000) / 1000);
+}
+
+ExitCode summarize(const Context& context, const std::string& verb, const Project& project,
+                   const std::vector<std::optional<Outcome>>& outcomes, long long total_ms) {
   std::map<std::string, std::size_t> counts;
   std::string failed;
+  std::optional<std::size_t> slowest;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     if (!outcomes[i]) {
       ++counts["not started"];
-    } else {
-      ++counts[outcomes[i]->state];
-      if (outcomes[i]->state == "failed") {
-        failed += (failed.empty() ? "" : ", ") + project.selected[i].key();
-      }
+      continue;
+    }
+    ++counts[outcomes[i]->state];
+    if (outcomes[i]->state == "failed") {
+      failed += (failed.empty() ? "" : ", ") + project.selected[i].key();
+    }
+    if (!slowest || outcomes[i]->duration_ms > outcomes[*slowest]->duration_ms) {
+      slowest = i;
     }
   }
   if (outcomes.size() > 1 || counts.count("failed") != 0) {
     for (const auto& [state, n] : counts) {
-      std::cout << verb << ": " << n << " " << state << (state == "failed" ? ": " + failed : "") << "\n";
+      bool red = context.color && state == "failed";
+      std::cout << verb << ": " << (red ? "\033[31m" : "") << n << " " << state
+                << (state == "failed" ? ": " + failed : "") << (red ? "\033[0m" : "") << "\n";
     }
+  }
+  if (outcomes.size() > 1 && slowest) {
+    std::cout << verb << ": " << outcomes.size() << " targets in " << format_duration(total_ms)
+              << "; slowest " << project.selected[*slowest].key() << " ("
+              << format_duration(outcomes[*slowest]->duration_ms) << ")\n";
   }
   return counts.count("failed") != 0 ? ExitCode::failed : ExitCode::ok;
 }
 
-std::string outcomes_json(const Project& project, const std::vector<std::optional<Outcome>>& outcomes) {
-  nlohmann::json out = nlohmann::json::array();
+nlohmann::ordered_json target_json(const targets::Target& target) {
+  return {{"target", target.key()},
+          {"service", target.service},
+          {"tenant", target.tenant ? nlohmann::ordered_json(*target.tenant) : nlohmann::ordered_json()},
+          {"server", target.server->name},
+          {"database", target.database},
+          {"schema", target.schema ? nlohmann::ordered_json(*target.schema) : nlohmann::ordered_json()}};
+}
+
+nlohmann::ordered_json outcomes_json(const Project& project, const std::vector<std::optional<Outcome>>& outcomes) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const targets::Target& target = project.selected[i];
-    nlohmann::json item = {{"target", target.key()},
-                           {"service", target.service},
-                           {"tenant", target.tenant ? nlohmann::json(*target.tenant) : nlohmann::json()},
-                           {"server", target.server->name},
-                           {"database", target.database},
-                           {"schema", target.schema ? nlohmann::json(*target.schema) : nlohmann::json()}};
+    nlohmann::ordered_json item = target_json(target);
     if (!outcomes[i]) {
       item["result"] = "not started";
     } else {
       item["result"] = outcomes[i]->state;
       item["applied"] = outcomes[i]->applied;
-      item["version"] = outcomes[i]->version ? nlohmann::json(*outcomes[i]->version) : nlohmann::json();
+      item["version"] = outcomes[i]->version ? nlohmann::ordered_json(*outcomes[i]->version) : nlohmann::ordered_json();
+      item["duration_ms"] = outcomes[i]->duration_ms;
       if (!outcomes[i]->error.empty()) {
         item["error"] = outcomes[i]->error;
       }
     }
     out.push_back(std::move(item));
   }
-  return out.dump(2) + "\n";
+  return out;
 }
 
 } // namespace dbctl::cli

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace dbctl::cli {
 
 /// What one target's job ended with.
@@ -21,6 +23,7 @@ struct Outcome {
   std::string error;  ///< the message, when failed
   std::size_t applied = 0;
   std::optional<std::string> version;
+  long long duration_ms = 0; ///< the job's wall time (set by fan_out)
 };
 
 struct FanoutOptions {
@@ -47,12 +50,21 @@ std::vector<std::optional<Outcome>> fan_out(const Context& context, const Projec
 /// Tell whether a target failed or never started (a run that stopped).
 bool any_failed(const std::vector<std::optional<Outcome>>& outcomes);
 
-/// Print one summary line per state ("migrate: 2 migrated"), failed targets listed, and return
-/// failed when any target failed.
-ExitCode summarize(const std::string& verb, const Project& project,
-                   const std::vector<std::optional<Outcome>>& outcomes);
+/// Return a duration for people: "340 ms", "12.4 s", "3 min 05 s".
+std::string format_duration(long long ms);
 
-/// Return the outcomes as the JSON array `-o json` prints: one object per selected target.
-std::string outcomes_json(const Project& project, const std::vector<std::optional<Outcome>>& outcomes);
+/// Print one summary line per state ("migrate: 2 migrated"), failed targets listed (in red
+/// with context.color), then how long the run took and its slowest target; return failed when
+/// any target failed.
+ExitCode summarize(const Context& context, const std::string& verb, const Project& project,
+                   const std::vector<std::optional<Outcome>>& outcomes, long long total_ms);
+
+/// Return the fields that name a target in every per-target JSON object: target, service,
+/// tenant, server, database, schema (null when none).
+nlohmann::ordered_json target_json(const targets::Target& target);
+
+/// Return the outcomes as the JSON array `-o json` prints: one object per selected target
+/// (docs/schemas/migrate.schema.json).
+nlohmann::ordered_json outcomes_json(const Project& project, const std::vector<std::optional<Outcome>>& outcomes);
 
 } // namespace dbctl::cli

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <mutex>
 #include <unistd.h>
 
@@ -79,7 +78,7 @@ spdlog::level::level_enum level_of(Verbosity verbosity) {
 } // namespace
 
 Logging::Logging(Verbosity verbosity, bool allow_color) {
-  bool color = allow_color && std::getenv("NO_COLOR") == nullptr && isatty(STDERR_FILENO) != 0;
+  bool color = allow_color && isatty(STDERR_FILENO) != 0;
   m_sink = std::make_shared<RedactingSink>(color);
   auto logger = std::make_shared<spdlog::logger>("dbctl", m_sink);
   logger->set_level(level_of(verbosity));

@@ -17,7 +17,7 @@ enum class Verbosity { quiet, normal, debug, trace };
 class Logging {
 public:
   /// Install the stderr logger at a verbosity, with colour when stderr is a terminal and
-  /// colour is allowed (`--no-color`, NO_COLOR).
+  /// colour is allowed (see color_allowed).
   Logging(Verbosity verbosity, bool allow_color);
   ~Logging();
   Logging(const Logging&) = delete;

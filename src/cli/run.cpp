@@ -7,17 +7,18 @@
 
 #include "dbctl/util/dotenv.hpp"
 #include "dbctl/util/error.hpp"
+#include "dbctl/util/file.hpp"
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #ifndef DBCTL_VERSION
 #define DBCTL_VERSION "0.0.0"
@@ -43,6 +44,8 @@ engine::Registry registry_for(const Context& context) {
 }
 
 namespace {
+
+constexpr std::uintmax_t k_max_env_file_bytes = 1024U * 1024U;
 
 constexpr const char* k_footer =
     "Exit codes: 0 success, 1 an operation failed, 2 invalid usage or input (nothing touched),\n"
@@ -86,13 +89,13 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_flag("-v,--verbose", global.verbose, "More logging: -v targets, -vv SQL (env: 1 or 2)")
       ->envname("DBCTL_VERBOSE");
   app.add_flag("-q,--quiet", global.quiet, "Log errors only")->envname("DBCTL_QUIET");
-  app.add_flag("--no-color", global.no_color, "No colour on stderr (also NO_COLOR)")
+  app.add_flag("--no-color", global.no_color, "No colour in tables and logs (also NO_COLOR)")
       ->envname("DBCTL_NO_COLOR");
   // Read before parsing (load_env_files), so its variables reach every option above; declared
   // here for --help and so that the parser accepts it.
   app.add_option("--env-file", global.env_files,
                  "Load KEY=VALUE lines from this dotenv file into the environment first; variables "
-                 "already set win (repeatable)")
+                 "already set win, then the later file (repeatable)")
       ->allow_extra_args(false);
   app.add_option("--statement-timeout", global.statement_timeout,
                  "Seconds any one statement may run, dbctl's and the migrations' (default 0: no "
@@ -151,25 +154,35 @@ std::vector<std::string> load_env_files(int argc, char** argv) {
     }
   }
   std::vector<std::string> problems;
+  std::set<std::string> from_files;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      problems.push_back("--env-file " + file + ": cannot be read");
+    std::string message;
+    std::optional<std::string> text = util::read_text_file(file, k_max_env_file_bytes, message);
+    if (!text) {
+      problems.push_back("--env-file " + file + ": " + message);
       continue;
     }
-    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    util::Dotenv parsed = util::parse_dotenv(text, file);
+    util::Dotenv parsed = util::parse_dotenv(*text, file);
     for (const auto& problem : parsed.diagnostics.errors()) {
       problems.push_back(util::to_string(problem));
     }
+    // The environment a user set wins; among the files the last one wins, as with docker compose.
     for (const auto& [key, value] : parsed.variables) {
-      setenv(key.c_str(), value.c_str(), 0); // the environment a user set wins, as with docker compose
+      if (from_files.count(key) != 0 || std::getenv(key.c_str()) == nullptr) {
+        from_files.insert(key);
+        setenv(key.c_str(), value.c_str(), 1);
+      }
     }
   }
   return problems;
 }
 
 } // namespace
+
+bool color_allowed(const GlobalOptions& global) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !global.no_color && (no_color == nullptr || *no_color == '\0');
+}
 
 int run(int argc, char** argv) {
   CLI::App app("dbctl turns a topology file into ready databases: databases, schemas, roles and "
@@ -209,7 +222,8 @@ int run(int argc, char** argv) {
       !std::filesystem::exists(global.file)) {
     global.url = database_url;
   }
-  Logging logging(verbosity_of(global), !global.no_color);
+  Logging logging(verbosity_of(global), color_allowed(global));
+  context.color = color_allowed(global) && isatty(STDOUT_FILENO) != 0;
   context.logging = &logging;
   if (!env_file_problems.empty()) {
     for (const auto& problem : env_file_problems) {

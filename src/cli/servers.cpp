@@ -1,7 +1,10 @@
 #include "servers.hpp"
 
+#include "fanout.hpp"
+
 #include "dbctl/engine/error.hpp"
 
+#include <chrono>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -37,8 +40,9 @@ constexpr const char* k_insufficient_privilege = "42501";
 std::string yes_no(bool value) { return value ? "yes" : "no"; }
 } // namespace
 
-void execute_logged(engine::AdminSession& session, const ServerStatements& plan,
+void execute_logged(engine::AdminSession& session, ServerStatements& plan,
                     const util::Interrupt* interrupt) {
+  auto began = std::chrono::steady_clock::now();
   for (const auto& statement : plan.statements) {
     util::throw_if_interrupted(interrupt);
     spdlog::info("{}: {}{}", plan.server->name,
@@ -56,6 +60,12 @@ void execute_logged(engine::AdminSession& session, const ServerStatements& plan,
                         ", CREATEDB: " + yes_no(admin.create_database) + ")",
                     e.sqlstate());
     }
+  }
+  plan.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - began).count();
+  if (!plan.statements.empty()) {
+    spdlog::info("{}: {} statement{} in {}", plan.server->name, plan.statements.size(),
+                 plan.statements.size() == 1 ? "" : "s", format_duration(*plan.duration_ms));
   }
 }
 
@@ -81,8 +91,7 @@ std::size_t count(const std::vector<ServerStatements>& plans) {
   return total;
 }
 
-std::string statements_json(const std::vector<ServerStatements>& plans, const std::string& extra_key,
-                            const std::string& extra_json) {
+nlohmann::ordered_json statements_json(const std::vector<ServerStatements>& plans) {
   nlohmann::ordered_json servers = nlohmann::ordered_json::array();
   for (const auto& plan : plans) {
     nlohmann::ordered_json statements = nlohmann::ordered_json::array();
@@ -93,20 +102,23 @@ std::string statements_json(const std::vector<ServerStatements>& plans, const st
            {"sql", statement.shown}});
     }
     servers.push_back({{"server", plan.server->name},
-                         {"engine", topology::to_string(plan.server->engine->value)},
-                         {"statements", statements}});
+                       {"engine", topology::to_string(plan.server->engine->value)},
+                       {"statements", statements}});
+    if (plan.duration_ms) {
+      servers.back()["duration_ms"] = *plan.duration_ms;
+    }
   }
-  nlohmann::ordered_json doc = {{"changes", count(plans)}, {"servers", servers}};
-  if (!extra_key.empty()) {
-    doc[extra_key] = nlohmann::ordered_json::parse(extra_json);
-  }
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return {{"changes", count(plans)}, {"servers", servers}};
+}
+
+void print_json(const nlohmann::ordered_json& doc) {
+  std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 void print_statements(const std::vector<ServerStatements>& plans, OutputFormat format,
                       const std::string& verb) {
   if (format == OutputFormat::json) {
-    std::cout << statements_json(plans);
+    print_json(statements_json(plans));
     return;
   }
   for (const auto& plan : plans) {

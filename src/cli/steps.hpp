@@ -1,5 +1,6 @@
 #pragma once
 // The steps `wait`, `init` and `migrate` run, shared with `up`, which runs them in turn.
+#include "fanout.hpp"
 #include "project.hpp"
 #include "servers.hpp"
 
@@ -7,15 +8,44 @@
 #include "dbctl/migration/runner.hpp"
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace dbctl::cli {
+
+/// A server that answered.
+struct ServerReady {
+  const topology::Server* server = nullptr;
+  int attempts = 0;
+  long long duration_ms = 0;
+};
 
 /// Wait until every server holding a selected target accepts connections, retrying with
 /// backoff; throws DbError with the last error once `timeout_seconds` have passed, and
 /// InterruptedError once `interrupt` (may be null) was requested.
-void wait_for_servers(const Project& project, const engine::Registry& registry,
-                      double timeout_seconds, const util::Interrupt* interrupt);
+std::vector<ServerReady> wait_for_servers(const Project& project, const engine::Registry& registry,
+                                          double timeout_seconds, const util::Interrupt* interrupt);
+
+/// Return the servers as `wait -o json` prints them (docs/schemas/wait.schema.json).
+nlohmann::ordered_json ready_json(const std::vector<ServerReady>& ready);
+
+/// One server's provisioning plan, read from its catalogs through `session`, and its
+/// provisioning lock when one was taken (held until this is destroyed).
+struct PlannedServer {
+  std::unique_ptr<engine::AdminSession> session;
+  std::unique_ptr<engine::Lock> lock;
+  ServerStatements plan;
+};
+
+/// Read and plan every server holding a selected target, in parallel, taking each one's
+/// provisioning lock first when `lock_timeout` is given. Every server is checked for what its
+/// services need (version, extensions); throws ConfigError listing every problem before
+/// anything is returned. In topology order.
+std::vector<PlannedServer> plan_servers(const Project& project, const engine::Registry& registry,
+                                        std::optional<std::chrono::seconds> lock_timeout);
 
 /// Provision every server holding a selected target, one provisioning run per server at a
 /// time; return the statements that ran per server. Throws DbError, and InterruptedError
@@ -30,10 +60,21 @@ struct MigrateFlags {
   bool keep_going = false; ///< go on after a failing target (default: start no new ones)
 };
 
-/// Migrate every selected target in order, print one result line per target and a summary
-/// per outcome; return failed when any target failed.
-ExitCode migrate_targets(const Context& context, const Project& project,
-                         const engine::Registry& registry, const MigrateFlags& flags);
+/// What a migrate run over the selected targets ended with.
+struct MigrateRun {
+  std::vector<std::optional<Outcome>> outcomes; ///< by target index; nullopt: never started
+  long long duration_ms = 0;
+};
+
+/// Migrate every selected target in parallel; in text output print one result line per
+/// finished target (and "[k/N] target: applying V3__x.sql" log lines).
+MigrateRun migrate_targets(const Context& context, const Project& project,
+                           const engine::Registry& registry, const MigrateFlags& flags);
+
+/// Print a migrate run's result: the summary lines (text) or the JSON array
+/// (docs/schemas/migrate.schema.json); return failed when any target failed or never started
+/// after a failure.
+ExitCode report_migrate(const Context& context, const Project& project, const MigrateRun& run);
 
 /// Return the migrations found for a target (none for `migrations: none`).
 const migration::MigrationSet& files_of(const Project& project, const targets::Target& target);

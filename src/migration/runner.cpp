@@ -1,6 +1,7 @@
 #include "dbctl/migration/runner.hpp"
 
 #include "dbctl/engine/error.hpp"
+#include "dbctl/migration/flyway.hpp"
 #include "dbctl/migration/splitter.hpp"
 #include "dbctl/util/hash.hpp"
 
@@ -163,12 +164,13 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
 }
 
 void apply(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file,
-           const std::optional<engine::HistoryRow>& resume, const util::Interrupt* interrupt) {
+           const std::optional<engine::HistoryRow>& resume, const MigrateOptions& options) {
+  const util::Interrupt* interrupt = options.interrupt;
   std::string sql = read_sql(file.path);
   if (checksum(sql) != file.checksum) {
     throw DbError(prefix(target) + file.script + " changed while dbctl was running; run again");
   }
-  spdlog::info("{}applying {}", prefix(target), file.script);
+  spdlog::info("{}{}applying {}", options.progress, prefix(target), file.script);
   auto start = Clock::now();
   engine::HistoryRow row = row_for(file, target, session);
   if (!session.transactional_ddl()) {
@@ -183,7 +185,7 @@ void apply(engine::TargetSession& session, const targets::Target& target, const 
     }
   }
   long long ms = elapsed_ms(start);
-  spdlog::info("{}applied {} in {} ms", prefix(target), file.script, ms);
+  spdlog::info("{}{}applied {} in {} ms", options.progress, prefix(target), file.script, ms);
 }
 
 std::string join(const std::vector<std::string>& lines) {
@@ -246,7 +248,7 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
     }
     auto resume = plan.resume.find(file->script);
     apply(session, target, *file,
-          resume == plan.resume.end() ? std::nullopt : std::optional(resume->second), options.interrupt);
+          resume == plan.resume.end() ? std::nullopt : std::optional(resume->second), options);
     ++result.applied;
     if (file->version) {
       result.version = file->version->text();
@@ -285,8 +287,10 @@ RepairResult repair(engine::TargetSession& session, const targets::Target& targe
   return result;
 }
 
-void baseline(engine::TargetSession& session, const targets::Target& target,
-              const Version& version, std::chrono::seconds lock_timeout) {
+namespace {
+// Take the target's lock for a baseline, refusing a target without a database or with history.
+std::unique_ptr<engine::Lock> lock_for_baseline(engine::TargetSession& session, const targets::Target& target,
+                                                std::chrono::seconds lock_timeout) {
   if (!session.exists()) {
     throw DbError(prefix(target) + "database " + target.database + " does not exist; run dbctl init first");
   }
@@ -297,6 +301,42 @@ void baseline(engine::TargetSession& session, const targets::Target& target,
                                          "database that has none");
     }
   }
+  return lock;
+}
+} // namespace
+
+FlywayImportResult import_flyway(engine::TargetSession& session, const targets::Target& target,
+                                 const MigrationSet& files, const std::string& table,
+                                 std::chrono::seconds lock_timeout) {
+  auto lock = lock_for_baseline(session, target, lock_timeout);
+  std::optional<std::vector<engine::FlywayRow>> flyway = session.read_flyway_history(table);
+  if (!flyway) {
+    throw DbError(prefix(target) + "no table " + table + " in " + target.database +
+                  (target.schema ? "." + *target.schema : std::string()) +
+                  "; name Flyway's history table with --flyway-table");
+  }
+  FlywayImport plan = plan_flyway_import(*flyway, files, target.service,
+                                         [](const MigrationFile& file) { return read_sql(file.path); });
+  if (!plan.problems.empty()) {
+    throw DbError(prefix(target) + "cannot take over Flyway's history; nothing was written:" + join(plan.problems));
+  }
+  session.ensure_history();
+  session.import_history(plan.rows);
+  FlywayImportResult result;
+  result.imported = plan.rows.size();
+  result.rerun = plan.skipped;
+  for (const auto& row : plan.rows) {
+    std::optional<Version> version = Version::parse(row.version);
+    if (version && (!result.version || *version > *Version::parse(*result.version))) {
+      result.version = version->text();
+    }
+  }
+  return result;
+}
+
+void baseline(engine::TargetSession& session, const targets::Target& target,
+              const Version& version, std::chrono::seconds lock_timeout) {
+  auto lock = lock_for_baseline(session, target, lock_timeout);
   session.ensure_history();
   engine::HistoryRow row;
   row.service = target.service;

@@ -30,7 +30,20 @@ std::string status_json(const std::vector<StatusRow>& rows) {
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-std::string status_table(const std::vector<StatusRow>& rows) {
+std::string state_color(const std::string& state) {
+  if (state == "up-to-date") {
+    return "\033[32m";
+  }
+  if (state == "pending" || state == "empty" || state == "missing") {
+    return "\033[33m";
+  }
+  if (state == "failed" || state == "drift") {
+    return "\033[31m";
+  }
+  return state == "ahead" ? "\033[35m" : "";
+}
+
+std::string status_table(const std::vector<StatusRow>& rows, bool color) {
   std::vector<std::vector<std::string>> cells{
       {"TARGET", "SERVER", "DATABASE", "SCHEMA", "STATE", "VERSION", "APPLIED", "PENDING"}};
   for (const auto& row : rows) {
@@ -45,11 +58,13 @@ std::string status_table(const std::vector<StatusRow>& rows) {
       widths[i] = std::max(widths[i], line[i].size());
     }
   }
+  constexpr std::size_t k_state = 4;
   std::string out;
   for (std::size_t r = 0; r < cells.size(); ++r) {
     std::string line;
     for (std::size_t i = 0; i < cells[r].size(); ++i) {
-      line += cells[r][i];
+      std::string paint = !color ? "" : r == 0 ? "\033[1m" : i == k_state ? state_color(cells[r][i]) : "";
+      line += paint.empty() ? cells[r][i] : paint + cells[r][i] + "\033[0m";
       if (i + 1 < cells[r].size()) {
         line += std::string(widths[i] - cells[r][i].size() + 2, ' ');
       }

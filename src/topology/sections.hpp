@@ -1,6 +1,7 @@
 #pragma once
 // The loader's section readers, one per part of topology.yaml.
 #include "dbctl/topology/model.hpp"
+#include "dbctl/util/file.hpp"
 #include "yaml_reader.hpp"
 
 namespace dbctl::topology::detail {
@@ -26,9 +27,6 @@ void read_roles(Reader& reader, const YAML::Node& node, Topology& topology);
 void read_tenant_list(Reader& reader, const YAML::Node& node, Topology& topology);
 /// Read a tenants file (one tenant per line, optional server after it, `#` comments).
 void read_tenants_file(Reader& reader, const Located<std::string>& path, Topology& topology);
-/// Read file contents, refusing anything not a readable text file up to max_bytes; the
-/// message says why when it returns nullopt.
-std::optional<std::string> read_text_file(const std::filesystem::path& path,
-                                          std::uintmax_t max_bytes, std::string& message);
+using util::read_text_file;
 
 } // namespace dbctl::topology::detail

@@ -209,6 +209,14 @@ TEST_SUITE("integration: configuration from the environment") {
     REQUIRE(text.exit_code == 0);
     CHECK(text.out.find("USERS_ACME_DATABASE_URL=") != std::string::npos);
     CHECK(text.out.find("CATALOG") == std::string::npos);
+    // Of two files, the later one wins a key both set (as docker compose reads several).
+    dir.write("later.env", "DBCTL_SERVICE=users\n");
+    options.env["DBCTL_OUTPUT"] = std::nullopt;
+    Result both = run_dbctl({"--env-file", "ci.env", "--env-file", "later.env", "env"}, options);
+    INFO(both.err);
+    REQUIRE(both.exit_code == 0);
+    CHECK(nlohmann::json::parse(both.out).contains("USERS_ACME_DATABASE_URL"));
+    CHECK_FALSE(nlohmann::json::parse(both.out).contains("CATALOG_DATABASE_URL"));
   }
 
   TEST_CASE("DBCTL_* variables set every global option") {
@@ -242,6 +250,6 @@ TEST_SUITE("integration: configuration from the environment") {
     CHECK(bad.err.find("hunter2") == std::string::npos);
     Result missing = run_dbctl({"--env-file", "nope.env", "validate"}, {dir.path(), {}, {}});
     CHECK(missing.exit_code == 2);
-    CHECK(missing.err.find("--env-file nope.env: cannot be read") != std::string::npos);
+    CHECK(missing.err.find("--env-file nope.env: no such file") != std::string::npos);
   }
 }

@@ -126,6 +126,12 @@ public:
   virtual bool transactional_ddl() const = 0;
   /// Insert a history row as it is; return its installed_rank.
   virtual long long insert_history(const HistoryRow& row) = 0;
+  /// Insert rows as they are, in order, all or none (one transaction); a row's installed_at
+  /// is kept when set, else now.
+  virtual void import_history(const std::vector<HistoryRow>& rows) = 0;
+  /// Return the rows of Flyway's history table `table` in the target's schema (its database on
+  /// MySQL), by installed_rank; nullopt when there is no such table.
+  virtual std::optional<std::vector<FlywayRow>> read_flyway_history(const std::string& table) = 0;
   /// Set success, statements_done, statement_hashes, execution_ms and checksum (a resumed
   /// file was fixed since its row was written) of the row `row.rank`.
   virtual void update_history(const HistoryRow& row) = 0;

@@ -32,4 +32,18 @@ struct HistoryRow {
   std::string statement_hashes;
 };
 
+/// One row of Flyway's flyway_schema_history, as Flyway wrote it.
+struct FlywayRow {
+  long long rank = 0;         ///< installed_rank
+  std::string version;        ///< empty for repeatables (NULL)
+  std::string description;
+  std::string type;           ///< SQL, BASELINE, SQL_BASELINE, SCHEMA, DELETE, JDBC, UNDO_SQL, ...
+  std::string script;
+  std::optional<int> checksum; ///< Flyway's CRC32, as a signed int; NULL for some types
+  std::string installed_by;
+  std::string installed_at;   ///< installed_on, as the server printed it
+  long long execution_ms = 0; ///< execution_time
+  bool success = true;
+};
+
 } // namespace dbctl::engine

@@ -17,6 +17,8 @@ struct MigrateOptions {
   /// Checked before each file and between the statements of a script run statement by
   /// statement; may be null.
   const util::Interrupt* interrupt = nullptr;
+  /// Put before the target in the "applying"/"applied" log lines, e.g. "[12/40] ".
+  std::string progress;
 };
 
 /// What one target's run did.
@@ -53,5 +55,20 @@ RepairResult repair(engine::TargetSession& session, const targets::Target& targe
 /// when the target already has history for its service.
 void baseline(engine::TargetSession& session, const targets::Target& target,
               const Version& version, std::chrono::seconds lock_timeout);
+
+/// What `baseline --from flyway` wrote for one target.
+struct FlywayImportResult {
+  std::size_t imported = 0;             ///< dbctl_history rows written
+  std::optional<std::string> version;   ///< the newest version imported
+  std::vector<std::string> rerun;       ///< repeatables changed since Flyway ran them: migrate runs them
+};
+
+/// Write the target's dbctl_history from Flyway's history table `table` (plan_flyway_import),
+/// all rows in one transaction, under the target's lock. Throws UsageError when the service
+/// has dbctl history already, and DbError naming every problem (no such table, a changed or
+/// missing file, a failed or Java migration) with nothing written.
+FlywayImportResult import_flyway(engine::TargetSession& session, const targets::Target& target,
+                                 const MigrationSet& files, const std::string& table,
+                                 std::chrono::seconds lock_timeout);
 
 } // namespace dbctl::migration

@@ -24,7 +24,12 @@ struct StatusRow {
 /// Return one JSON array; each element has exactly SPEC.md's fields.
 std::string status_json(const std::vector<StatusRow>& rows);
 
-/// Return an aligned table with one row per target and its issues indented below it.
-std::string status_table(const std::vector<StatusRow>& rows);
+/// Return an aligned table with one row per target and its issues indented below it; with
+/// `color`, each STATE is coloured (green up-to-date, yellow pending/empty/missing, red
+/// failed/drift, magenta ahead) and the header is bold, padding counted without the escapes.
+std::string status_table(const std::vector<StatusRow>& rows, bool color = false);
+
+/// Return the ANSI colour escape for a target state ("" for an unknown one).
+std::string state_color(const std::string& state);
 
 } // namespace dbctl::report

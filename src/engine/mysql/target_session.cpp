@@ -187,21 +187,28 @@ void TargetSession::run_alone(const std::string& statement) {
   }
 }
 
+namespace {
+// Bind a row's first nine columns (service ... success), as both INSERTs list them.
+void bind_row(sql::PreparedStatement& insert, const HistoryRow& row) {
+  insert.setString(1, row.service);
+  insert.setString(2, row.version);
+  insert.setString(3, row.description);
+  insert.setString(4, to_string(row.type));
+  insert.setString(5, row.script);
+  insert.setString(6, row.checksum);
+  insert.setString(7, row.installed_by);
+  insert.setInt64(8, row.execution_ms);
+  insert.setBoolean(9, row.success);
+}
+} // namespace
+
 long long TargetSession::insert_history(const HistoryRow& row) {
   try {
     std::unique_ptr<sql::PreparedStatement> insert(work().prepareStatement(
         "INSERT INTO dbctl_history (service, version, description, type, script, checksum, "
         "installed_by, execution_ms, success, statements_done, statement_hashes) "
         "VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))"));
-    insert->setString(1, row.service);
-    insert->setString(2, row.version);
-    insert->setString(3, row.description);
-    insert->setString(4, to_string(row.type));
-    insert->setString(5, row.script);
-    insert->setString(6, row.checksum);
-    insert->setString(7, row.installed_by);
-    insert->setInt64(8, row.execution_ms);
-    insert->setBoolean(9, row.success);
+    bind_row(*insert, row);
     if (row.statements_done) {
       insert->setInt(10, *row.statements_done);
     } else {
@@ -215,6 +222,75 @@ long long TargetSession::insert_history(const HistoryRow& row) {
     return id->getInt64(1);
   } catch (const std::exception& e) {
     rethrow(e, context() + "writing dbctl_history: ");
+  }
+}
+
+void TargetSession::import_history(const std::vector<HistoryRow>& rows) {
+  try {
+    execute("START TRANSACTION");
+    try {
+      std::unique_ptr<sql::PreparedStatement> insert(work().prepareStatement(
+          "INSERT INTO dbctl_history (service, version, description, type, script, checksum, "
+          "installed_by, execution_ms, success, installed_at) "
+          "VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''), CURRENT_TIMESTAMP))"));
+      for (const auto& row : rows) {
+        bind_row(*insert, row);
+        insert->setString(10, row.installed_at);
+        insert->executeUpdate();
+      }
+      execute("COMMIT");
+    } catch (...) {
+      try {
+        execute("ROLLBACK");
+      } catch (...) {
+        // A broken connection has rolled back already.
+      }
+      throw;
+    }
+  } catch (const DbError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "writing dbctl_history: ");
+  }
+}
+
+std::optional<std::vector<FlywayRow>> TargetSession::read_flyway_history(const std::string& table) {
+  try {
+    std::unique_ptr<sql::PreparedStatement> found(work().prepareStatement(
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"));
+    found->setString(1, m_target.database);
+    found->setString(2, table);
+    Rows exists(found->executeQuery());
+    if (!exists->next() || exists->getInt(1) == 0) {
+      return std::nullopt;
+    }
+    std::unique_ptr<sql::Statement> statement(work().createStatement());
+    Rows result(statement->executeQuery(
+        "SELECT installed_rank, COALESCE(version, ''), description, type, script, checksum, installed_by, "
+        "DATE_FORMAT(installed_on, '%Y-%m-%d %H:%i:%s.%f'), execution_time, success FROM " +
+        quote_ident(m_target.database) + "." + quote_ident(table) + " ORDER BY installed_rank"));
+    std::vector<FlywayRow> rows;
+    while (result->next()) {
+      FlywayRow row;
+      row.rank = result->getInt64(1);
+      row.version = result->getString(2);
+      row.description = result->getString(3);
+      row.type = result->getString(4);
+      row.script = result->getString(5);
+      if (!result->isNull(6)) {
+        row.checksum = result->getInt(6);
+      }
+      row.installed_by = result->getString(7);
+      row.installed_at = result->getString(8);
+      row.execution_ms = result->getInt64(9);
+      row.success = result->getBoolean(10);
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  } catch (const DbError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "reading " + table + ": ");
   }
 }
 

@@ -371,6 +371,58 @@ long long TargetSession::insert_history(const HistoryRow& row) {
   }
 }
 
+void TargetSession::import_history(const std::vector<HistoryRow>& rows) {
+  try {
+    pqxx::work tx(work());
+    for (const auto& row : rows) {
+      tx.exec_params("INSERT INTO " + table() + " (" + k_history_columns +
+                         ", installed_at) VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9, NULL, NULL, "
+                         "COALESCE(NULLIF($10, '')::timestamptz, now()))",
+                     row.service, row.version, row.description, to_string(row.type), row.script,
+                     row.checksum, row.installed_by, row.execution_ms, row.success, row.installed_at);
+    }
+    tx.commit();
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "writing dbctl_history: ");
+  }
+}
+
+std::optional<std::vector<FlywayRow>> TargetSession::read_flyway_history(const std::string& name) {
+  try {
+    pqxx::nontransaction tx(work());
+    std::string qualified = work().quote_name(m_schema) + "." + work().quote_name(name);
+    if (tx.exec_params1("SELECT to_regclass($1) IS NULL", qualified)[0].as<bool>()) {
+      return std::nullopt;
+    }
+    pqxx::result result = tx.exec(
+        "SELECT installed_rank, coalesce(version, ''), description, type, script, checksum, "
+        "installed_by, to_char(installed_on, 'YYYY-MM-DD HH24:MI:SS.US'), execution_time, success FROM " +
+        qualified + " ORDER BY installed_rank");
+    std::vector<FlywayRow> rows;
+    for (const auto& r : result) {
+      FlywayRow row;
+      row.rank = r[0].as<long long>();
+      row.version = r[1].c_str();
+      row.description = r[2].c_str();
+      row.type = r[3].c_str();
+      row.script = r[4].c_str();
+      if (!r[5].is_null()) {
+        row.checksum = r[5].as<int>();
+      }
+      row.installed_by = r[6].c_str();
+      row.installed_at = r[7].c_str();
+      row.execution_ms = r[8].as<long long>();
+      row.success = r[9].as<bool>();
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  } catch (const DbError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "reading " + name + ": ");
+  }
+}
+
 void TargetSession::update_history(const HistoryRow& row) {
   try {
     pqxx::work tx(work());

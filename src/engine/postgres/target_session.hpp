@@ -51,6 +51,8 @@ public:
   void run_alone(const std::string& statement) override;
   bool transactional_ddl() const override { return true; }
   long long insert_history(const HistoryRow& row) override;
+  void import_history(const std::vector<HistoryRow>& rows) override;
+  std::optional<std::vector<FlywayRow>> read_flyway_history(const std::string& table) override;
   void update_history(const HistoryRow& row) override;
   std::size_t delete_failed(const std::string& service) override;
   void update_checksum(long long rank, const std::string& checksum) override;
