@@ -92,9 +92,9 @@ MigrateRun migrate_targets(const Context& context, const Project& project,
       options.progress = "[" + std::to_string(++started) + "/" + std::to_string(total) + "] ";
     }
     auto session = registry.get(target.engine()).target(target, &keep);
-    session->connect_ahead(); // log in while the migration files are still being read
-    migration::MigrateResult result =
-        migration::migrate(*session, target, files_of(project, target), options);
+    session->connect_ahead(); // log in and read history while the migration files are still being read
+    auto files = [&]() -> const migration::MigrationSet& { return files_of(project, target); };
+    migration::MigrateResult result = migration::migrate(*session, target, files, options);
     Outcome outcome;
     outcome.text = describe(result, options.dry_run);
     outcome.state = options.dry_run ? "checked" : result.applied > 0 ? "migrated" : "up to date";

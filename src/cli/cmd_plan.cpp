@@ -38,7 +38,8 @@ ExitCode run_plan(const Context& context, const PlanOptions& options) {
       continue; // migrations: none
     }
     auto session = registry.get(target.engine()).target(target);
-    migration::MigrationPlan plan = migration::inspect(*session, target, files_of(*project, target));
+    migration::MigrationPlan plan = migration::inspect(
+        *session, target, [&]() -> const migration::MigrationSet& { return files_of(*project, target); });
     nlohmann::ordered_json scripts = nlohmann::ordered_json::array();
     std::string list;
     for (const auto* file : plan.pending) {

@@ -43,8 +43,9 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
   fanout.lines = false;     // the table comes at the end, in topology order
   auto outcomes = fan_out(context, *project, fanout, [&](std::size_t index, const targets::Target& target, engine::Keep& keep) {
     auto session = registry.get(target.engine()).target(target, &keep);
-    session->connect_ahead(); // log in while the migration files are still being read
-    migration::MigrationPlan plan = migration::inspect(*session, target, files_of(*project, target));
+    session->connect_ahead(); // log in and read history while the migration files are still being read
+    migration::MigrationPlan plan = migration::inspect(
+        *session, target, [&]() -> const migration::MigrationSet& { return files_of(*project, target); });
     rows[index] = row_of(target, plan); // each job writes only its own slot
     return Outcome{"inspected", "", "", 0, std::nullopt};
   });

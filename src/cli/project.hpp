@@ -31,8 +31,9 @@ enum class Scan {
   topology_only,
   with_migrations, ///< list and read every migration file before returning
   /// List the migration folders (every name checked) before returning, and read the files in
-  /// the background: the caller may log in meanwhile (a login costs as much as reading
-  /// thousands of files), but must run no statement before files_of or await_files returned.
+  /// the background: the caller may log in and read meanwhile (a login costs as much as
+  /// reading thousands of files), but must change nothing before files_of or await_files
+  /// returned, so a file that cannot be read still means exit 2 with nothing touched.
   read_ahead,
 };
 

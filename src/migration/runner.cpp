@@ -199,17 +199,17 @@ std::string join(const std::vector<std::string>& lines) {
 } // namespace
 
 MigrationPlan inspect(engine::TargetSession& session, const targets::Target& target,
-                      const MigrationSet& files) {
+                      const FilesSource& files) {
   bool exists = session.exists();
   std::vector<engine::HistoryRow> history;
   if (exists) {
     history = session.read_history();
   }
-  return plan_migrations(files, history, target.service, exists, {});
+  return plan_migrations(files(), history, target.service, exists, {});
 }
 
 MigrateResult migrate(engine::TargetSession& session, const targets::Target& target,
-                      const MigrationSet& files, const MigrateOptions& options) {
+                      const FilesSource& files_source, const MigrateOptions& options) {
   if (!session.exists()) {
     throw DbError(prefix(target) + "database " + target.database +
                   (target.schema && *target.schema != "public" ? " schema " + *target.schema : "") +
@@ -219,8 +219,9 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
   // when there is work take the lock and read again, so concurrent runs apply each file once.
   PlanOptions plan_options = options.plan;
   plan_options.resume_failed = !session.transactional_ddl();
-  MigrationPlan plan =
-      plan_migrations(files, session.read_history(), target.service, true, plan_options);
+  std::vector<engine::HistoryRow> history = session.read_history();
+  const MigrationSet& files = files_source();
+  MigrationPlan plan = plan_migrations(files, history, target.service, true, plan_options);
   std::unique_ptr<engine::Lock> lock;
   if (!plan.pending.empty() && !options.dry_run) {
     lock = session.lock(options.lock_timeout);

@@ -4,6 +4,7 @@
 #include "dbctl/migration/planner.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -28,18 +29,22 @@ struct MigrateResult {
   std::optional<std::string> version;          ///< the version the target is at afterwards
 };
 
+/// A target's migration files, asked for once its history has been read: they may still be
+/// being read in the background until then, so the history query overlaps the file reads.
+using FilesSource = std::function<const MigrationSet&()>;
+
 /// Migrate one target: take its lock, read its history (after the lock, so concurrent runs
 /// apply each file once), refuse when the plan has problems, then apply the pending files in
-/// order, each with its history row. Throws DbError prefixed `service[tenant]@server: ` and,
+/// order, each with its history row. Nothing but reads runs before `files` returned. Throws DbError prefixed `service[tenant]@server: ` and,
 /// for a failing file, `V3__x.sql:12: ` (the line the server pointed at). Throws
 /// InterruptedError when interrupted between steps: the files before are applied, a script
 /// run statement by statement is recorded as failed where it stopped (migrate resumes there).
 MigrateResult migrate(engine::TargetSession& session, const targets::Target& target,
-                      const MigrationSet& files, const MigrateOptions& options);
+                      const FilesSource& files, const MigrateOptions& options);
 
 /// Return the plan of one target as `status` shows it (no lock; read-only).
 MigrationPlan inspect(engine::TargetSession& session, const targets::Target& target,
-                      const MigrationSet& files);
+                      const FilesSource& files);
 
 /// What `repair` changed.
 struct RepairResult {
