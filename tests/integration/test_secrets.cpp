@@ -84,10 +84,20 @@ TEST_SUITE("secrets") {
     }
     REQUIRE(secrets.size() >= 8);
 
-    std::vector<std::vector<std::string>> commands{
-        {"validate"}, {"plan"},   {"init"},     {"migrate"},           {"status"},
-        {"up"},       {"wait"},   {"repair"},   {"new", project.prefix + "users", "second"},
-        {"env"},      {"-o", "json", "status"}, {"destroy", "--yes"}};
+    // baseline below V1 first, so migrate still applies V1 after it.
+    std::vector<std::vector<std::string>> commands{{"validate"},
+                                                   {"plan"},
+                                                   {"init"},
+                                                   {"baseline", "--version", "0.1"},
+                                                   {"migrate"},
+                                                   {"status"},
+                                                   {"up"},
+                                                   {"wait"},
+                                                   {"repair"},
+                                                   {"new", project.prefix + "users", "second"},
+                                                   {"env"},
+                                                   {"-o", "json", "status"},
+                                                   {"destroy", "--yes"}};
     for (const auto& command : commands) {
       CAPTURE(command[0]);
       std::vector<std::string> args{"-vv"};
