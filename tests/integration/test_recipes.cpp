@@ -94,6 +94,12 @@ TEST_SUITE("integration: recipes") {
       }
     }
     CHECK(dev >= 8);
+    if (DBCTL_SANITIZED) {
+      // The image builds without sanitizers; this binary needs libasan, libubsan and the
+      // shared libraries the sanitized build keeps.
+      MESSAGE("the runtime libraries are checked in the normal build only");
+      return;
+    }
     // The runtime stage: each library the binary names (readelf NEEDED) comes from a package it
     // installs, or from libc6, which debian:12-slim has.
     std::string runtime = dockerfile.substr(dockerfile.rfind("FROM "));

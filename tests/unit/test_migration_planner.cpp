@@ -53,9 +53,13 @@ std::vector<std::string> scripts(const MigrationPlan& plan) {
   return out;
 }
 
-MigrationSet files_1_to_3() {
-  MigrationSet set;
-  set.versioned = {versioned("1", "a"), versioned("2", "b"), versioned("3", "c")};
+// One set for the whole file: a plan points into the set it was computed from.
+const MigrationSet& files_1_to_3() {
+  static const MigrationSet set = [] {
+    MigrationSet out;
+    out.versioned = {versioned("1", "a"), versioned("2", "b"), versioned("3", "c")};
+    return out;
+  }();
   return set;
 }
 

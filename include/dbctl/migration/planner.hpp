@@ -44,8 +44,11 @@ struct MigrationPlan {
 };
 
 /// Compute the plan of one service's target from its files and history (rows of other
-/// services are ignored). `exists` false means the database or schema is missing.
+/// services are ignored). `exists` false means the database or schema is missing. The plan's
+/// `pending` points into `files`, which must outlive it (a temporary set does not compile).
 MigrationPlan plan_migrations(const MigrationSet& files, const std::vector<HistoryRow>& history,
                               const std::string& service, bool exists, const PlanOptions& options);
+MigrationPlan plan_migrations(MigrationSet&& files, const std::vector<HistoryRow>& history,
+                              const std::string& service, bool exists, const PlanOptions& options) = delete;
 
 } // namespace dbctl::migration
