@@ -6,6 +6,9 @@
 #include "dbctl/provision/provision.hpp"
 #include "dbctl/util/error.hpp"
 
+#include <map>
+#include <memory>
+
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -26,13 +29,31 @@ ExitCode run_destroy(const Context& context, const DestroyOptions& options) {
   }
   std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
   engine::Registry registry = registry_for(context);
-  std::vector<ServerStatements> done;
-  for (const auto& group : group_by_server(*project)) {
+  // Entries of the topology that reach one physical server are torn down as one, through the
+  // first one's session: a role granted in the databases of two entries is dropped once, after
+  // what it holds in all of them.
+  std::vector<ServerGroup> groups;
+  std::vector<std::unique_ptr<engine::AdminSession>> sessions;
+  std::map<std::string, std::size_t> by_identity;
+  for (auto& group : group_by_server(*project)) {
     auto session = registry.get(group.server->engine->value).admin(*group.server);
-    auto lock = session->lock("provision", std::chrono::seconds(options.lock_timeout));
-    provision::Teardown teardown = provision::teardown(group.selected, group.all, session->info());
-    ServerStatements plan{group.server, provision::plan_teardown(*session, teardown), std::nullopt};
-    execute_logged(*session, plan, context.interrupt);
+    auto [first, fresh] = by_identity.emplace(session->identity(), groups.size());
+    if (fresh) {
+      groups.push_back(std::move(group));
+      sessions.push_back(std::move(session));
+      continue;
+    }
+    ServerGroup& into = groups[first->second];
+    into.selected.insert(into.selected.end(), group.selected.begin(), group.selected.end());
+    into.all.insert(into.all.end(), group.all.begin(), group.all.end());
+  }
+  std::vector<ServerStatements> done;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    engine::AdminSession& session = *sessions[i];
+    auto lock = session.lock("provision", std::chrono::seconds(options.lock_timeout));
+    provision::Teardown teardown = provision::teardown(groups[i].selected, groups[i].all, session.info());
+    ServerStatements plan{groups[i].server, provision::plan_teardown(session, teardown), std::nullopt};
+    execute_logged(session, plan, context.interrupt);
     done.push_back(std::move(plan));
   }
   print_applied(done, context.global.output, "nothing to drop");

@@ -99,6 +99,7 @@ MigrateRun migrate_targets(const Context& context, const Project& project,
     outcome.text = describe(result, options.dry_run);
     outcome.state = options.dry_run ? "checked" : result.applied > 0 ? "migrated" : "up to date";
     outcome.applied = result.applied;
+    outcome.notices = result.notices;
     outcome.version = result.version;
     return outcome;
   });

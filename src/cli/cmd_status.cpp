@@ -18,7 +18,7 @@ struct StatusOptions {
   bool check = false;
 };
 
-report::StatusRow row_of(const targets::Target& target, const migration::MigrationPlan& plan) {
+report::StatusRow row_of(const targets::Target& target) {
   report::StatusRow row;
   row.service = target.service;
   row.tenant = target.tenant;
@@ -26,11 +26,28 @@ report::StatusRow row_of(const targets::Target& target, const migration::Migrati
   row.engine = std::string(topology::to_string(target.engine()));
   row.database = target.database;
   row.schema = target.schema;
+  return row;
+}
+
+report::StatusRow row_of(const targets::Target& target, const migration::MigrationPlan& plan) {
+  report::StatusRow row = row_of(target);
   row.state = migration::to_string(plan.state);
   row.current_version = plan.current_version;
   row.applied = plan.applied;
   row.pending = plan.pending.size();
   row.issues = plan.issues;
+  return row;
+}
+
+// A target that could not be inspected still gets its row: state "error", the reason as its
+// issue, so that every selected target appears exactly once.
+report::StatusRow error_row(const targets::Target& target, const std::optional<Outcome>& outcome) {
+  report::StatusRow row = row_of(target);
+  row.state = "error";
+  std::string prefix = target.key() + ": ";
+  std::string message = outcome && !outcome->error.empty() ? outcome->error
+                                                            : "not inspected: the run was interrupted";
+  row.issues.push_back(message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message);
   return row;
 }
 
@@ -47,22 +64,22 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
     migration::MigrationPlan plan = migration::inspect(
         *session, target, [&]() -> const migration::MigrationSet& { return files_of(*project, target); });
     rows[index] = row_of(target, plan); // each job writes only its own slot
-    return Outcome{"inspected", "", "", 0, std::nullopt};
+    Outcome inspected;
+    inspected.state = "inspected";
+    return inspected;
   });
   const std::string up_to_date = migration::to_string(migration::State::up_to_date);
   bool all_current = true;
-  std::vector<report::StatusRow> shown;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    if (outcomes[i] && outcomes[i]->state != "failed") {
-      all_current = all_current && rows[i].state == up_to_date;
-      shown.push_back(std::move(rows[i]));
+    if (!outcomes[i] || outcomes[i]->state != "inspected") {
+      rows[i] = error_row(project->selected[i], outcomes[i]);
     }
+    all_current = all_current && rows[i].state == up_to_date;
   }
-  rows = std::move(shown);
   std::cout << (context.global.output == OutputFormat::json ? report::status_json(rows)
                                                             : report::status_table(rows, context.color));
   if (any_failed(outcomes)) {
-    return ExitCode::failed; // the failures were logged; the table shows the others
+    return ExitCode::failed; // the failures were logged, and the table shows them too
   }
   return options.check && !all_current ? ExitCode::check : ExitCode::ok;
 }

@@ -6,7 +6,9 @@
 
 #include "dbctl/engine/error.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +25,24 @@ struct WaitOptions {
   double timeout = 60;
 };
 
+// The server with its connect_timeout (a whole login, greeting included, on both engines)
+// bounded by the seconds left, so that a port that accepts but never answers cannot keep an
+// attempt past the deadline. Whole seconds: libpq and libmariadb take no less.
+topology::Server bounded_by(const topology::Server& server, Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  long long seconds = std::max<long long>(1, (left + 999) / 1000);
+  topology::Server bounded = server;
+  auto option = std::find_if(bounded.options.begin(), bounded.options.end(),
+                             [](const auto& kv) { return kv.first == "connect_timeout"; });
+  if (option == bounded.options.end()) {
+    bounded.options.emplace_back("connect_timeout", std::to_string(std::min(seconds, 10LL)));
+  } else {
+    long long configured = std::atoll(option->second.c_str());
+    option->second = std::to_string(configured > 0 ? std::min(seconds, configured) : seconds);
+  }
+  return bounded;
+}
+
 // Retry with backoff (0.1 s doubling to 2 s) until the server answers or the deadline passes.
 ServerReady wait_for(engine::Driver& driver, const topology::Server& server, Clock::time_point deadline,
                      double timeout, const util::Interrupt* interrupt) {
@@ -30,7 +50,7 @@ ServerReady wait_for(engine::Driver& driver, const topology::Server& server, Clo
   auto start = Clock::now();
   for (int attempt = 1;; ++attempt) {
     try {
-      driver.ping(server);
+      driver.ping(bounded_by(server, deadline));
       double took = std::chrono::duration<double>(Clock::now() - start).count();
       spdlog::info("{}: ready ({} attempt{}, {:.1f} s)", server.name, attempt,
                    attempt == 1 ? "" : "s", took);

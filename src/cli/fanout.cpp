@@ -225,6 +225,7 @@ nlohmann::ordered_json outcomes_json(const Project& project, const std::vector<s
       item["applied"] = outcomes[i]->applied;
       item["version"] = outcomes[i]->version ? nlohmann::ordered_json(*outcomes[i]->version) : nlohmann::ordered_json();
       item["duration_ms"] = outcomes[i]->duration_ms;
+      item["notices"] = outcomes[i]->notices;
       if (!outcomes[i]->error.empty()) {
         item["error"] = outcomes[i]->error;
       }

@@ -22,6 +22,7 @@ struct Outcome {
   std::string text;   ///< the per-target line after "<target>: "
   std::string error;  ///< the message, when failed
   std::size_t applied = 0;
+  std::size_t notices = 0; ///< distinct server notices and warnings the target's files raised
   std::optional<std::string> version;
   long long duration_ms = 0; ///< the job's wall time (set by fan_out)
 };

@@ -76,13 +76,15 @@ std::unique_ptr<Project> url_project(const Context& context, Scan scan) {
   server.port = url.port.value_or(postgres ? 5432 : 3306);
   server.admin_database = url.path;
   server.options = url.query; // no admin user: dbctl acts as the URL's user, the owner
+  std::string service_name = context.global.services.size() == 1 ? context.global.services[0] : url.path;
+  server.application_name = "dbctl:" + service_name;
   topology.servers.push_back(server);
   if (url.password) {
     topology.secrets.emplace_back(*url.password);
     context.logging->add_secrets(topology.secrets);
   }
   targets::Target target;
-  target.service = context.global.services.size() == 1 ? context.global.services[0] : url.path;
+  target.service = service_name;
   target.server = &topology.servers.front();
   target.database = url.path;
   if (postgres) {

@@ -33,11 +33,17 @@ std::vector<ServerReady> wait_for_servers(const Project& project, const engine::
 nlohmann::ordered_json ready_json(const std::vector<ServerReady>& ready);
 
 /// One server's provisioning plan, read from its catalogs through `session`, and its
-/// provisioning lock when one was taken (held until this is destroyed).
+/// provisioning lock when one was taken (held until this is destroyed; of several entries
+/// reaching one physical server, the first holds it).
 struct PlannedServer {
   std::unique_ptr<engine::AdminSession> session;
+  /// The session `lock` lives on, once `session` was opened anew to plan again (declared
+  /// before `lock`, so the lock is released first).
+  std::unique_ptr<engine::AdminSession> locking;
   std::unique_ptr<engine::Lock> lock;
   ServerStatements plan;
+  ServerGroup group;    ///< the targets it was planned for
+  std::string identity; ///< the physical server (engine::AdminSession::identity)
 };
 
 /// Read and plan every server holding a selected target, in parallel, taking each one's
@@ -48,7 +54,8 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
                                         std::optional<std::chrono::seconds> lock_timeout);
 
 /// Provision every server holding a selected target, one provisioning run per server at a
-/// time; return the statements that ran per server. Throws DbError, and InterruptedError
+/// time (entries of the topology that reach one physical server run one after another, each
+/// planned again after the one before); return the statements that ran per server. Throws DbError, and InterruptedError
 /// between statements once `interrupt` (may be null) was requested.
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
                                            std::chrono::seconds lock_timeout,

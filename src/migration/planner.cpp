@@ -125,6 +125,18 @@ void check_applied(const MigrationSet& files, const Applied& applied, MigrationP
   }
 }
 
+// What to do about a failed row: where the engine resumes, fixing the file and migrating again
+// goes on at the failed statement; elsewhere the row must go first.
+std::string failed_advice(const HistoryRow& row, bool resumable) {
+  std::string head = row.script + " failed" + (row.installed_at.empty() ? "" : " at " + row.installed_at);
+  if (resumable && row.statements_done) {
+    std::string next = std::to_string(*row.statements_done + 1);
+    return head + " at statement " + next + "; fix the file and run dbctl migrate (it resumes at "
+           "statement " + next + "); dbctl repair if you changed statements before it";
+  }
+  return head + "; fix it, then run dbctl repair and dbctl migrate";
+}
+
 } // namespace
 
 MigrationPlan plan_migrations(const MigrationSet& files, const std::vector<HistoryRow>& history,
@@ -140,10 +152,7 @@ MigrationPlan plan_migrations(const MigrationSet& files, const std::vector<Histo
       plan.resume[row->script] = *row; // the latest failed row of a script wins
       continue;
     }
-    plan.problems.push_back(row->script + " failed" +
-                            (row->installed_at.empty() ? "" : " at " + row->installed_at) +
-                            "; fix it, then run dbctl repair (or migrate to resume where the "
-                            "engine can)");
+    plan.problems.push_back(failed_advice(*row, options.resumable));
   }
   bool drift = false;
   bool ahead = false;

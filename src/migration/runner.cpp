@@ -6,6 +6,7 @@
 #include "dbctl/util/hash.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -30,13 +31,30 @@ engine::HistoryRow row_for(const MigrationFile& file, const targets::Target& tar
   return row;
 }
 
-// Name the file and line in a failure: the server's line counts from `first_line` of the file
-// (the line the statement sent starts on); without one, `fallback_line` (0: none).
+// One line of advice for failures whose fix the server's own text does not say.
+std::string hint(const DbError& error, const MigrationFile& file) {
+  if (error.sqlstate() == "25001" && !file.no_transaction) { // active_sql_transaction
+    return "; add `-- dbctl:no-transaction` as the file's first line to run it outside a transaction";
+  }
+  return "";
+}
+
+// Where in a file a failure happened: the line the statement sent starts on (the server's
+// line counts from there), else `fallback_line` (0: none), and for a script run statement by
+// statement which one ("statement 3 of 75: ") and what to do next.
+struct Place {
+  int first_line = 1;
+  int fallback_line = 0;
+  std::string step;
+  std::string advice;
+};
+
 [[noreturn]] void fail_in_file(const targets::Target& target, const MigrationFile& file,
-                               const DbError& error, int first_line, int fallback_line) {
-  int line = error.line() > 0 ? first_line + error.line() - 1 : fallback_line;
+                               const DbError& error, const Place& place) {
+  int line = error.line() > 0 ? place.first_line + error.line() - 1 : place.fallback_line;
   std::string where = file.script + (line > 0 ? ":" + std::to_string(line) : "");
-  throw DbError(prefix(target) + where + ": " + error.what(), error.sqlstate(), line);
+  throw DbError(prefix(target) + where + ": " + place.step + error.what() + hint(error, file) + place.advice,
+                error.sqlstate(), line);
 }
 
 // Add a statement's short hash to a comma-separated list (kept in statement_hashes).
@@ -48,38 +66,81 @@ long long elapsed_ms(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
+// Logs what the server said besides results while a file ran (a NOTICE that an identifier
+// was truncated, a MySQL warning that data was cut), as warnings at the target's prefix with
+// file:line, each distinct message once per file.
+class NoticeLog {
+public:
+  NoticeLog(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file)
+      : m_session(session), m_target(target), m_file(file) {}
+  /// Log the notices of what ran since the last call; `line` is the statement's (0: the file's).
+  void take(int line) {
+    for (const std::string& notice : m_session.take_notices()) {
+      if (m_seen.insert(notice).second) {
+        spdlog::warn("{}{}{}: {}", prefix(m_target), m_file.script,
+                     line > 0 ? ":" + std::to_string(line) : "", notice);
+      }
+    }
+  }
+  /// Return how many distinct notices were logged.
+  std::size_t count() const { return m_seen.size(); }
+
+private:
+  engine::TargetSession& m_session;
+  const targets::Target& m_target;
+  const MigrationFile& m_file;
+  std::set<std::string> m_seen;
+};
+
 // Record a statement's failure in history, then throw it in its file's terms. When the record
 // cannot be written (the connection or server is gone) the statement's own error still leads,
 // and the row written before it says where the script stopped.
 template <typename Record>
 [[noreturn]] void record_or_note(Record record, const DbError& failure, const targets::Target& target,
-                                 const MigrationFile& file, int line) {
+                                 const MigrationFile& file, const Place& place) {
   try {
     record();
   } catch (const DbError& also) {
     DbError both(std::string(failure.what()) + " (and the failure could not be recorded: " + also.what() + ")",
                  failure.sqlstate(), failure.line());
-    fail_in_file(target, file, both, line, line);
+    fail_in_file(target, file, both, place);
   }
-  fail_in_file(target, file, failure, line, line);
+  fail_in_file(target, file, failure, place);
 }
 
-// Run statement `number` (1-based) of a script sent statement by statement. When `interrupt`
-// (null: do not check) was requested before it, or the statement fails, `record` writes the
-// failed row first; `then` tells the user what happens to the statements before it.
+// What becomes of a script run statement by statement that stopped: MySQL resumes it at the
+// statement that failed; a PostgreSQL no-transaction file keeps the statements before it.
+enum class Resume { at_statement, after_repair };
+
+// Run statement `number` (1-based) of the `total` of a script sent statement by statement.
+// When `interrupt` (null: do not check) was requested before it, or the statement fails,
+// `record` writes the failed row first; the message says what to do next.
 template <typename Record>
 void run_recorded(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file,
-                  const SqlStatement& statement, std::size_t number, const util::Interrupt* interrupt,
-                  Record record, const char* then) {
+                  const SqlStatement& statement, std::size_t number, std::size_t total,
+                  const util::Interrupt* interrupt, Record record, Resume resume, NoticeLog& notices) {
+  std::string n = std::to_string(number);
   try {
     util::throw_if_interrupted(interrupt);
     session.run_alone(statement.text);
+    notices.take(statement.line);
   } catch (const InterruptedError& e) {
     record();
-    throw InterruptedError(prefix(target) + file.script + ": " + e.what() + " before statement " +
-                           std::to_string(number) + " (line " + std::to_string(statement.line) + "); " + then);
+    throw InterruptedError(prefix(target) + file.script + ": " + e.what() + " before statement " + n +
+                           " (line " + std::to_string(statement.line) + "); " +
+                           (resume == Resume::at_statement ? "migrate resumes there"
+                                                           : "the statements before it stay applied"));
   } catch (const DbError& e) {
-    record_or_note(record, e, target, file, statement.line);
+    notices.take(statement.line);
+    Place place{statement.line, statement.line, "statement " + n + " of " + std::to_string(total) + ": ", ""};
+    place.advice = resume == Resume::at_statement
+                       ? "; fix the file and run dbctl migrate (it resumes at statement " + n +
+                             "); dbctl repair if you changed statements before it"
+                       : std::string(number == 1   ? ""
+                                     : number == 2 ? "; statement 1 stays applied"
+                                                   : "; statements 1-" + std::to_string(number - 1) + " stay applied") +
+                             "; fix the file, then run dbctl repair and dbctl migrate";
+    record_or_note(record, e, target, file, place);
   }
 }
 
@@ -87,7 +148,7 @@ void run_recorded(engine::TargetSession& session, const targets::Target& target,
 // recorded as a failed row, so status shows it and repair clears it once fixed.
 void apply_alone(engine::TargetSession& session, const targets::Target& target,
                  const MigrationFile& file, const std::string& sql, engine::HistoryRow row,
-                 const util::Interrupt* interrupt) {
+                 const util::Interrupt* interrupt, NoticeLog& notices) {
   std::vector<SqlStatement> statements = split_postgres(sql);
   auto start = Clock::now();
   std::string hashes;
@@ -99,8 +160,8 @@ void apply_alone(engine::TargetSession& session, const targets::Target& target,
       row.execution_ms = elapsed_ms(start);
       session.insert_history(row);
     };
-    run_recorded(session, target, file, statements[i], i + 1, i > 0 ? interrupt : nullptr, record_failure,
-                 "the statements before it stay applied");
+    run_recorded(session, target, file, statements[i], i + 1, statements.size(), i > 0 ? interrupt : nullptr,
+                 record_failure, Resume::after_repair, notices);
     append_hash(hashes, statements[i].text);
   }
   row.execution_ms = elapsed_ms(start);
@@ -121,7 +182,8 @@ std::string hashes_of(const std::vector<SqlStatement>& statements, std::size_t c
 // file continues after them, if they are unchanged.
 void apply_statements(engine::TargetSession& session, const targets::Target& target,
                       const MigrationFile& file, const std::string& sql, engine::HistoryRow row,
-                      const std::optional<engine::HistoryRow>& resume, const util::Interrupt* interrupt) {
+                      const std::optional<engine::HistoryRow>& resume, const util::Interrupt* interrupt,
+                      NoticeLog& notices) {
   std::vector<SqlStatement> statements = split_mysql(sql);
   std::size_t start = 0;
   auto began = Clock::now();
@@ -148,8 +210,8 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
       row.execution_ms = elapsed_ms(began);
       session.update_history(row);
     };
-    run_recorded(session, target, file, statements[i], i + 1, i > start ? interrupt : nullptr, record_failure,
-                 "migrate resumes there");
+    run_recorded(session, target, file, statements[i], i + 1, statements.size(), i > start ? interrupt : nullptr,
+                 record_failure, Resume::at_statement, notices);
     row.statements_done = static_cast<int>(i + 1);
     append_hash(row.statement_hashes, statements[i].text); // hashes of the first i + 1
     row.execution_ms = elapsed_ms(began);
@@ -163,8 +225,9 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
   session.update_history(row);
 }
 
-void apply(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file,
-           const std::optional<engine::HistoryRow>& resume, const MigrateOptions& options) {
+// Apply one file; return how many distinct notices the server raised while it ran.
+std::size_t apply(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file,
+                  const std::optional<engine::HistoryRow>& resume, const MigrateOptions& options) {
   const util::Interrupt* interrupt = options.interrupt;
   std::string sql = read_sql(file.path);
   if (checksum(sql) != file.checksum) {
@@ -173,19 +236,23 @@ void apply(engine::TargetSession& session, const targets::Target& target, const 
   spdlog::info("{}{}applying {}", options.progress, prefix(target), file.script);
   auto start = Clock::now();
   engine::HistoryRow row = row_for(file, target, session);
+  NoticeLog notices(session, target, file);
   if (!session.transactional_ddl()) {
-    apply_statements(session, target, file, sql, row, resume, interrupt);
+    apply_statements(session, target, file, sql, row, resume, interrupt, notices);
   } else if (file.no_transaction) {
-    apply_alone(session, target, file, sql, row, interrupt);
+    apply_alone(session, target, file, sql, row, interrupt, notices);
   } else {
     try {
       session.run_in_transaction(sql, row);
+      notices.take(0);
     } catch (const DbError& e) {
-      fail_in_file(target, file, e, 1, 0);
+      notices.take(0);
+      fail_in_file(target, file, e, Place{});
     }
   }
   long long ms = elapsed_ms(start);
   spdlog::info("{}{}applied {} in {} ms", options.progress, prefix(target), file.script, ms);
+  return notices.count();
 }
 
 std::string join(const std::vector<std::string>& lines) {
@@ -205,7 +272,9 @@ MigrationPlan inspect(engine::TargetSession& session, const targets::Target& tar
   if (exists) {
     history = session.read_history();
   }
-  return plan_migrations(files(), history, target.service, exists, {});
+  PlanOptions options;
+  options.resumable = !session.transactional_ddl();
+  return plan_migrations(files(), history, target.service, exists, options);
 }
 
 MigrateResult migrate(engine::TargetSession& session, const targets::Target& target,
@@ -248,8 +317,8 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
       lock->check();
     }
     auto resume = plan.resume.find(file->script);
-    apply(session, target, *file,
-          resume == plan.resume.end() ? std::nullopt : std::optional(resume->second), options);
+    result.notices += apply(session, target, *file,
+                            resume == plan.resume.end() ? std::nullopt : std::optional(resume->second), options);
     ++result.applied;
     if (file->version) {
       result.version = file->version->text();

@@ -163,10 +163,12 @@ public:
         continue;
       }
       char c = m_sql[m_at];
-      if (m_sql.compare(m_at, m_delimiter.size(), m_delimiter) == 0) {
+      if (m_sql.compare(m_at, m_delimiter.size(), m_delimiter) == 0 && m_depth <= 0) {
         finish(m_at);
         m_at += m_delimiter.size();
         advance_start(m_at);
+      } else if (word_start(c)) {
+        word();
       } else if (c == '\'' || c == '"' || c == '`') {
         skip_quoted(c);
       } else if (c == '#' || (c == '-' && peek(1) == '-' && dash_comment())) {
@@ -185,6 +187,95 @@ public:
 private:
   char peek(std::size_t ahead) const {
     return m_at + ahead < m_sql.size() ? m_sql[m_at + ahead] : '\0';
+  }
+
+  static bool word_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  }
+
+  bool word_start(char c) const {
+    return word_char(c) && std::isdigit(static_cast<unsigned char>(c)) == 0 &&
+           (m_at == 0 || !word_char(m_sql[m_at - 1]));
+  }
+
+  // The word at m_at, upper-cased; m_at moves past it.
+  std::string take_word() {
+    std::string out;
+    while (m_at < m_sql.size() && word_char(m_sql[m_at])) {
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(m_sql[m_at++])));
+    }
+    return out;
+  }
+
+  // The next word after blanks, upper-cased, without moving.
+  std::string next_word() const {
+    std::size_t i = m_at;
+    while (i < m_sql.size() && std::isspace(static_cast<unsigned char>(m_sql[i])) != 0) {
+      ++i;
+    }
+    std::string out;
+    while (i < m_sql.size() && word_char(m_sql[i])) {
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(m_sql[i++])));
+    }
+    return out;
+  }
+
+  // A stored program written without DELIMITER (CREATE PROCEDURE ... BEGIN ...; ... END;), as
+  // the server's own parser reads it from one multi-statement query: while its BEGIN ... END
+  // (and CASE ... END) blocks are open, `;` does not end the statement. Its head decides:
+  // CREATE [OR REPLACE] [DEFINER = user] [AGGREGATE] PROCEDURE|FUNCTION|TRIGGER|EVENT|PACKAGE,
+  // or BEGIN NOT ATOMIC. Only with the default delimiter: under DELIMITER the user split it.
+  void word() {
+    bool qualified = m_at > 0 && m_sql[m_at - 1] == '.'; // t.end is a column, not a keyword
+    std::string w = take_word();
+    if (m_delimiter != ";" || qualified) {
+      return;
+    }
+    ++m_words;
+    if (m_words == 1) {
+      m_compound = false;
+      m_depth = 0;
+      m_head = w == "CREATE";
+      if (w == "BEGIN" && next_word() == "NOT") {
+        m_compound = true;
+        m_depth = 1;
+      }
+      return;
+    }
+    if (m_head && !m_compound) {
+      if (w == "PROCEDURE" || w == "FUNCTION" || w == "TRIGGER" || w == "EVENT" || w == "PACKAGE") {
+        m_compound = true;
+      } else if (w == "DEFINER") {
+        m_definer_words = 2; // the user: CURRENT_USER, or name@host written unquoted
+      } else if (m_definer_words > 0) {
+        --m_definer_words;
+      } else if (w != "OR" && w != "REPLACE" && w != "AGGREGATE" && w != "CURRENT_USER") {
+        m_head = false;
+      }
+      return;
+    }
+    if (!m_compound) {
+      return;
+    }
+    if (w == "BEGIN" || w == "CASE") {
+      ++m_depth;
+    } else if (w == "END") {
+      // END IF/LOOP/WHILE/REPEAT/FOR close blocks not counted; END, END CASE and END label
+      // close a BEGIN or a CASE. The word after END is taken here, so CASE does not open again.
+      std::string closes = next_word();
+      bool uncounted = closes == "IF" || closes == "LOOP" || closes == "WHILE" || closes == "REPEAT" ||
+                       closes == "FOR";
+      if (uncounted || closes == "CASE") {
+        while (std::isspace(static_cast<unsigned char>(m_sql[m_at])) != 0) {
+          ++m_at;
+        }
+        take_word();
+      }
+      if (!uncounted) {
+        --m_depth;
+      }
+    }
   }
 
   // MySQL needs blank or control after "--" for a comment ("1--1" is arithmetic).
@@ -298,10 +389,21 @@ private:
       m_line += m_sql[i] == '\n' ? 1 : 0;
     }
     m_start = to;
+    m_words = 0;
+    m_depth = 0;
+    m_compound = false;
+    m_head = false;
+    m_definer_words = 0;
   }
 
   std::string_view m_sql;
   std::string m_delimiter = ";";
+  // The statement's head and open blocks, for stored programs written without DELIMITER.
+  int m_words = 0;
+  int m_depth = 0;
+  bool m_compound = false;
+  bool m_head = false;
+  int m_definer_words = 0;
   std::size_t m_at = 0;
   std::size_t m_start = 0;
   int m_line = 1;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 
 namespace dbctl::provision {
 
@@ -75,11 +77,61 @@ engine::DatabaseSpec database_spec(const std::string& name, const std::vector<ta
   return {name, owner, connect, owner_list};
 }
 
+// What each role is granted on a (database, schema), from every target of the server: one
+// access level per role and place (the highest asked for), so that init, which revokes what
+// exceeds it, never takes back what another grant entry or another service in the same
+// database (MySQL's shared mode) gives, even when that target is not selected.
+class Accesses {
+public:
+  explicit Accesses(const std::vector<targets::Target>& all) {
+    for (const auto& target : all) {
+      if (target.app) {
+        raise(target, target.app->name, Access::write);
+      }
+      for (const auto& grant : target.grants) {
+        raise(target, grant.role.name, access_of(grant.privilege));
+      }
+    }
+  }
+  /// Return the grant for a role on a target's place (`access` raised to the highest any
+  /// target asks for there), or nullopt when it was already given.
+  std::optional<engine::GrantSpec> take(const targets::Target& target, const std::string& role, Access access) {
+    Key key{target.database, target.schema.value_or(""), role};
+    if (!m_given.insert(key).second) {
+      return std::nullopt;
+    }
+    auto highest = m_access.find(key);
+    if (highest != m_access.end() && static_cast<int>(highest->second) > static_cast<int>(access)) {
+      access = highest->second;
+    }
+    engine::GrantSpec spec{target.database, target.schema, target.owner.name, role, access};
+    spec.member_elsewhere = m_members.count({target.owner.name, role}) != 0;
+    return spec;
+  }
+
+private:
+  using Key = std::tuple<std::string, std::string, std::string>;
+  void raise(const targets::Target& target, const std::string& role, Access access) {
+    Key key{target.database, target.schema.value_or(""), role};
+    auto [it, fresh] = m_access.emplace(key, access);
+    if (!fresh && static_cast<int>(access) > static_cast<int>(it->second)) {
+      it->second = access;
+    }
+    if (access == Access::all) {
+      m_members.emplace(target.owner.name, role); // owner-equivalent: membership in the owner
+    }
+  }
+  std::map<Key, Access> m_access;
+  std::set<std::pair<std::string, std::string>> m_members;
+  std::set<Key> m_given;
+};
+
 } // namespace
 
 DesiredState desired_state(const std::vector<targets::Target>& selected,
                            const std::vector<targets::Target>& all, const engine::AdminInfo& admin) {
   DesiredState out;
+  Accesses accesses(all);
   RoleList roles;
   std::set<std::string> databases;
   std::set<std::string> owners;
@@ -107,13 +159,17 @@ DesiredState desired_state(const std::vector<targets::Target>& selected,
         out.extensions.push_back({target.database, extension});
       }
     }
+    std::vector<std::pair<std::string, Access>> grantees;
     if (target.app) {
-      out.grants.push_back({target.database, target.schema, target.owner.name, target.app->name,
-                            Access::write});
+      grantees.emplace_back(target.app->name, Access::write);
     }
     for (const auto& grant : target.grants) {
-      out.grants.push_back({target.database, target.schema, target.owner.name, grant.role.name,
-                            access_of(grant.privilege)});
+      grantees.emplace_back(grant.role.name, access_of(grant.privilege));
+    }
+    for (const auto& [role, access] : grantees) {
+      if (auto spec = accesses.take(target, role, access)) {
+        out.grants.push_back(std::move(*spec));
+      }
     }
   }
   out.roles = roles.take();

@@ -37,7 +37,7 @@ std::string state_color(const std::string& state) {
   if (state == "pending" || state == "empty" || state == "missing") {
     return "\033[33m";
   }
-  if (state == "failed" || state == "drift") {
+  if (state == "failed" || state == "drift" || state == "error") {
     return "\033[31m";
   }
   return state == "ahead" ? "\033[35m" : "";

@@ -99,6 +99,9 @@ void read_document(Reader& reader, const YAML::Node& root, Topology& topology) {
   if (root["roles"]) {
     detail::read_roles(reader, root["roles"], topology);
   }
+  for (Server& server : topology.servers) {
+    server.application_name = "dbctl:" + topology.name.value;
+  }
 }
 
 } // namespace

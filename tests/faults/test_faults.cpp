@@ -59,7 +59,7 @@ const Engine k_postgres{
     "SELECT count(*) FROM pg_tables WHERE tablename = 'dbctl_history'",
     "SELECT pg_sleep(%s);",
     "SELECT pg_sleep(CASE WHEN current_database() LIKE '%\\_a' THEN %s ELSE 0 END);",
-    "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE application_name = 'dbctl' AND "
+    "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE application_name LIKE 'dbctl%' AND "
     "query LIKE '%sleep%' AND pid <> pg_backend_pid()",
     "SELECT pg_terminate_backend(%s)",
     "SELECT pg_sleep(30);",

@@ -93,6 +93,24 @@ TEST_SUITE("integration: -o json") {
     every_command("  my: {url: \"${DBCTL_TEST_MYSQL_URL}\"}\n", "mysql");
   }
 
+  TEST_CASE("status with a target it cannot reach matches the schema - the target as error") {
+    for (const std::string engine : {"postgres", "mysql"}) {
+      CAPTURE(engine);
+      std::string url = engine == "postgres" ? "${DBCTL_TEST_PG_URL}" : "${DBCTL_TEST_MYSQL_URL}";
+      TestProject project("jse",
+                          "topology: {mode: multi-tenant, tenants: [acme, {name: globex, server: dead}]}\n"
+                          "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
+                          "services:\n  @P@users: {server: live, migrations: none}\n",
+                          "  live: {url: \"" + url + "\"}\n  dead: {engine: " + engine +
+                              ", host: 127.0.0.1, port: 1, user: root, password: x}\n");
+      Result status = check_command(project, {"status"}, "status", 1);
+      auto rows = nlohmann::json::parse(status.out);
+      REQUIRE(rows.size() == 2);
+      CHECK(rows[1]["state"] == "error");
+      CHECK(rows[1]["issues"].size() == 1);
+    }
+  }
+
   TEST_CASE("validate -o json of a broken topology lists its errors by the schema") {
     TempDir dir;
     dir.write("topology.yaml", "version: 1\nname: x\nservers: {pg: {url: \"postgres://a@h/d\"}}\n"

@@ -70,7 +70,7 @@ TEST_SUITE("mysql: migrate") {
                   "CREATE TABLE b (x INT);\n");
     Result failed = project.dbctl({"up"});
     CHECK(failed.exit_code == 1);
-    CHECK(failed.err.find("V2__steps.sql:3: Table '" + project.prefix + "svc.no_such_table' doesn't exist") !=
+    CHECK(failed.err.find("V2__steps.sql:3: statement 3 of 4: Table '" + project.prefix + "svc.no_such_table' doesn't exist") !=
           std::string::npos);
     std::string db = project.prefix + "svc";
     CHECK(history(db) == "1:t:1,2:f:2");

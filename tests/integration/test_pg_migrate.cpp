@@ -161,7 +161,10 @@ TEST_SUITE("postgres: migrate") {
                   "CREATE INDEX CONCURRENTLY broken_idx ON no_such_table (x);\n");
     Result failed = project.dbctl({"up"});
     CHECK(failed.exit_code == 1);
-    CHECK(failed.err.find("V3__index.sql:3: relation \"no_such_table\" does not exist") != std::string::npos);
+    CHECK(failed.err.find("V3__index.sql:3: statement 2 of 2: relation \"no_such_table\" does not exist") !=
+          std::string::npos);
+    CHECK(failed.err.find("; statement 1 stays applied; fix the file, then run dbctl repair and dbctl migrate") !=
+          std::string::npos);
     std::string db = project.prefix + "svc";
     CHECK(history(db) == "1:t,2:t,3:f");
     Result status = project.dbctl({"status"});
@@ -257,7 +260,7 @@ TEST_SUITE("postgres: migrate") {
     Result second = project.dbctl({"migrate", "--lock-timeout", "1"});
     CHECK(second.exit_code == 1);
     CHECK(second.err.find("timed out after 1 s waiting for the migration lock, held by pid ") != std::string::npos);
-    CHECK(second.err.find("(dbctl, user postgres") != std::string::npos);
+    CHECK(second.err.find("(dbctl:" + project.prefix + "shop, user postgres") != std::string::npos);
     CHECK(first.get().exit_code == 0);
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }

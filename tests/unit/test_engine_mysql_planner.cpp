@@ -86,6 +86,16 @@ TEST_SUITE("engine::mysql::planner") {
           std::vector<std::string>{"GRANT ALL PRIVILEGES ON `shop`.* TO 'ops'@'%'"});
   }
 
+  TEST_CASE("a role that now gets less loses the privileges of ALL beyond its level") {
+    Catalog catalog;
+    Planner planner(catalog);
+    catalog.privileges[{"shop", "bi"}] = {"SELECT", "INSERT", "UPDATE", "DELETE", "EXECUTE", "SHOW VIEW"};
+    CHECK(shown(planner.grant({"shop", std::nullopt, "users", "bi", Access::read})) ==
+          std::vector<std::string>{"REVOKE INSERT, UPDATE, DELETE, EXECUTE, SHOW VIEW ON `shop`.* FROM 'bi'@'%'"});
+    catalog.privileges[{"shop", "bi"}] = {"SELECT"};
+    CHECK(planner.grant({"shop", std::nullopt, "users", "bi", Access::read}).empty());
+  }
+
   TEST_CASE("users get the server's host part") {
     Catalog catalog;
     catalog.user_host = "10.0.%";

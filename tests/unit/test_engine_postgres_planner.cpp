@@ -180,6 +180,34 @@ TEST_SUITE("engine::postgres::planner") {
     CHECK(f.planner.grant(inside, all).empty());
   }
 
+  TEST_CASE("a role that now gets less loses what dbctl gave it beyond - by default and on what exists") {
+    Fixture f;
+    DatabaseCatalog inside;
+    inside.exists = true;
+    auto& schema = inside.schemas["public"];
+    schema.acl["bi"] = {"USAGE"};
+    schema.objects.push_back({'r', "users", "accounts", {{"bi", {"SELECT", "INSERT", "UPDATE", "DELETE"}}}});
+    schema.objects.push_back({'S', "users", "accounts_id_seq", {{"bi", {"USAGE", "SELECT"}}}});
+    schema.objects.push_back({'r', "bi", "its_own", {}});
+    inside.default_acl[{"users", "public", 'r'}]["bi"] = {"SELECT", "INSERT", "UPDATE", "DELETE"};
+    inside.default_acl[{"users", "public", 'f'}]["bi"] = {"EXECUTE"};
+    f.server.memberships.insert({"users", "bi"}); // it had access all once
+    GrantSpec read{"users", std::nullopt, "users", "bi", Access::read};
+    CHECK(sql(f.planner.grant(inside, read)) ==
+          std::vector<std::string>{
+              "REVOKE \"users\" FROM \"bi\"",
+              "[users] ALTER DEFAULT PRIVILEGES FOR ROLE \"users\" IN SCHEMA \"public\" REVOKE INSERT, "
+              "UPDATE, DELETE ON TABLES FROM \"bi\"",
+              "[users] REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"public\" FROM \"bi\"",
+              "[users] REVOKE USAGE, SELECT ON ALL SEQUENCES IN SCHEMA \"public\" FROM \"bi\"",
+              "[users] ALTER DEFAULT PRIVILEGES FOR ROLE \"users\" IN SCHEMA \"public\" REVOKE EXECUTE ON "
+              "FUNCTIONS FROM \"bi\""});
+    // A membership another grant of the role needs stays.
+    read.member_elsewhere = true;
+    CHECK(sql(f.planner.grant(inside, read))[0] !=
+          std::string("REVOKE \"users\" FROM \"bi\""));
+  }
+
   TEST_CASE("extensions are created once") {
     Fixture f;
     DatabaseCatalog inside;
@@ -220,7 +248,7 @@ TEST_SUITE("engine::postgres::connection") {
     server.options = {{"sslmode", "require"}};
     std::string info = conninfo(server, "users", {"it's", dbctl::util::Secret("a\\b'c")});
     CHECK(info == "host='db.local' port=6432 dbname='users' user='it\\'s' password='a\\\\b\\'c' "
-                  "sslmode='require' application_name=dbctl connect_timeout=10");
+                  "sslmode='require' application_name='dbctl' connect_timeout=10");
     server.options.emplace_back("connect_timeout", "3");
     CHECK(conninfo(server, "x", {"u", std::nullopt}).find("connect_timeout=10") == std::string::npos);
   }

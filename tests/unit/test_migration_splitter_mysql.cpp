@@ -76,6 +76,47 @@ TEST_SUITE("migration::splitter (mysql)") {
     CHECK(statements[1].text.rfind("CREATE PROCEDURE recompute_order_total", 0) == 0);
   }
 
+  // The server parses a stored program's BEGIN ... END itself when the whole file comes as one
+  // multi-statement query (golang-migrate does so), so real histories write them without
+  // DELIMITER; split at every `;` they failed with "syntax error near ''".
+  TEST_CASE("stored programs written without DELIMITER stay whole - nested blocks - CASE - END IF") {
+    auto statements = split_mysql(
+        "CREATE TABLE t (id int, `end` int);\n"
+        "CREATE DEFINER=`admin`@`%` PROCEDURE p(IN n INT)\n"
+        "BEGIN\n"
+        "  DECLARE i INT DEFAULT 0;\n"
+        "  DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN SET i = -1; END;\n"
+        "  lbl: WHILE i < n DO\n"
+        "    IF i % 2 = 0 THEN INSERT INTO t VALUES (i, CASE WHEN i > 2 THEN 1 ELSE 0 END); END IF;\n"
+        "    CASE i WHEN 1 THEN SELECT t.end FROM t; ELSE BEGIN END; END CASE;\n"
+        "    SET i = i + 1;\n"
+        "  END WHILE lbl;\n"
+        "END;\n"
+        "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.id = NEW.id + 1; END;\n"
+        "create or replace function f() returns int deterministic return (select case when 1 then 2 end);\n"
+        "BEGIN NOT ATOMIC SELECT 1; SELECT 2; END;\n"
+        "BEGIN;\nINSERT INTO t VALUES (1, 1);\nCOMMIT;\n"
+        "CREATE TABLE event (begin int);\nINSERT INTO event VALUES (1);\n");
+    std::vector<std::string> heads;
+    for (const auto& statement : statements) {
+      heads.push_back(statement.text.substr(0, statement.text.find_first_of(" (")));
+    }
+    CHECK(heads == std::vector<std::string>{"CREATE", "CREATE", "CREATE", "create", "BEGIN", "BEGIN",
+                                            "INSERT", "COMMIT", "CREATE", "INSERT"});
+    REQUIRE(statements.size() == 10);
+    CHECK(statements[1].line == 2);
+    const std::string tail = "  END WHILE lbl;\nEND";
+    CHECK(statements[1].text.compare(statements[1].text.size() - tail.size(), tail.size(), tail) == 0);
+    CHECK(statements[2].text == "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.id = NEW.id + 1; END");
+    CHECK(statements[4].text == "BEGIN NOT ATOMIC SELECT 1; SELECT 2; END");
+    CHECK(statements[5].text == "BEGIN");
+  }
+
+  TEST_CASE("under DELIMITER nothing changes - BEGIN and END are plain words there") {
+    CHECK(texts("DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\nDELIMITER ;\nSELECT 2;") ==
+          std::vector<std::string>{"CREATE PROCEDURE p() BEGIN SELECT 1; END", "SELECT 2"});
+  }
+
   // Statements are slices of the input in order; with an alphabet that can form neither
   // comments nor DELIMITER lines, only blanks and semicolons may be left between them.
   TEST_CASE("random text never crashes and loses nothing but blanks and delimiters") {

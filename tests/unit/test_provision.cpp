@@ -47,6 +47,24 @@ TEST_SUITE("provision::desired_state") {
                                          "orders:bi:0"});
   }
 
+  TEST_CASE("one grant per role and place at the highest level any target asks for - selected or not") {
+    // MySQL's shared mode: every service's grants land on one database.
+    auto loaded = load("version: 1\nname: shop\nservers:\n  my: {engine: mysql, host: 127.0.0.1}\n"
+                       "topology: {mode: shared}\n"
+                       "services:\n  users: {migrations: none}\n  orders: {migrations: none}\n"
+                       "roles:\n  bi:\n    grants:\n      - {services: [users], privileges: read}\n"
+                       "      - {services: [orders], privileges: write}\n"
+                       "  ops:\n    grants: [{services: [users], privileges: all}, {services: [orders], privileges: read}]\n");
+    REQUIRE(loaded->problems.empty());
+    std::vector<dbctl::targets::Target> users_only{loaded->targets[0]};
+    REQUIRE(users_only[0].service == "users");
+    auto desired = desired_state(users_only, loaded->targets, k_superuser);
+    CHECK(names(desired.grants, [](const auto& g) {
+            return g.database + ":" + g.role + ":" + std::to_string(static_cast<int>(g.access)) +
+                   (g.member_elsewhere ? ":member" : "");
+          }) == std::vector<std::string>{"shop:bi:1", "shop:ops:2:member"});
+  }
+
   TEST_CASE("a shared database with several owners stays the admin's - every service connects") {
     auto loaded = load(dbctl::unit::k_pg_head + "topology: {mode: shared}\n"
                        "services:\n  users: {migrations: none}\n  orders: {migrations: none}\n");

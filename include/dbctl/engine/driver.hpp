@@ -43,6 +43,11 @@ public:
   virtual ~AdminSession() = default;
   /// Return who the admin is and what it may do.
   virtual const AdminInfo& info() const = 0;
+  /// Return which server process this is, whatever name or address reached it, so that two
+  /// server entries reaching one server are known as one (PostgreSQL: port, start time and
+  /// system identifier where readable; MySQL: host name, port and data directory). Reads no
+  /// catalog: callers ask before taking the provisioning lock.
+  virtual std::string identity() = 0;
 
   /// Return the statements creating or altering a role (login, password).
   virtual std::vector<Statement> converge(const RoleSpec& spec) = 0;
@@ -121,6 +126,10 @@ public:
   virtual void run_in_transaction(const std::string& script, HistoryRow row) = 0;
   /// Run one statement on its own, outside any transaction block.
   virtual void run_alone(const std::string& statement) = 0;
+  /// Return what the server said besides results while run_in_transaction and run_alone ran
+  /// since the last call (PostgreSQL NOTICE and WARNING messages, MySQL SHOW WARNINGS rows,
+  /// notes included), one line each, and forget them.
+  virtual std::vector<std::string> take_notices() { return {}; }
   /// Tell whether DDL is transactional here (PostgreSQL); where it is not (MySQL), every
   /// script runs statement by statement with its progress recorded.
   virtual bool transactional_ddl() const = 0;

@@ -6,6 +6,15 @@
 
 namespace dbctl {
 
+/// The failures callers decide on, whatever the engine said them with.
+enum class DbFailure {
+  other,
+  /// The server refused a login: no such role/user, or another password (PostgreSQL
+  /// "password authentication failed" or "role ... does not exist"; MySQL 1045 and 1698, which
+  /// MariaDB answers for an unknown user when some account uses unix_socket).
+  login_refused,
+};
+
 /// A server refused, failed or could not be reached: exit code 1.
 class DbError : public Error {
 public:
@@ -13,14 +22,20 @@ public:
   /// the script the server pointed at, when known (0 otherwise).
   explicit DbError(const std::string& message, std::string sqlstate = {}, int line = 0)
       : Error(message), m_sqlstate(std::move(sqlstate)), m_line(line) {}
+  /// Build a failure of a kind callers tell apart.
+  DbError(DbFailure failure, const std::string& message, std::string sqlstate = {})
+      : Error(message), m_sqlstate(std::move(sqlstate)), m_failure(failure) {}
   /// Return the five-character SQLSTATE, or empty when the failure was not the server's.
   const std::string& sqlstate() const { return m_sqlstate; }
   /// Return the 1-based line of the executed text the error points at, or 0.
   int line() const { return m_line; }
+  /// Return what kind of failure this is.
+  DbFailure failure() const { return m_failure; }
 
 private:
   std::string m_sqlstate;
   int m_line = 0;
+  DbFailure m_failure = DbFailure::other;
 };
 
 } // namespace dbctl

@@ -57,7 +57,11 @@ struct GrantSpec {
   std::optional<std::string> schema;
   std::string owner;
   std::string role;
+  /// The one level the role gets here: privileges beyond it that dbctl manages (a role changed
+  /// from write to read) are revoked.
   Access access = Access::read;
+  /// Another grant makes the role a member of the owner (access all elsewhere): keep that.
+  bool member_elsewhere = false;
 };
 
 /// An extension created by the admin in a database (PostgreSQL).

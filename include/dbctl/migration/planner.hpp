@@ -27,6 +27,9 @@ struct PlanOptions {
   /// Where scripts run statement by statement (MySQL), a failed row that recorded its
   /// progress is resumed rather than a problem; the runner checks the earlier statements.
   bool resume_failed = false;
+  /// The engine resumes a failed script at its failed statement (MySQL), though this plan
+  /// does not (status): a failed row's advice says to fix the file and run migrate.
+  bool resumable = false;
 };
 
 /// What a target needs.

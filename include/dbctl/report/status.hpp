@@ -26,7 +26,7 @@ std::string status_json(const std::vector<StatusRow>& rows);
 
 /// Return an aligned table with one row per target and its issues indented below it; with
 /// `color`, each STATE is coloured (green up-to-date, yellow pending/empty/missing, red
-/// failed/drift, magenta ahead) and the header is bold, padding counted without the escapes.
+/// failed/drift/error, magenta ahead) and the header is bold, padding counted without the escapes.
 std::string status_table(const std::vector<StatusRow>& rows, bool color = false);
 
 /// Return the ANSI colour escape for a target state ("" for an unknown one).

@@ -51,6 +51,9 @@ struct Server {
   int max_connections = 10;
   LockStrategy lock = LockStrategy::advisory;
   std::string user_host = "%"; ///< MySQL: the host part of the users dbctl manages
+  /// What every connection calls itself (PostgreSQL application_name, MySQL's program_name
+  /// connection attribute): "dbctl:<project>", so a DBA can tell whose lock or session it is.
+  std::string application_name = "dbctl";
 };
 
 /// An owner or app role as the file gives it; name is a naming template.

@@ -1,9 +1,12 @@
 #include "connection.hpp"
 
+#include "engine/login.hpp"
+
 #include "dbctl/engine/error.hpp"
 
 #include <array>
 #include <chrono>
+#include <map>
 #include <cstdio>
 
 #include <cppconn/exception.h>
@@ -18,21 +21,27 @@ namespace {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-std::string advice(const topology::Server& server, const Login& login, const sql::SQLException& e) {
-  std::string where = server.name + ": cannot connect to " + server.host + ":" +
-                      std::to_string(server.port) + " as " + login.user;
+// Turn a failed login into one line that says what to do, of the kind callers decide on.
+DbError connect_failure(const topology::Server& server, const Login& login, const sql::SQLException& e) {
+  std::string at = server.host + ":" + std::to_string(server.port);
+  std::string where = server.name + ": cannot connect to " + at + " as " + login.user;
+  std::string state = e.getSQLStateCStr();
   switch (e.getErrorCode()) {
   case 1045: // ER_ACCESS_DENIED_ERROR
-    return server.name + ": access denied for user " + login.user + " at " + server.host + ":" +
-           std::to_string(server.port) + "; check servers." + server.name +
-           ".password (or its url)";
+  case 1698: // ER_ACCESS_DENIED_NO_PASSWORD_ERROR: MariaDB's answer for an unknown user when
+             // some account uses unix_socket (Debian's root@localhost), for some names only
+    if (login.user == server.user) {
+      return DbError(DbFailure::login_refused,
+                     server.name + ": access denied for user " + login.user + " at " + at +
+                         "; check servers." + server.name + ".password (or its url)",
+                     state);
+    }
+    return DbError(DbFailure::login_refused, refused_login(server, login.user, "user"), state);
   case 2002: // CR_CONNECTION_ERROR
   case 2003: // CR_CONN_HOST_ERROR
-    return where + ": connection refused; is the server running and listening there?";
-  case 1049: // ER_BAD_DB_ERROR
-    return where + ": " + first_line(e.what());
+    return DbError(where + ": connection refused; is the server running and listening there?", state);
   default:
-    return where + ": " + first_line(e.what());
+    return DbError(where + ": " + first_line(e.what()), state);
   }
 }
 
@@ -56,6 +65,9 @@ std::unique_ptr<sql::Connection> open(const topology::Server& server, const std:
   }
   options["OPT_CONNECT_TIMEOUT"] = 10;
   options["CLIENT_MULTI_STATEMENTS"] = false;
+  // MySQL's application_name: performance_schema.session_connect_attrs shows it.
+  options["OPT_CONNECT_ATTR_ADD"] =
+      std::map<sql::SQLString, sql::SQLString>{{"program_name", server.application_name}};
   // The mysql client's option names (validated by the loader), in Connector/C++'s terms.
   for (const auto& [key, value] : server.options) {
     if (key == "connect_timeout") {
@@ -79,7 +91,7 @@ std::unique_ptr<sql::Connection> open(const topology::Server& server, const std:
     statement->execute("SET NAMES utf8mb4");
     return connection;
   } catch (const sql::SQLException& e) {
-    throw DbError(advice(server, login, e), e.getSQLStateCStr());
+    throw connect_failure(server, login, e);
   }
 }
 
@@ -171,12 +183,38 @@ std::unique_ptr<sql::ResultSet> query(sql::Connection& connection, const std::st
   return std::unique_ptr<sql::ResultSet>(statement->executeQuery(text));
 }
 
+// The line inside the statement sent that a server message ends with ("... near 'x' at line
+// 11", as syntax errors say), or 0.
+int line_in_statement(const std::string& message) {
+  const std::string marker = " at line ";
+  std::size_t at = message.rfind(marker);
+  if (at == std::string::npos || at + marker.size() >= message.size()) {
+    return 0;
+  }
+  std::string digits = message.substr(at + marker.size());
+  if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) {
+    return 0;
+  }
+  return std::stoi(digits);
+}
+
+// The server's message on one line: a syntax error quotes the statement near the error, line
+// breaks included ("near 'WRONG\n)' at line 5"), which shows as \n.
+std::string one_line(const std::string& message) {
+  std::string out;
+  for (char c : message) {
+    out += c == '\n' ? std::string("\\n") : std::string(1, c);
+  }
+  return out;
+}
+
 void rethrow(const std::exception& failure, const std::string& context) {
   if (const auto* e = dynamic_cast<const sql::SQLException*>(&failure)) {
     std::string state = e->getSQLStateCStr();
-    throw DbError(context + first_line(e->what()) + " (" + std::to_string(e->getErrorCode()) +
+    std::string message = one_line(e->what());
+    throw DbError(context + message + " (" + std::to_string(e->getErrorCode()) +
                       (state.empty() ? "" : ", " + state) + ")",
-                  state);
+                  state, line_in_statement(message));
   }
   throw DbError(context + first_line(failure.what()));
 }

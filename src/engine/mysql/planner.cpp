@@ -2,6 +2,8 @@
 
 #include "connection.hpp"
 
+#include <algorithm>
+
 namespace dbctl::engine::mysql {
 
 namespace {
@@ -113,13 +115,29 @@ std::vector<Statement> Planner::database(const DatabaseSpec& spec) const {
 }
 
 std::vector<Statement> Planner::grant(const GrantSpec& spec) const {
-  std::vector<std::string> absent = missing(spec.database, spec.role, privileges_for(spec.access));
-  if (absent.empty()) {
-    return {};
+  std::vector<std::string> wanted = privileges_for(spec.access);
+  std::vector<std::string> absent = missing(spec.database, spec.role, wanted);
+  std::string on = " ON " + grant_database(spec.database) + ".* ";
+  std::string who = account(spec.role, m_catalog.user_host);
+  std::vector<Statement> out;
+  if (!absent.empty()) {
+    std::string what = spec.access == Access::all ? "ALL PRIVILEGES" : join(absent);
+    out.push_back(plain("GRANT " + what + on + "TO " + who));
   }
-  std::string what = spec.access == Access::all ? "ALL PRIVILEGES" : join(absent);
-  return {plain("GRANT " + what + " ON " + grant_database(spec.database) + ".* TO " +
-                account(spec.role, m_catalog.user_host))};
+  // What the topology no longer gives (a role changed from write to read): the privileges of
+  // ALL that the role holds here beyond its level.
+  std::vector<std::string> beyond;
+  std::vector<std::string> not_held = missing(spec.database, spec.role, k_all);
+  for (const auto& privilege : k_all) {
+    bool is_held = std::find(not_held.begin(), not_held.end(), privilege) == not_held.end();
+    if (is_held && std::find(wanted.begin(), wanted.end(), privilege) == wanted.end()) {
+      beyond.push_back(privilege);
+    }
+  }
+  if (!beyond.empty()) {
+    out.push_back(plain("REVOKE " + join(beyond) + on + "FROM " + who));
+  }
+  return out;
 }
 
 std::vector<Statement> Planner::drop_database(const std::string& name) const {

@@ -80,6 +80,14 @@ public:
       : m_server(server), m_options(options), m_admin(connect(server, "", admin_login(server), options)) {}
 
   const AdminInfo& info() const override { return catalog().admin; }
+  std::string identity() override {
+    try {
+      Rows row = query(*m_admin, "SELECT CONCAT_WS(':', @@hostname, @@port, @@datadir)");
+      return row->next() ? std::string(row->getString(1)) : std::string();
+    } catch (const std::exception& e) {
+      rethrow(e, m_server.name + ": reading the server's identity: ");
+    }
+  }
   std::vector<Statement> converge(const RoleSpec& spec) override {
     return planner().role(spec, locked(spec.name));
   }

@@ -15,6 +15,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
+#include <cppconn/warning.h>
 
 namespace dbctl::engine::mysql {
 
@@ -77,7 +78,7 @@ sql::Connection& TargetSession::work() {
   return *m_work;
 }
 
-void TargetSession::execute(const std::string& statement) {
+void TargetSession::execute(const std::string& statement, std::vector<std::string>* warnings) {
   std::unique_ptr<sql::Statement> run(work().createStatement());
   // Drain every result (a SELECT, a CALL's several): unread results put the connection out
   // of sync for the next statement.
@@ -87,6 +88,15 @@ void TargetSession::execute(const std::string& statement) {
       std::unique_ptr<sql::ResultSet> result(run->getResultSet());
     }
   } while ((rows = run->getMoreResults()));
+  if (warnings == nullptr) {
+    return;
+  }
+  // Connector/C++ asks SHOW WARNINGS only when the server counted some: no round trip otherwise.
+  for (const sql::SQLWarning* warning = run->getWarnings(); warning != nullptr;
+       warning = warning->getNextWarning()) {
+    warnings->push_back(std::string(warning->getMessage()) + " (" +
+                        std::to_string(warning->getErrorCode()) + ")");
+  }
 }
 
 bool TargetSession::exists() {
@@ -105,15 +115,34 @@ bool TargetSession::exists() {
       execute("USE " + quote_ident(m_target.database));
     }
   } catch (const DbError& e) {
-    std::string message = e.what();
-    if (message.find("access denied") == std::string::npos) {
+    if (e.failure() != DbFailure::login_refused || !owner_missing()) {
       throw;
     }
-    m_exists = false; // the owner cannot log in yet: init has not run
+    m_exists = false; // no owner yet (before init, or after destroy): nothing to migrate
   } catch (const std::exception& e) {
     rethrow(e, context());
   }
   return *m_exists;
+}
+
+bool TargetSession::owner_missing() {
+  const topology::Server& server = *m_target.server;
+  if (server.user.empty() || login().user == server.user) {
+    return false; // no admin to ask, or the admin itself was refused
+  }
+  try {
+    Connection admin = connect(server, "", admin_login(server), m_options);
+    std::unique_ptr<sql::PreparedStatement> query(admin->prepareStatement(
+        "SELECT COUNT(*) FROM mysql.user WHERE User = ? AND Host = ?"));
+    query->setString(1, m_target.owner.name);
+    query->setString(2, server.user_host);
+    Rows rows(query->executeQuery());
+    return rows->next() && rows->getInt(1) == 0;
+  } catch (const DbError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "looking up user " + m_target.owner.name + ": ");
+  }
 }
 
 std::vector<HistoryRow> TargetSession::read_history() {
@@ -181,11 +210,13 @@ void TargetSession::run_in_transaction(const std::string&, HistoryRow) {
 
 void TargetSession::run_alone(const std::string& statement) {
   try {
-    execute(statement);
+    execute(statement, &m_notices);
   } catch (const sql::SQLException& e) {
     rethrow(e, "");
   }
 }
+
+std::vector<std::string> TargetSession::take_notices() { return std::exchange(m_notices, {}); }
 
 namespace {
 // Bind a row's first nine columns (service ... success), as both INSERTs list them.

@@ -24,6 +24,7 @@ public:
   void ensure_history() override;
   void run_in_transaction(const std::string& script, HistoryRow row) override;
   void run_alone(const std::string& statement) override;
+  std::vector<std::string> take_notices() override;
   bool transactional_ddl() const override { return false; }
   long long insert_history(const HistoryRow& row) override;
   void import_history(const std::vector<HistoryRow>& rows) override;
@@ -35,8 +36,12 @@ public:
 
 private:
   Login login() const;
+  /// After the owner's login was refused: tell whether the admin sees no such user (init has
+  /// not created it yet, or destroy dropped it), rather than a password that differs.
+  bool owner_missing();
   sql::Connection& work();
-  void execute(const std::string& statement);
+  /// Run a statement, reading every result; with `warnings`, add the server's warnings to it.
+  void execute(const std::string& statement, std::vector<std::string>* warnings = nullptr);
   std::string context() const;
 
   const targets::Target& m_target;
@@ -45,6 +50,7 @@ private:
   std::exception_ptr m_connect_error; ///< from connect_ahead, for the first use
   Connection m_lock;
   std::optional<bool> m_exists;
+  std::vector<std::string> m_notices; ///< from user SQL, until take_notices
 };
 
 } // namespace dbctl::engine::mysql

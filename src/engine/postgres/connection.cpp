@@ -1,5 +1,7 @@
 #include "connection.hpp"
 
+#include "engine/login.hpp"
+
 #include "dbctl/engine/error.hpp"
 #include "dbctl/util/hash.hpp"
 
@@ -43,30 +45,36 @@ std::string first_line(std::string text) {
   return text.rfind(prefix, 0) == 0 ? text.substr(prefix.size()) : text;
 }
 
-// Turn libpq's connection failure into one line that says what to do.
-std::string advice(const topology::Server& server, const std::string& database,
-                   const Login& login, const std::string& message) {
-  std::string where = server.name + ": cannot connect to " + server.host + ":" +
-                      std::to_string(server.port) + " as " + login.user;
-  if (message.find("password authentication failed") != std::string::npos) {
-    return server.name + ": password authentication failed for user " + login.user + " at " +
-           server.host + ":" + std::to_string(server.port) +
-           "; check servers." + server.name + ".password (or its url)";
+// Turn libpq's connection failure into one line that says what to do, of the kind callers
+// decide on (libpq gives no SQLSTATE for a failed login: its text is all there is).
+DbError connect_failure(const topology::Server& server, const std::string& database,
+                        const Login& login, const std::string& message) {
+  std::string at = server.host + ":" + std::to_string(server.port);
+  std::string where = server.name + ": cannot connect to " + at + " as " + login.user;
+  bool refused = message.find("password authentication failed") != std::string::npos ||
+                 message.find("role \"" + login.user + "\" does not exist") != std::string::npos;
+  if (refused && login.user == server.user) {
+    return DbError(DbFailure::login_refused,
+                   server.name + ": password authentication failed for user " + login.user +
+                       " at " + at + "; check servers." + server.name + ".password (or its url)");
+  }
+  if (refused) {
+    return DbError(DbFailure::login_refused, refused_login(server, login.user, "role"));
   }
   if (message.find("no password supplied") != std::string::npos) {
-    return where + ": the server wants a password and none is set; set servers." + server.name +
-           ".password";
+    return DbError(where + ": the server wants a password and none is set; set servers." +
+                   server.name + ".password");
   }
   if (message.find("Connection refused") != std::string::npos) {
-    return where + ": connection refused; is the server running and listening there?";
+    return DbError(where + ": connection refused; is the server running and listening there?");
   }
   if (message.find("timeout expired") != std::string::npos) {
-    return where + ": timed out; check the host, port and firewall (options.connect_timeout)";
+    return DbError(where + ": timed out; check the host, port and firewall (options.connect_timeout)");
   }
   if (message.find("does not exist") != std::string::npos && message.find("database") != std::string::npos) {
-    return where + ": database " + database + " does not exist";
+    return DbError(where + ": database " + database + " does not exist");
   }
-  return where + ": " + first_line(message);
+  return DbError(where + ": " + first_line(message));
 }
 
 std::vector<unsigned char> base64_decode(const std::string& text) {
@@ -98,7 +106,7 @@ std::string conninfo(const topology::Server& server, const std::string& database
     out += " " + key + "=" + quote_value(value);
   }
   if (!has_option(server, "application_name")) {
-    out += " application_name=dbctl";
+    out += " application_name=" + quote_value(server.application_name);
   }
   if (!has_option(server, "connect_timeout")) {
     out += " connect_timeout=10";
@@ -114,9 +122,9 @@ Connection connect(const topology::Server& server, const std::string& database, 
   try {
     connection = std::make_unique<pqxx::connection>(conninfo(server, database, login));
   } catch (const pqxx::broken_connection& e) {
-    throw DbError(advice(server, database, login, e.what()));
+    throw connect_failure(server, database, login, e.what());
   } catch (const pqxx::failure& e) {
-    throw DbError(advice(server, database, login, e.what()));
+    throw connect_failure(server, database, login, e.what());
   }
   if (options.statement_timeout.count() > 0) {
     try {

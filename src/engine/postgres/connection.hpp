@@ -22,7 +22,7 @@ struct Login {
 };
 
 /// Return the libpq keyword/value string for a server and database: the server's options,
-/// application_name=dbctl and connect_timeout=10 unless the options set them. Holds the
+/// application_name=<server.application_name> and connect_timeout=10 unless the options set them. Holds the
 /// password: never log it.
 std::string conninfo(const topology::Server& server, const std::string& database,
                      const Login& login);

@@ -17,22 +17,51 @@ struct ObjectRule {
 
 std::vector<ObjectRule> rules_for(Access access) {
   if (access == Access::read) {
-    return {{'r', "TABLES", {"SELECT"}}};
+    return {{'r', "TABLES", {"SELECT"}}, {'S', "SEQUENCES", {}}, {'f', "FUNCTIONS", {}}};
   }
   return {{'r', "TABLES", {"SELECT", "INSERT", "UPDATE", "DELETE"}},
           {'S', "SEQUENCES", {"USAGE", "SELECT"}},
           {'f', "FUNCTIONS", {"EXECUTE"}}};
 }
 
-Privileges missing(const Acl& acl, const std::string& role, const Privileges& wanted) {
+// The privileges dbctl may have granted on a kind of object at any level (write's), less
+// those `wanted`: what a role that now gets less must lose.
+Privileges beyond(char kind, const Privileges& wanted) {
   Privileges out;
-  auto held = acl.find(role);
-  for (const auto& privilege : wanted) {
-    if (held == acl.end() || held->second.count(privilege) == 0) {
+  for (const ObjectRule& rule : rules_for(Access::write)) {
+    if (rule.kind != kind) {
+      continue;
+    }
+    for (const auto& privilege : rule.privileges) {
+      if (std::find(wanted.begin(), wanted.end(), privilege) == wanted.end()) {
+        out.push_back(privilege);
+      }
+    }
+  }
+  return out;
+}
+
+enum class Holding { held, missing };
+
+// Those of `privileges` the role holds in an ACL, or those it lacks.
+Privileges which(const Acl& acl, const std::string& role, const Privileges& privileges, Holding holding) {
+  Privileges out;
+  auto found = acl.find(role);
+  for (const auto& privilege : privileges) {
+    bool holds = found != acl.end() && found->second.count(privilege) != 0;
+    if (holds == (holding == Holding::held)) {
       out.push_back(privilege);
     }
   }
   return out;
+}
+
+Privileges held(const Acl& acl, const std::string& role, const Privileges& privileges) {
+  return which(acl, role, privileges, Holding::held);
+}
+
+Privileges missing(const Acl& acl, const std::string& role, const Privileges& wanted) {
+  return which(acl, role, wanted, Holding::missing);
 }
 
 std::string join(const Privileges& privileges) {
@@ -137,10 +166,19 @@ std::vector<Statement> Planner::grant(const DatabaseCatalog& inside, const Grant
   std::string schema = m_quote.ident(schema_name);
   const DatabaseCatalog::Schema* existing = find_schema(inside, schema_name);
   std::vector<Statement> out;
+  if (!spec.member_elsewhere && m_server.memberships.count({spec.owner, spec.role}) != 0) {
+    // Once `all`, now less: owner-equivalence goes with the membership.
+    out.push_back(admin("REVOKE " + m_quote.ident(spec.owner) + " FROM " + role));
+  }
   if (existing == nullptr || !missing(existing->acl, spec.role, {"USAGE"}).empty()) {
     out.push_back(in(spec.database, "GRANT USAGE ON SCHEMA " + schema + " TO " + role));
   }
   for (const ObjectRule& rule : rules_for(spec.access)) {
+    std::vector<Statement> fewer = revoke_beyond(inside, spec, rule.kind, rule.plural, rule.privileges);
+    out.insert(out.end(), fewer.begin(), fewer.end());
+    if (rule.privileges.empty()) {
+      continue;
+    }
     auto defaults = inside.default_acl.find({spec.owner, schema_name, rule.kind});
     Privileges absent = defaults == inside.default_acl.end()
                             ? rule.privileges
@@ -162,6 +200,38 @@ std::vector<Statement> Planner::grant(const DatabaseCatalog& inside, const Grant
       out.push_back(in(spec.database, "GRANT " + join(rule.privileges) + " ON ALL " + rule.plural +
                                           " IN SCHEMA " + schema + " TO " + role));
     }
+  }
+  return out;
+}
+
+std::vector<Statement> Planner::revoke_beyond(const DatabaseCatalog& inside, const GrantSpec& spec, char kind,
+                                              const char* plural, const std::vector<std::string>& wanted) const {
+  std::string schema_name = spec.schema.value_or("public");
+  std::string schema = m_quote.ident(schema_name);
+  std::string role = m_quote.ident(spec.role);
+  Privileges extra = beyond(kind, wanted);
+  std::vector<Statement> out;
+  auto defaults = inside.default_acl.find({spec.owner, schema_name, kind});
+  Privileges defaulted = defaults == inside.default_acl.end() ? Privileges{} : held(defaults->second, spec.role, extra);
+  if (!defaulted.empty()) {
+    out.push_back(in(spec.database, "ALTER DEFAULT PRIVILEGES FOR ROLE " + m_quote.ident(spec.owner) +
+                                        " IN SCHEMA " + schema + " REVOKE " + join(defaulted) + " ON " +
+                                        plural + " FROM " + role));
+  }
+  const DatabaseCatalog::Schema* existing = find_schema(inside, schema_name);
+  Privileges granted;
+  for (const DbObject& object : existing != nullptr ? existing->objects : std::vector<DbObject>{}) {
+    if (object.kind == kind && object.owner != spec.role) {
+      for (const auto& privilege : held(object.acl, spec.role, extra)) {
+        if (std::find(granted.begin(), granted.end(), privilege) == granted.end()) {
+          granted.push_back(privilege);
+        }
+      }
+    }
+  }
+  if (!granted.empty()) {
+    out.push_back(in(spec.database, "REVOKE " + join(granted) + " ON ALL " + plural + " IN SCHEMA " +
+                                        schema + " FROM " + role));
   }
   return out;
 }

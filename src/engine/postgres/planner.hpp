@@ -54,6 +54,10 @@ public:
 
 private:
   Statement admin(std::string sql) const;
+  /// Return the statements revoking from spec.role what dbctl may have granted on objects of
+  /// `kind` (`plural` in GRANT's words) beyond `wanted`, by default and on what exists.
+  std::vector<Statement> revoke_beyond(const DatabaseCatalog& inside, const GrantSpec& spec, char kind,
+                                       const char* plural, const std::vector<std::string>& wanted) const;
   Statement in(const std::string& database, std::string sql) const;
 
   const ServerCatalog& m_server;

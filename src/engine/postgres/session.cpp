@@ -222,6 +222,18 @@ std::map<std::string, AvailableExtension> Session::available_extensions() {
   return out;
 }
 
+std::string Session::identity() {
+  try {
+    pqxx::nontransaction tx(*m_admin);
+    return tx.exec1("SELECT current_setting('port') || ':' || pg_postmaster_start_time()::text || ':' || "
+                    "CASE WHEN has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE') THEN "
+                    "(SELECT system_identifier::text FROM pg_catalog.pg_control_system()) ELSE '' END")[0]
+        .as<std::string>();
+  } catch (const std::exception& e) {
+    rethrow(e, context("") + "reading the server's identity: ");
+  }
+}
+
 std::unique_ptr<Lock> Session::lock(const std::string& key, std::chrono::seconds timeout) {
   return take_advisory_lock(*m_admin, key, timeout, key, context(""), m_options.interrupt);
 }

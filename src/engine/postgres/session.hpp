@@ -31,6 +31,7 @@ public:
   Session(const topology::Server& server, const SessionOptions& options);
 
   const AdminInfo& info() const override;
+  std::string identity() override;
   std::vector<Statement> converge(const RoleSpec& spec) override;
   std::vector<Statement> converge(const std::vector<RoleSpec>& specs) override;
   std::vector<Statement> converge(const MembershipSpec& spec) override;

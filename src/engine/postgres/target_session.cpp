@@ -22,6 +22,30 @@ constexpr const char* k_history_columns =
     "service, version, description, type, script, checksum, installed_by, execution_ms, "
     "success, statements_done, statement_hashes";
 
+// Collects the server's NOTICE and WARNING messages while it is registered on a connection
+// (libpqxx hands every message of the connection to its error handlers).
+class NoticeCollector final : public pqxx::errorhandler {
+public:
+  NoticeCollector(pqxx::connection_base& connection, std::vector<std::string>& out)
+      : pqxx::errorhandler(connection), m_out(out) {}
+  bool operator()(const char message[]) noexcept override {
+    try {
+      std::string line(message);
+      while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) {
+        line.pop_back();
+      }
+      std::size_t end = line.find('\n');
+      m_out.push_back(end == std::string::npos ? line : line.substr(0, end));
+    } catch (...) {
+      // Out of memory for a notice: it is only advice.
+    }
+    return false; // not to libpqxx's default handler, which prints to stderr
+  }
+
+private:
+  std::vector<std::string>& m_out;
+};
+
 } // namespace
 
 // What one target's session hands to the next one of the same worker: its work connection
@@ -320,6 +344,7 @@ void TargetSession::run_in_transaction(const std::string& script, HistoryRow row
       ", (extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint, true, NULL, NULL);\n"
       "COMMIT;";
   try {
+    NoticeCollector notices(connection, m_notices);
     pqxx::nontransaction tx(connection);
     tx.exec(batch);
   } catch (const pqxx::sql_error& e) {
@@ -347,7 +372,9 @@ void TargetSession::run_alone(const std::string& statement) {
                   "directly (a second server entry without the pooler), or drop the marker");
   }
   try {
-    pqxx::nontransaction tx(work());
+    pqxx::connection& connection = work();
+    NoticeCollector notices(connection, m_notices);
+    pqxx::nontransaction tx(connection);
     tx.exec(statement);
   } catch (const pqxx::sql_error& e) {
     throw sql_failure(e, "");
@@ -357,6 +384,8 @@ void TargetSession::run_alone(const std::string& statement) {
     rethrow(e, "");
   }
 }
+
+std::vector<std::string> TargetSession::take_notices() { return std::exchange(m_notices, {}); }
 
 long long TargetSession::insert_history(const HistoryRow& row) {
   try {

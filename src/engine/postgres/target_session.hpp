@@ -49,6 +49,7 @@ public:
   void ensure_history() override;
   void run_in_transaction(const std::string& script, HistoryRow row) override;
   void run_alone(const std::string& statement) override;
+  std::vector<std::string> take_notices() override;
   bool transactional_ddl() const override { return true; }
   long long insert_history(const HistoryRow& row) override;
   void import_history(const std::vector<HistoryRow>& rows) override;
@@ -93,6 +94,7 @@ private:
   std::optional<bool> m_exists;
   Keep* m_keep;
   CheckedServers* m_checked;
+  std::vector<std::string> m_notices; ///< from user SQL, until take_notices
   bool m_clean = true; ///< nothing but dbctl's reads ran on m_work, and no lock was taken
 };
 
