@@ -2,7 +2,6 @@
 
 #include "dbctl/engine/error.hpp"
 #include "dbctl/migration/flyway.hpp"
-#include "dbctl/migration/splitter.hpp"
 #include "dbctl/util/hash.hpp"
 
 #include <algorithm>
@@ -117,7 +116,7 @@ enum class Resume { at_statement, after_repair };
 // `record` writes the failed row first; the message says what to do next.
 template <typename Record>
 void run_recorded(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file,
-                  const SqlStatement& statement, std::size_t number, std::size_t total,
+                  const engine::SqlStatement& statement, std::size_t number, std::size_t total,
                   const util::Interrupt* interrupt, Record record, Resume resume, NoticeLog& notices) {
   std::string n = std::to_string(number);
   try {
@@ -149,7 +148,7 @@ void run_recorded(engine::TargetSession& session, const targets::Target& target,
 void apply_alone(engine::TargetSession& session, const targets::Target& target,
                  const MigrationFile& file, const std::string& sql, engine::HistoryRow row,
                  const util::Interrupt* interrupt, NoticeLog& notices) {
-  std::vector<SqlStatement> statements = split_postgres(sql);
+  std::vector<engine::SqlStatement> statements = session.split(sql);
   auto start = Clock::now();
   std::string hashes;
   for (std::size_t i = 0; i < statements.size(); ++i) {
@@ -168,7 +167,7 @@ void apply_alone(engine::TargetSession& session, const targets::Target& target,
   session.insert_history(row);
 }
 
-std::string hashes_of(const std::vector<SqlStatement>& statements, std::size_t count) {
+std::string hashes_of(const std::vector<engine::SqlStatement>& statements, std::size_t count) {
   std::string out;
   for (std::size_t i = 0; i < count; ++i) {
     append_hash(out, statements[i].text);
@@ -184,7 +183,7 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
                       const MigrationFile& file, const std::string& sql, engine::HistoryRow row,
                       const std::optional<engine::HistoryRow>& resume, const util::Interrupt* interrupt,
                       NoticeLog& notices) {
-  std::vector<SqlStatement> statements = split_mysql(sql);
+  std::vector<engine::SqlStatement> statements = session.split(sql);
   std::size_t start = 0;
   auto began = Clock::now();
   if (resume) {

@@ -33,7 +33,7 @@ std::vector<engine::Statement> plan(engine::AdminSession& session, const Desired
   append(session, desired.databases, out);
   bool creates = false;
   for (std::size_t i = before; i < out.size(); ++i) {
-    creates = creates || out[i].sql.rfind("CREATE DATABASE", 0) == 0;
+    creates = creates || out[i].kind == engine::StatementKind::create_database;
   }
   if (creates && !admin.superuser && !admin.create_database) {
     throw DbError(server_name + ": the admin user " + admin.user +

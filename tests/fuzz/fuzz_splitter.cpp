@@ -1,6 +1,6 @@
 // Fuzz target: both statement splitters take any bytes without crashing, and return statements
 // in order, each starting on a line of the input.
-#include "dbctl/migration/splitter.hpp"
+#include "dbctl/engine/splitter.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -10,7 +10,7 @@
 
 namespace {
 
-void check(const std::vector<dbctl::migration::SqlStatement>& statements, std::string_view sql) {
+void check(const std::vector<dbctl::engine::SqlStatement>& statements, std::string_view sql) {
   int lines = 1 + static_cast<int>(std::count(sql.begin(), sql.end(), '\n'));
   int last = 1;
   for (const auto& statement : statements) {
@@ -25,7 +25,7 @@ void check(const std::vector<dbctl::migration::SqlStatement>& statements, std::s
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view sql(reinterpret_cast<const char*>(data), size);
-  check(dbctl::migration::split_postgres(sql), sql);
-  check(dbctl::migration::split_mysql(sql), sql);
+  check(dbctl::engine::split_postgres(sql), sql);
+  check(dbctl::engine::split_mysql(sql), sql);
   return 0;
 }

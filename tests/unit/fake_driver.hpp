@@ -58,6 +58,9 @@ public:
     record("run_alone");
     executed.push_back(statement);
   }
+  std::vector<engine::SqlStatement> split(std::string_view sql) const override {
+    return m_transactional ? engine::split_postgres(sql) : engine::split_mysql(sql);
+  }
   std::vector<std::string> take_notices() override { return std::exchange(notices, {}); }
   bool transactional_ddl() const override { return m_transactional; }
   long long insert_history(const engine::HistoryRow& row) override {

@@ -2,6 +2,7 @@
 // The driver interface: dumb primitives per engine; policy lives in provision/ and migration/.
 #include "dbctl/engine/history.hpp"
 #include "dbctl/engine/specs.hpp"
+#include "dbctl/engine/splitter.hpp"
 #include "dbctl/targets/target.hpp"
 #include "dbctl/topology/model.hpp"
 #include "dbctl/util/interrupt.hpp"
@@ -133,6 +134,9 @@ public:
   /// Tell whether DDL is transactional here (PostgreSQL); where it is not (MySQL), every
   /// script runs statement by statement with its progress recorded.
   virtual bool transactional_ddl() const = 0;
+  /// Split a script into statements as this engine's own client would, for scripts that run
+  /// statement by statement (run_alone one at a time).
+  virtual std::vector<SqlStatement> split(std::string_view sql) const = 0;
   /// Insert a history row as it is; return its installed_rank.
   virtual long long insert_history(const HistoryRow& row) = 0;
   /// Insert rows as they are, in order, all or none (one transaction); a row's installed_at

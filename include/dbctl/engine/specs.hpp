@@ -10,10 +10,17 @@
 namespace dbctl::engine {
 
 /// One statement a driver would run, where it runs, and how it may be shown.
+/// What a planned statement does, where policy must know it without reading its SQL.
+enum class StatementKind {
+  other,
+  create_database, ///< needs the admin's right to create databases
+};
+
 struct Statement {
   std::string database; ///< the database whose connection runs it; empty: the admin database
   std::string sql;      ///< what is sent to the server
   std::string shown;    ///< what plans and logs show: the same with secrets masked
+  StatementKind kind;
 };
 
 /// What a role may do with a target's objects.

@@ -209,6 +209,9 @@ std::string one_line(const std::string& message) {
 }
 
 void rethrow(const std::exception& failure, const std::string& context) {
+  if (const auto* translated = dynamic_cast<const DbError*>(&failure)) {
+    throw *translated; // said in dbctl's terms already, with its own context
+  }
   if (const auto* e = dynamic_cast<const sql::SQLException*>(&failure)) {
     std::string state = e->getSQLStateCStr();
     std::string message = one_line(e->what());

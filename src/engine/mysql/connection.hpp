@@ -52,7 +52,8 @@ std::string grant_database(const std::string& name);
 /// Run a query and return its rows (Connector/C++ exceptions pass through).
 std::unique_ptr<sql::ResultSet> query(sql::Connection& connection, const std::string& text);
 
-/// Throw DbError for a Connector/C++ failure, prefixed with context.
+/// Throw DbError for a Connector/C++ failure, prefixed with context; a DbError passes
+/// through as it is, so one catch of std::exception serves every failure.
 [[noreturn]] void rethrow(const std::exception& failure, const std::string& context);
 
 } // namespace dbctl::engine::mysql

@@ -8,7 +8,7 @@ namespace dbctl::engine::mysql {
 
 namespace {
 
-Statement plain(std::string sql) { return {"", sql, sql}; }
+Statement plain(std::string sql) { return {"", sql, sql, StatementKind::other}; }
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -73,7 +73,7 @@ std::vector<Statement> Planner::role(const RoleSpec& spec, bool locked) const {
   std::string identified = m_catalog.mariadb ? " IDENTIFIED BY PASSWORD "
                                              : " IDENTIFIED WITH mysql_native_password AS ";
   auto with_hash = [&](const std::string& head) {
-    return Statement{"", head + identified + "'" + hash + "'", head + identified + "'***'"};
+    return Statement{"", head + identified + "'" + hash + "'", head + identified + "'***'", StatementKind::other};
   };
   auto existing = m_catalog.users.find(spec.name);
   if (existing == m_catalog.users.end()) {
@@ -100,6 +100,7 @@ std::vector<Statement> Planner::database(const DatabaseSpec& spec) const {
   if (existing == m_catalog.databases.end()) {
     out.push_back(plain("CREATE DATABASE IF NOT EXISTS " + quote_ident(spec.name) +
                         " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
+    out.back().kind = StatementKind::create_database;
   } else if (existing->second != "utf8mb4") {
     // Only the default for new tables changes; existing tables keep their character set.
     out.push_back(plain("ALTER DATABASE " + quote_ident(spec.name) +

@@ -138,8 +138,6 @@ bool TargetSession::owner_missing() {
     query->setString(2, server.user_host);
     Rows rows(query->executeQuery());
     return rows->next() && rows->getInt(1) == 0;
-  } catch (const DbError&) {
-    throw;
   } catch (const std::exception& e) {
     rethrow(e, context() + "looking up user " + m_target.owner.name + ": ");
   }
@@ -278,8 +276,6 @@ void TargetSession::import_history(const std::vector<HistoryRow>& rows) {
       }
       throw;
     }
-  } catch (const DbError&) {
-    throw;
   } catch (const std::exception& e) {
     rethrow(e, context() + "writing dbctl_history: ");
   }
@@ -318,8 +314,6 @@ std::optional<std::vector<FlywayRow>> TargetSession::read_flyway_history(const s
       rows.push_back(std::move(row));
     }
     return rows;
-  } catch (const DbError&) {
-    throw;
   } catch (const std::exception& e) {
     rethrow(e, context() + "reading " + table + ": ");
   }

@@ -210,6 +210,9 @@ DbError sql_failure(const pqxx::sql_error& failure, const std::string& context,
 }
 
 void rethrow(const std::exception& failure, const std::string& context) {
+  if (const auto* translated = dynamic_cast<const DbError*>(&failure)) {
+    throw *translated; // said in dbctl's terms already, with its own context
+  }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
     throw sql_failure(*sql, context);
   }

@@ -51,7 +51,8 @@ bool verifier_matches(const std::string& stored, const util::Secret& password);
 DbError sql_failure(const pqxx::sql_error& failure, const std::string& context,
                     int skipped_lines = 0);
 
-/// Throw DbError for a libpqxx failure, prefixed with context (`pg/users: `).
+/// Throw DbError for a libpqxx failure, prefixed with context (`pg/users: `); a DbError
+/// passes through as it is, so one catch of std::exception serves every failure.
 [[noreturn]] void rethrow(const std::exception& failure, const std::string& context);
 
 } // namespace dbctl::engine::postgres

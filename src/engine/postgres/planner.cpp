@@ -79,10 +79,10 @@ const DatabaseCatalog::Schema* find_schema(const DatabaseCatalog& inside, const 
 
 } // namespace
 
-Statement Planner::admin(std::string sql) const { return {"", sql, sql}; }
+Statement Planner::admin(std::string sql) const { return {"", sql, sql, StatementKind::other}; }
 
 Statement Planner::in(const std::string& database, std::string sql) const {
-  return {database, sql, sql};
+  return {database, sql, sql, StatementKind::other};
 }
 
 std::vector<Statement> Planner::role(const RoleSpec& spec, PasswordState password,
@@ -90,7 +90,8 @@ std::vector<Statement> Planner::role(const RoleSpec& spec, PasswordState passwor
   std::string name = m_quote.ident(spec.name);
   bool login = spec.password.has_value();
   auto with_password = [&](const std::string& head) {
-    return Statement{"", head + " PASSWORD " + m_quote.literal(verifier), head + " PASSWORD '***'"};
+    return Statement{"", head + " PASSWORD " + m_quote.literal(verifier), head + " PASSWORD '***'",
+                     StatementKind::other};
   };
   auto existing = m_server.roles.find(spec.name);
   if (existing == m_server.roles.end()) {
@@ -123,6 +124,7 @@ std::vector<Statement> Planner::database(const DatabaseSpec& spec) const {
   if (existing == m_server.databases.end()) {
     out.push_back(admin("CREATE DATABASE " + name +
                         (spec.owner ? " OWNER " + m_quote.ident(*spec.owner) : "")));
+    out.back().kind = StatementKind::create_database;
     acl[k_public] = {"CONNECT", "TEMPORARY"}; // what a new database grants PUBLIC
   } else {
     acl = existing->second.acl;

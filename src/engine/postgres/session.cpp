@@ -88,8 +88,6 @@ const DatabaseCatalog& Session::inside(const std::string& database) {
   if (catalog().databases.count(database) != 0) {
     try {
       read = read_database_catalog(connection_to(database));
-    } catch (const DbError&) {
-      throw;
     } catch (const std::exception& e) {
       rethrow(e, context(database) + "reading the catalogs: ");
     }
@@ -200,8 +198,6 @@ void Session::execute(const Statement& statement) {
   try {
     pqxx::nontransaction tx(connection_to(statement.database));
     tx.exec(statement.sql);
-  } catch (const DbError&) {
-    throw;
   } catch (const std::exception& e) {
     rethrow(e, context(statement.database) + statement.shown + ": ");
   }

@@ -233,8 +233,6 @@ std::vector<HistoryRow> TargetSession::read_history() {
       row.installed_at = r[8].c_str();
       rows.push_back(std::move(row));
     }
-  } catch (const DbError&) {
-    throw;
   } catch (const std::exception& e) {
     rethrow(e, context() + "reading dbctl_history: ");
   }
@@ -310,8 +308,6 @@ void TargetSession::ensure_history() {
       tx.exec("REVOKE ALL ON " + table() + " FROM " + m_work->quote_name(grantee[0].as<std::string>()));
     }
     tx.commit();
-  } catch (const DbError&) {
-    throw;
   } catch (const std::exception& e) {
     rethrow(e, context() + "creating dbctl_history: ");
   }
@@ -355,8 +351,6 @@ void TargetSession::run_in_transaction(const std::string& script, HistoryRow row
       // A broken connection has rolled back already.
     }
     throw sql_failure(e, "", 1); // the batch starts with one line of BEGIN
-  } catch (const DbError&) {
-    throw;
   } catch (const std::exception& e) {
     rethrow(e, "");
   }
@@ -378,8 +372,6 @@ void TargetSession::run_alone(const std::string& statement) {
     tx.exec(statement);
   } catch (const pqxx::sql_error& e) {
     throw sql_failure(e, "");
-  } catch (const DbError&) {
-    throw;
   } catch (const std::exception& e) {
     rethrow(e, "");
   }
@@ -393,8 +385,6 @@ long long TargetSession::insert_history(const HistoryRow& row) {
     long long rank = insert(tx, row);
     tx.commit();
     return rank;
-  } catch (const DbError&) {
-    throw;
   } catch (const std::exception& e) {
     rethrow(e, context() + "writing dbctl_history: ");
   }
@@ -445,8 +435,6 @@ std::optional<std::vector<FlywayRow>> TargetSession::read_flyway_history(const s
       rows.push_back(std::move(row));
     }
     return rows;
-  } catch (const DbError&) {
-    throw;
   } catch (const std::exception& e) {
     rethrow(e, context() + "reading " + name + ": ");
   }

@@ -49,6 +49,7 @@ public:
   void ensure_history() override;
   void run_in_transaction(const std::string& script, HistoryRow row) override;
   void run_alone(const std::string& statement) override;
+  std::vector<SqlStatement> split(std::string_view sql) const override { return split_postgres(sql); }
   std::vector<std::string> take_notices() override;
   bool transactional_ddl() const override { return true; }
   long long insert_history(const HistoryRow& row) override;

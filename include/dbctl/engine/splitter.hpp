@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-namespace dbctl::migration {
+namespace dbctl::engine {
 
 /// One statement of a script and the line it starts on (1-based).
 struct SqlStatement {
@@ -25,4 +25,4 @@ std::vector<SqlStatement> split_postgres(std::string_view sql);
 /// statements are dropped.
 std::vector<SqlStatement> split_mysql(std::string_view sql);
 
-} // namespace dbctl::migration
+} // namespace dbctl::engine

@@ -1,12 +1,12 @@
 #include "dbctl/migration/discovery.hpp"
-#include "dbctl/migration/splitter.hpp"
+#include "dbctl/engine/splitter.hpp"
 #include "string_maker.hpp"
 
 #include <random>
 
 #include <doctest/doctest.h>
 
-using dbctl::migration::split_mysql;
+using dbctl::engine::split_mysql;
 
 namespace {
 std::vector<std::string> texts(const std::string& sql) {
@@ -18,7 +18,7 @@ std::vector<std::string> texts(const std::string& sql) {
 }
 } // namespace
 
-TEST_SUITE("migration::splitter (mysql)") {
+TEST_SUITE("engine::splitter (mysql)") {
   TEST_CASE("statements split at  - without it - with their starting lines") {
     auto statements = split_mysql("CREATE TABLE a (x int);\n\n  INSERT INTO a VALUES (1);\n");
     REQUIRE(statements.size() == 2);

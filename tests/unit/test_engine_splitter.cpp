@@ -1,10 +1,10 @@
-#include "dbctl/migration/splitter.hpp"
+#include "dbctl/engine/splitter.hpp"
 
 #include <random>
 
 #include <doctest/doctest.h>
 
-using dbctl::migration::split_postgres;
+using dbctl::engine::split_postgres;
 
 namespace {
 std::vector<std::string> texts(const std::string& sql) {
@@ -16,7 +16,7 @@ std::vector<std::string> texts(const std::string& sql) {
 }
 } // namespace
 
-TEST_SUITE("migration::splitter") {
+TEST_SUITE("engine::splitter") {
   TEST_CASE("statements split at top-level semicolons - with their starting lines") {
     auto statements = split_postgres("CREATE TABLE a (x int);\n\n  CREATE INDEX i ON a (x);\n");
     REQUIRE(statements.size() == 2);

@@ -1,8 +1,8 @@
-#include "dbctl/migration/splitter.hpp"
+#include "dbctl/engine/splitter.hpp"
 
 #include <cctype>
 
-namespace dbctl::migration {
+namespace dbctl::engine {
 
 namespace {
 
@@ -147,9 +147,9 @@ private:
 
 std::vector<SqlStatement> split_postgres(std::string_view sql) { return PostgresSplitter(sql).run(); }
 
-} // namespace dbctl::migration
+} // namespace dbctl::engine
 
-namespace dbctl::migration {
+namespace dbctl::engine {
 
 namespace {
 
@@ -414,4 +414,4 @@ private:
 
 std::vector<SqlStatement> split_mysql(std::string_view sql) { return MysqlSplitter(sql).run(); }
 
-} // namespace dbctl::migration
+} // namespace dbctl::engine
