@@ -9,9 +9,72 @@ namespace {
 bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 bool is_ident_char(char c) { return is_ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
-class PostgresSplitter {
+// What both dialects' splitters share: the position in the text, the statement being read,
+// quoted runs, line comments, and emitting a statement with the line it starts on. Each
+// dialect's run() decides what a character means.
+class Scanner {
+protected:
+  explicit Scanner(std::string_view sql) : m_sql(sql) {}
+
+  char peek(std::size_t ahead) const {
+    return m_at + ahead < m_sql.size() ? m_sql[m_at + ahead] : '\0';
+  }
+
+  // Skip a quoted run from its opening quote; a doubled quote stands for itself.
+  void skip_quoted(char quote, bool backslash_escapes) {
+    ++m_at;
+    while (m_at < m_sql.size()) {
+      char c = m_sql[m_at++];
+      if (backslash_escapes && c == '\\') {
+        ++m_at;
+      } else if (c == quote) {
+        if (peek(0) != quote) {
+          return;
+        }
+        ++m_at;
+      }
+    }
+  }
+
+  void skip_to_line_end() {
+    while (m_at < m_sql.size() && m_sql[m_at] != '\n') {
+      ++m_at;
+    }
+  }
+
+  // Keep the statement from m_start to `end` (exclusive), trimmed, when `has_code` says it
+  // holds more than blanks and comments.
+  void emit(std::size_t end, bool (*has_code)(std::string_view)) {
+    std::string_view text = m_sql.substr(m_start, end - m_start);
+    std::size_t first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && has_code(text.substr(first))) {
+      int line = m_line;
+      for (std::size_t i = m_start; i < m_start + first; ++i) {
+        line += m_sql[i] == '\n' ? 1 : 0;
+      }
+      std::size_t last = text.find_last_not_of(" \t\r\n");
+      m_out.push_back({std::string(text.substr(first, last - first + 1)), line});
+    }
+  }
+
+  // Start the next statement at `to`, counting the lines passed.
+  void advance_start(std::size_t to) {
+    for (std::size_t i = m_start; i < to; ++i) {
+      m_line += m_sql[i] == '\n' ? 1 : 0;
+    }
+    m_start = to;
+  }
+
+  std::string_view m_sql;
+  std::size_t m_at = 0;
+  std::size_t m_start = 0;
+  int m_line = 1;
+  std::vector<SqlStatement> m_out;
+};
+
+class PostgresSplitter : Scanner {
 public:
-  explicit PostgresSplitter(std::string_view sql) : m_sql(sql) {}
+  explicit PostgresSplitter(std::string_view sql) : Scanner(sql) {}
 
   std::vector<SqlStatement> run() {
     while (m_at < m_sql.size()) {
@@ -26,7 +89,7 @@ public:
       } else if (c == '"') {
         skip_quoted('"', false);
       } else if (c == '-' && peek(1) == '-') {
-        skip_line_comment();
+        skip_to_line_end();
       } else if (c == '/' && peek(1) == '*') {
         skip_block_comment();
       } else if (c == '$' && (m_at == 0 || !is_ident_char(m_sql[m_at - 1]))) {
@@ -40,31 +103,6 @@ public:
   }
 
 private:
-  char peek(std::size_t ahead) const {
-    return m_at + ahead < m_sql.size() ? m_sql[m_at + ahead] : '\0';
-  }
-
-  void skip_quoted(char quote, bool backslash_escapes) {
-    ++m_at;
-    while (m_at < m_sql.size()) {
-      char c = m_sql[m_at++];
-      if (backslash_escapes && c == '\\') {
-        ++m_at;
-      } else if (c == quote) {
-        if (peek(0) != quote) {
-          return;
-        }
-        ++m_at; // a doubled quote stands for itself
-      }
-    }
-  }
-
-  void skip_line_comment() {
-    while (m_at < m_sql.size() && m_sql[m_at] != '\n') {
-      ++m_at;
-    }
-  }
-
   void skip_block_comment() {
     int depth = 0;
     while (m_at < m_sql.size()) {
@@ -100,20 +138,8 @@ private:
 
   // End the statement running from m_start to `end` (exclusive).
   void finish(std::size_t end) {
-    std::string_view text = m_sql.substr(m_start, end - m_start);
-    std::size_t first = text.find_first_not_of(" \t\r\n");
-    if (first != std::string_view::npos && has_code(text.substr(first))) {
-      int line = m_line;
-      for (std::size_t i = m_start; i < m_start + first; ++i) {
-        line += m_sql[i] == '\n' ? 1 : 0;
-      }
-      std::size_t last = text.find_last_not_of(" \t\r\n");
-      m_out.push_back({std::string(text.substr(first, last - first + 1)), line});
-    }
-    for (std::size_t i = m_start; i < end; ++i) {
-      m_line += m_sql[i] == '\n' ? 1 : 0;
-    }
-    m_start = end;
+    emit(end, has_code);
+    advance_start(end);
   }
 
   // Whether a statement holds anything besides comments, blanks and semicolons.
@@ -135,12 +161,6 @@ private:
     }
     return false;
   }
-
-  std::string_view m_sql;
-  std::size_t m_at = 0;
-  std::size_t m_start = 0;
-  int m_line = 1;
-  std::vector<SqlStatement> m_out;
 };
 
 } // namespace
@@ -153,9 +173,9 @@ namespace dbctl::engine {
 
 namespace {
 
-class MysqlSplitter {
+class MysqlSplitter : Scanner {
 public:
-  explicit MysqlSplitter(std::string_view sql) : m_sql(sql) {}
+  explicit MysqlSplitter(std::string_view sql) : Scanner(sql) {}
 
   std::vector<SqlStatement> run() {
     while (m_at < m_sql.size()) {
@@ -164,13 +184,13 @@ public:
       }
       char c = m_sql[m_at];
       if (m_sql.compare(m_at, m_delimiter.size(), m_delimiter) == 0 && m_depth <= 0) {
-        finish(m_at);
+        emit(m_at, has_code);
         m_at += m_delimiter.size();
-        advance_start(m_at);
+        next_statement(m_at);
       } else if (word_start(c)) {
         word();
       } else if (c == '\'' || c == '"' || c == '`') {
-        skip_quoted(c);
+        skip_quoted(c, c != '`');
       } else if (c == '#' || (c == '-' && peek(1) == '-' && dash_comment())) {
         skip_to_line_end();
       } else if (c == '/' && peek(1) == '*') {
@@ -180,15 +200,11 @@ public:
         ++m_at;
       }
     }
-    finish(m_sql.size());
+    emit(m_sql.size(), has_code);
     return std::move(m_out);
   }
 
 private:
-  char peek(std::size_t ahead) const {
-    return m_at + ahead < m_sql.size() ? m_sql[m_at + ahead] : '\0';
-  }
-
   static bool word_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$' ||
            static_cast<unsigned char>(c) >= 0x80;
@@ -324,29 +340,8 @@ private:
     m_delimiter = std::string(m_sql.substr(j, end - j));
     std::size_t line_end = m_sql.find('\n', end);
     m_at = line_end == std::string_view::npos ? m_sql.size() : line_end + 1;
-    advance_start(m_at);
+    next_statement(m_at);
     return true;
-  }
-
-  void skip_quoted(char quote) {
-    ++m_at;
-    while (m_at < m_sql.size()) {
-      char c = m_sql[m_at++];
-      if (c == '\\' && quote != '`') {
-        ++m_at;
-      } else if (c == quote) {
-        if (peek(0) != quote) {
-          return;
-        }
-        ++m_at;
-      }
-    }
-  }
-
-  void skip_to_line_end() {
-    while (m_at < m_sql.size() && m_sql[m_at] != '\n') {
-      ++m_at;
-    }
   }
 
   // Whether text holds anything besides blanks and comments (version comments are code).
@@ -371,24 +366,11 @@ private:
     return true;
   }
 
-  void finish(std::size_t end) {
-    std::string_view text = m_sql.substr(m_start, end - m_start);
-    std::size_t first = text.find_first_not_of(" \t\r\n");
-    if (first != std::string_view::npos && !has_no_code(text)) {
-      int line = m_line;
-      for (std::size_t i = m_start; i < m_start + first; ++i) {
-        line += m_sql[i] == '\n' ? 1 : 0;
-      }
-      std::size_t last = text.find_last_not_of(" \t\r\n");
-      m_out.push_back({std::string(text.substr(first, last - first + 1)), line});
-    }
-  }
+  static bool has_code(std::string_view text) { return !has_no_code(text); }
 
-  void advance_start(std::size_t to) {
-    for (std::size_t i = m_start; i < to; ++i) {
-      m_line += m_sql[i] == '\n' ? 1 : 0;
-    }
-    m_start = to;
+  // Start the next statement at `to`, with no head read and no block open.
+  void next_statement(std::size_t to) {
+    advance_start(to);
     m_words = 0;
     m_depth = 0;
     m_compound = false;
@@ -396,7 +378,6 @@ private:
     m_definer_words = 0;
   }
 
-  std::string_view m_sql;
   std::string m_delimiter = ";";
   // The statement's head and open blocks, for stored programs written without DELIMITER.
   int m_words = 0;
@@ -404,10 +385,6 @@ private:
   bool m_compound = false;
   bool m_head = false;
   int m_definer_words = 0;
-  std::size_t m_at = 0;
-  std::size_t m_start = 0;
-  int m_line = 1;
-  std::vector<SqlStatement> m_out;
 };
 
 } // namespace
