@@ -62,6 +62,92 @@ engine::HistoryRow sample_row(const std::string& service) {
   return row;
 }
 
+// A row of a file that applied whole.
+engine::HistoryRow applied_row(const std::string& service, const std::string& version, const std::string& script) {
+  engine::HistoryRow row = sample_row(service);
+  row.version = version;
+  row.script = script;
+  row.success = true;
+  row.statements_done.reset();
+  row.statement_hashes.clear();
+  return row;
+}
+
+// Notices, splitting, and a script run with its row (all or nothing where DDL is transactional).
+void conform_execution(engine::TargetSession& session) {
+  const std::string service = session.read_history().front().service;
+  // The server's notices of user SQL, once each; none of dbctl's own reads.
+  session.take_notices();
+  session.run_alone("DROP TABLE IF EXISTS conformance_absent");
+  CHECK(session.take_notices().size() == 1);
+  CHECK(session.take_notices().empty());
+  session.read_history();
+  CHECK(session.take_notices().empty());
+  // The engine's own splitting: two statements, the second on line 2.
+  auto split = session.split("CREATE TABLE a (x INT);\nINSERT INTO a VALUES (1);\n");
+  REQUIRE(split.size() == 2);
+  CHECK(split[1].line == 2);
+  CHECK_FALSE(session.installed_by().empty());
+
+  // A script with its row, all or nothing where DDL is transactional; refused where it is not.
+  engine::HistoryRow script_row = applied_row(service, "2", "V2__script.sql");
+  std::size_t before = session.read_history().size();
+  if (session.transactional_ddl()) {
+    session.run_in_transaction("CREATE TABLE conformance_tx (x INT);\nINSERT INTO conformance_tx VALUES (1);", script_row);
+    CHECK(session.read_history().size() == before + 1);
+    script_row.script = "V3__broken.sql";
+    CHECK_THROWS_AS(session.run_in_transaction("CREATE TABLE conformance_tx2 (x INT);\nSELECT * FROM nowhere;", script_row),
+                    DbError);
+    CHECK(session.read_history().size() == before + 1);
+    CHECK_THROWS_AS(session.run_alone("SELECT * FROM conformance_tx2"), DbError); // rolled back
+  } else {
+    CHECK_THROWS_AS(session.run_in_transaction("CREATE TABLE conformance_tx (x INT)", script_row), DbError);
+    CHECK(session.read_history().size() == before);
+  }
+
+}
+
+// Rows imported as they are, Flyway's table read, and a worker's kept connection handed on.
+void conform_imports(engine::Driver& driver, engine::TargetSession& session, const targets::Target& target) {
+  // Rows imported as they are, in order, with their time.
+  engine::HistoryRow old_row = applied_row(target.service, "0.1", "V0_1__old.sql");
+  old_row.installed_at = "2020-01-02 03:04:05";
+  old_row.type = engine::RowType::baseline;
+  session.import_history({old_row});
+  auto imported = session.read_history();
+  CHECK(imported.back().script == "V0_1__old.sql");
+  CHECK(imported.back().type == engine::RowType::baseline);
+
+  // Flyway's table: none yet, then its rows as Flyway wrote them.
+  CHECK_FALSE(session.read_flyway_history("flyway_schema_history").has_value());
+  session.run_alone("CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL, version VARCHAR(50), "
+                     "description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, "
+                     "checksum INT, installed_by VARCHAR(100) NOT NULL, installed_on TIMESTAMP NOT NULL DEFAULT "
+                     "CURRENT_TIMESTAMP, execution_time INT NOT NULL, success BOOLEAN NOT NULL)");
+  session.run_alone("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, "
+                     "checksum, installed_by, execution_time, success) VALUES (1, '1', 'init', 'SQL', "
+                     "'V1__init.sql', -12345, 'flyway', 7, TRUE)");
+  auto flyway = session.read_flyway_history("flyway_schema_history");
+  REQUIRE(flyway.has_value());
+  REQUIRE(flyway->size() == 1);
+  CHECK((*flyway)[0].checksum == std::optional<int>(-12345));
+  CHECK((*flyway)[0].script == "V1__init.sql");
+  CHECK((*flyway)[0].success);
+
+  // A worker's kept connection carries from one session of the target to the next.
+  {
+    engine::Keep keep;
+    {
+      auto first = driver.target(target, &keep);
+      first->connect_ahead();
+      CHECK(first->exists());
+    }
+    auto second = driver.target(target, &keep);
+    CHECK(second->read_history().size() == imported.size());
+  }
+
+}
+
 void conform(const std::string& url_variable, const std::string& tag) {
   test::required_env(url_variable);
   std::string prefix = test::unique_prefix(tag);
@@ -117,6 +203,9 @@ void conform(const std::string& url_variable, const std::string& tag) {
     CHECK(std::string(e.what()).find("no_such_table_here") != std::string::npos);
   }
 
+  conform_execution(*session);
+  conform_imports(driver, *session, target);
+
   {
     auto held = session->lock(std::chrono::seconds(5));
     auto other = driver.target(target);
@@ -132,6 +221,12 @@ void conform(const std::string& url_variable, const std::string& tag) {
   CHECK_NOTHROW(driver.target(target)->lock(std::chrono::seconds(1))); // released
 
   auto admin = driver.admin(f->topology.servers.front());
+  CHECK_FALSE(admin->identity().empty());
+  CHECK(admin->identity() == driver.admin(f->topology.servers.front())->identity());
+  auto extensions = admin->available_extensions();
+  CHECK(extensions.empty() == (target.engine() == topology::Engine::mysql)); // MySQL has none
+  CHECK(admin->drop_schema(target.database, prefix + "no_such_schema").empty());
+  CHECK(admin->drop_role(prefix + "no_such_role", {target.database}).empty());
   auto teardown = provision::teardown(f->targets, f->targets, admin->info());
   for (const auto& statement : provision::plan_teardown(*admin, teardown)) {
     admin->execute(statement);

@@ -145,6 +145,9 @@ bool TargetSession::owner_missing() {
 
 std::vector<HistoryRow> TargetSession::read_history() {
   std::vector<HistoryRow> rows;
+  if (!exists()) { // exists() also makes the database the connection's current one
+    return rows;
+  }
   try {
     std::unique_ptr<sql::PreparedStatement> table(work().prepareStatement(
         "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'dbctl_history'"));
@@ -195,6 +198,7 @@ std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
 }
 
 void TargetSession::ensure_history() {
+  exists(); // the history lives in the target's database: USE it first
   try {
     execute(k_create_history);
   } catch (const std::exception& e) {
