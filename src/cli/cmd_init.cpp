@@ -1,21 +1,13 @@
 // `dbctl init`: create the databases, schemas, roles, grants and extensions; converge.
 #include "commands.hpp"
 #include "project.hpp"
-#include "servers.hpp"
-#include "steps.hpp"
 
-#include "dbctl/provision/provision.hpp"
-#include "dbctl/util/error.hpp"
+#include "dbctl/ops/provision.hpp"
+#include "dbctl/report/provision.hpp"
 
-#include <exception>
-#include <future>
-#include <map>
-#include <mutex>
-#include <optional>
-#include <set>
+#include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 namespace dbctl::cli {
 
@@ -28,153 +20,14 @@ struct InitOptions {
 ExitCode run_init(const Context& context, const InitOptions& options) {
   require_topology(context, "init");
   std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
-  std::vector<ServerStatements> applied = init_servers(
+  std::vector<ops::ServerStatements> applied = ops::init_servers(
       *project, registry_for(context), std::chrono::seconds(options.lock_timeout), context.interrupt);
-  print_applied(applied, context.global.output, "nothing to do");
+  std::cout << (context.global.output == OutputFormat::json ? report::statements_json(applied)
+                                                            : report::applied_text(applied, "nothing to do"));
   return ExitCode::ok;
 }
 
 } // namespace
-
-namespace {
-
-// What `init` would run on a server to converge its selected targets, from the catalogs the
-// session reads (once, then cached).
-std::vector<engine::Statement> plan_statements(engine::AdminSession& session, const ServerGroup& group) {
-  provision::DesiredState desired = provision::desired_state(group.selected, group.all, session.info());
-  return provision::plan(session, desired, group.server->name);
-}
-
-// One server checked and planned; nothing planned when it cannot host its services.
-struct Checked {
-  PlannedServer server;
-  std::vector<util::Diagnostic> problems;
-};
-
-// The provisioning locks one run takes: one per physical server, however many entries of the
-// topology reach it (two shards on localhost in development, two names of one host), since a
-// second lock of the same name would wait for the run's own first one.
-class ProvisionLocks {
-public:
-  /// Tell whether the caller is the first of this run to reach the server `identity`, and so
-  /// the one to take its lock.
-  bool first(const std::string& identity) {
-    std::lock_guard<std::mutex> guard(m_mutex);
-    return m_taken.insert(identity).second;
-  }
-
-private:
-  std::mutex m_mutex;
-  std::set<std::string> m_taken;
-};
-
-Checked plan_server(const engine::Registry& registry, const Project& project, const ServerGroup& group,
-                    std::optional<std::chrono::seconds> lock_timeout, ProvisionLocks& locks) {
-  Checked out;
-  spdlog::debug("{}: reading the catalogs", group.server->name);
-  out.server.session = registry.get(group.server->engine->value).admin(*group.server);
-  out.server.identity = out.server.session->identity();
-  // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail with
-  // "tuple concurrently updated", and two runs would plan the same CREATEs. The catalogs are
-  // read after the lock, so each run plans from what the last one left.
-  if (lock_timeout && locks.first(out.server.identity)) {
-    out.server.lock = out.server.session->lock("provision", *lock_timeout);
-  }
-  out.problems = provision::check_hosting(*out.server.session, project.topology, group.selected);
-  out.server.plan.server = group.server;
-  out.server.group = group;
-  if (out.problems.empty()) {
-    out.server.plan.statements = plan_statements(*out.server.session, group);
-  }
-  return out;
-}
-
-// Wait for every run; rethrow the first failure, in topology order, once all have ended.
-template <typename T> std::vector<T> join_all(std::vector<std::future<T>>& runs) {
-  std::vector<T> out;
-  std::exception_ptr failure;
-  for (auto& run : runs) {
-    try {
-      out.push_back(run.get());
-    } catch (...) {
-      failure = failure ? failure : std::current_exception();
-    }
-  }
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
-  return out;
-}
-
-} // namespace
-
-std::vector<PlannedServer> plan_servers(const Project& project, const engine::Registry& registry,
-                                        std::optional<std::chrono::seconds> lock_timeout) {
-  // Each server on a thread of its own (shards are independent).
-  std::vector<ServerGroup> groups = group_by_server(project);
-  ProvisionLocks locks;
-  std::vector<std::future<Checked>> planning;
-  for (const auto& group : groups) {
-    planning.push_back(std::async(std::launch::async, [&registry, &project, &group, lock_timeout, &locks] {
-      return plan_server(registry, project, group, lock_timeout, locks);
-    }));
-  }
-  std::vector<Checked> checked = join_all(planning);
-  std::vector<util::Diagnostic> problems;
-  std::vector<PlannedServer> planned;
-  for (auto& server : checked) {
-    problems.insert(problems.end(), server.problems.begin(), server.problems.end());
-    planned.push_back(std::move(server.server));
-  }
-  if (!problems.empty()) {
-    throw ConfigError(problems); // exit 2: the topology asks for what a server cannot give
-  }
-  return planned;
-}
-
-std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
-                                           std::chrono::seconds lock_timeout,
-                                           const util::Interrupt* interrupt) {
-  // Every server is checked and planned before any executes, so a server that cannot host its
-  // services (too old, an extension missing) stops the run with nothing changed anywhere; once
-  // execution starts, a server's failure does not stop the others.
-  std::vector<PlannedServer> planned = plan_servers(project, registry, lock_timeout);
-  // Entries that reach one physical server run one after another on one thread, under the
-  // lock one of them holds, each planned again right before it runs (after the one before
-  // it), since they may manage the same roles (cluster-wide on PostgreSQL).
-  std::map<std::string, std::vector<PlannedServer*>> same_server;
-  for (auto& server : planned) {
-    same_server[server.identity].push_back(&server);
-  }
-  std::vector<std::future<bool>> runs;
-  for (auto& [identity, entries] : same_server) {
-    runs.push_back(std::async(std::launch::async, [&entries = entries, &registry, interrupt] {
-      for (std::size_t i = 0; i < entries.size(); ++i) {
-        PlannedServer& server = *entries[i];
-        // Only a plan read under the lock before anything else ran here is still current.
-        bool current = i == 0 && server.lock;
-        if (entries.size() > 1 && !current) {
-          spdlog::debug("{}: the same server as {}: planning again", server.plan.server->name,
-                        entries[i == 0 ? 1 : 0]->plan.server->name);
-          auto fresh = registry.get(server.plan.server->engine->value).admin(*server.plan.server);
-          if (server.lock) {
-            server.locking = std::move(server.session); // the lock stays on its connection
-          }
-          server.session = std::move(fresh);
-          server.plan.statements = plan_statements(*server.session, server.group);
-        }
-        execute_logged(*server.session, server.plan, interrupt);
-      }
-      return true;
-    }));
-  }
-  join_all(runs);
-  std::vector<ServerStatements> out;
-  for (auto& server : planned) {
-    out.push_back(server.plan);
-  }
-  return out;
-}
 
 Command init_command() {
   auto options = std::make_shared<InitOptions>();

@@ -1,17 +1,14 @@
 // `dbctl repair` and `dbctl baseline`: the two commands that edit history by hand.
 #include "commands.hpp"
 #include "project.hpp"
-#include "steps.hpp"
 
-#include "dbctl/migration/runner.hpp"
+#include "dbctl/ops/migrate.hpp"
+#include "dbctl/report/history.hpp"
 #include "dbctl/util/error.hpp"
 
-#include <functional>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 namespace dbctl::cli {
 
@@ -28,86 +25,66 @@ struct BaselineOptions {
   int lock_timeout = 60;
 };
 
-// What one target's history edit reports: JSON fields beside the target's, and its text line.
-struct Edited {
-  nlohmann::ordered_json fields;
-  std::string text;
+// Print each target's line as it is done (text), or the JSON array of them all at the end.
+class Printer {
+public:
+  explicit Printer(const Context& context) : m_json(context.global.output == OutputFormat::json) {}
+
+  void line(const targets::Target& target, const std::string& text) const {
+    if (!m_json) {
+      std::cout << target.key() << ": " << text << "\n";
+    }
+  }
+
+  ExitCode end(const report::HistoryEdits& edits) const {
+    if (m_json) {
+      std::cout << edits.json();
+    }
+    return ExitCode::ok;
+  }
+
+private:
+  bool m_json;
 };
 
-using Edit = std::function<Edited(const Project&, const targets::Target&, engine::TargetSession&)>;
-
-// Edit each selected target's history in turn; print a line per target, or one JSON array.
-ExitCode edit_each(const Context& context, const Edit& edit) {
-  std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
-  engine::Registry registry = registry_for(context);
-  bool json = context.global.output == OutputFormat::json;
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const auto& target : project->selected) {
-    auto session = registry.get(target.engine()).target(target);
-    Edited edited = edit(*project, target, *session);
-    if (json) {
-      out.push_back(target_json(target));
-      out.back().update(edited.fields);
-    } else {
-      std::cout << target.key() << ": " << edited.text << "\n";
-    }
-  }
-  if (json) {
-    print_json(out);
-  }
-  return ExitCode::ok;
-}
-
 ExitCode run_repair(const Context& context, const RepairOptions& options) {
-  return edit_each(context, [&](const Project& project, const targets::Target& target, engine::TargetSession& session) {
-    migration::RepairResult result = migration::repair(session, target, files_of(project, target),
-                                                       std::chrono::seconds(options.lock_timeout));
-    std::string done;
-    if (result.failed_removed > 0) {
-      done = "removed " + std::to_string(result.failed_removed) + " failed row" +
-             (result.failed_removed == 1 ? "" : "s");
-    }
-    for (const auto& script : result.realigned) {
-      done += (done.empty() ? "" : ", ") + std::string("accepted the checksum of ") + script;
-    }
-    return Edited{{{"failed_removed", result.failed_removed}, {"realigned", result.realigned}},
-                  done.empty() ? "nothing to repair" : done};
-  });
-}
-
-// `baseline --from flyway`: take over each target's Flyway history.
-ExitCode import_from_flyway(const Context& context, const BaselineOptions& options) {
-  return edit_each(context, [&](const Project& project, const targets::Target& target, engine::TargetSession& session) {
-    migration::FlywayImportResult result =
-        migration::import_flyway(session, target, files_of(project, target), options.flyway_table,
-                                 std::chrono::seconds(options.lock_timeout));
-    for (const auto& script : result.rerun) {
-      spdlog::warn("{}: {} changed since Flyway last ran it; migrate runs it again", target.key(), script);
-    }
-    std::string text = "imported " + std::to_string(result.imported) + " row" + (result.imported == 1 ? "" : "s") +
-                       " from " + options.flyway_table +
-                       (result.version ? " (at version " + *result.version + ")" : "");
-    return Edited{{{"version", result.version ? nlohmann::ordered_json(*result.version) : nlohmann::ordered_json()},
-                   {"imported", result.imported}},
-                  text};
-  });
+  std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
+  Printer printer(context);
+  report::HistoryEdits edits;
+  ops::repair_targets(*project, registry_for(context), std::chrono::seconds(options.lock_timeout),
+                      [&](const targets::Target& target, const migration::RepairResult& result) {
+                        printer.line(target, edits.repaired(target, result));
+                      });
+  return printer.end(edits);
 }
 
 ExitCode run_baseline(const Context& context, const BaselineOptions& options) {
-  if (!options.from.empty()) {
-    return import_from_flyway(context, options);
-  }
-  if (options.version.empty()) {
+  if (options.from.empty() && options.version.empty()) {
     throw UsageError("baseline needs --version V (or --from flyway)");
   }
-  std::optional<migration::Version> version = migration::Version::parse(options.version);
-  if (!version) {
-    throw UsageError("--version " + options.version + " is not a version (digits separated by . or _)");
+  std::optional<migration::Version> version;
+  if (options.from.empty()) {
+    version = migration::Version::parse(options.version);
+    if (!version) {
+      throw UsageError("--version " + options.version + " is not a version (digits separated by . or _)");
+    }
   }
-  return edit_each(context, [&](const Project&, const targets::Target& target, engine::TargetSession& session) {
-    migration::baseline(session, target, *version, std::chrono::seconds(options.lock_timeout));
-    return Edited{{{"version", version->text()}}, "baselined at version " + version->text()};
-  });
+  std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
+  engine::Registry registry = registry_for(context);
+  auto lock_timeout = std::chrono::seconds(options.lock_timeout);
+  Printer printer(context);
+  report::HistoryEdits edits;
+  if (version) {
+    ops::baseline_targets(*project, registry, *version, lock_timeout, [&](const targets::Target& target) {
+      printer.line(target, edits.baselined(target, *version));
+    });
+  } else { // --from flyway: take over each target's Flyway history
+    ops::import_flyway_targets(*project, registry, options.flyway_table, lock_timeout,
+                               [&](const targets::Target& target, const migration::FlywayImportResult& result) {
+                                 printer.line(target, edits.imported(target, result, options.flyway_table));
+                               });
+  }
+  return printer.end(edits);
 }
 
 } // namespace

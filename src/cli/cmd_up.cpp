@@ -1,12 +1,18 @@
 // `dbctl up`: wait, init, migrate: the one-shot bootstrap.
 #include "commands.hpp"
+#include "progress.hpp"
 #include "project.hpp"
-#include "steps.hpp"
+
+#include "dbctl/ops/migrate.hpp"
+#include "dbctl/ops/provision.hpp"
+#include "dbctl/ops/wait.hpp"
+#include "dbctl/report/migrate.hpp"
+#include "dbctl/report/provision.hpp"
 
 #include <chrono>
+#include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 namespace dbctl::cli {
 
@@ -23,27 +29,27 @@ ExitCode run_up(const Context& context, const UpOptions& options) {
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   engine::Registry registry = registry_for(context);
   auto began = std::chrono::steady_clock::now();
-  std::vector<ServerReady> ready = wait_for_servers(*project, registry, options.timeout, context.interrupt);
-  await_files(*project); // init changes servers: every file must have been read first
-  std::vector<ServerStatements> applied =
-      init_servers(*project, registry, std::chrono::seconds(options.lock_timeout), context.interrupt);
+  std::vector<ops::ServerReady> ready = ops::wait_for_servers(*project, registry, options.timeout, context.interrupt);
+  ops::await_files(*project); // init changes servers: every file must have been read first
+  auto lock_timeout = std::chrono::seconds(options.lock_timeout);
+  std::vector<ops::ServerStatements> applied = ops::init_servers(*project, registry, lock_timeout, context.interrupt);
   bool json = context.global.output == OutputFormat::json;
   if (!json) {
-    print_applied(applied, OutputFormat::text, "nothing to do");
+    std::cout << report::applied_text(applied, "nothing to do");
   }
-  MigrateFlags flags;
-  flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
+  ops::MigrateFlags flags;
+  flags.options.lock_timeout = lock_timeout;
   flags.keep_going = options.keep_going;
-  MigrateRun run = migrate_targets(context, *project, registry, flags);
-  if (!json) {
-    return report_migrate(context, *project, run);
+  ops::MigrateRun run;
+  {
+    Progress progress(context, project->selected.size(), !json);
+    run = ops::migrate_targets(*project, registry, flags, progress.run_options());
   }
-  print_json({{"wait", ready_json(ready)},
-              {"init", statements_json(applied)},
-              {"migrate", outcomes_json(*project, run.outcomes)},
-              {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now() - began).count()}});
-  return any_failed(run.outcomes) ? ExitCode::failed : ExitCode::ok;
+  long long took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count();
+  std::cout << (json ? report::up_json(ready, applied, project->selected, run.outcomes, took)
+                     : report::migrate_summary("migrate", project->selected, run.outcomes, run.duration_ms,
+                                               context.color));
+  return ops::any_failed(run.outcomes) ? ExitCode::failed : ExitCode::ok;
 }
 
 } // namespace

@@ -46,7 +46,10 @@ ExitCode run_validate(const Context& context) {
   util::Diagnostics diagnostics;
   std::unique_ptr<Project> project;
   try {
-    project = check_project(context, Scan::with_migrations, diagnostics);
+    project = ops::check_project(source_of(context), Scan::with_migrations, diagnostics);
+    if (project) {
+      context.logging->add_secrets(ops::secrets_of(*project));
+    }
   } catch (const UsageError& e) {
     diagnostics.error({}, e.what());
   }

@@ -1,106 +1,34 @@
 // `dbctl wait`: wait until every selected server accepts connections.
 #include "commands.hpp"
 #include "project.hpp"
-#include "servers.hpp"
-#include "steps.hpp"
 
-#include "dbctl/engine/error.hpp"
+#include "dbctl/ops/wait.hpp"
+#include "dbctl/report/provision.hpp"
 
-#include <algorithm>
-#include <chrono>
-#include <cstdlib>
-#include <thread>
+#include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 namespace dbctl::cli {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 struct WaitOptions {
   double timeout = 60;
 };
 
-// The server with its connect_timeout (a whole login, greeting included, on both engines)
-// bounded by the seconds left, so that a port that accepts but never answers cannot keep an
-// attempt past the deadline. Whole seconds: libpq and libmariadb take no less.
-topology::Server bounded_by(const topology::Server& server, Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  long long seconds = std::max<long long>(1, (left + 999) / 1000);
-  topology::Server bounded = server;
-  auto option = std::find_if(bounded.options.begin(), bounded.options.end(),
-                             [](const auto& kv) { return kv.first == "connect_timeout"; });
-  if (option == bounded.options.end()) {
-    bounded.options.emplace_back("connect_timeout", std::to_string(std::min(seconds, 10LL)));
-  } else {
-    long long configured = std::atoll(option->second.c_str());
-    option->second = std::to_string(configured > 0 ? std::min(seconds, configured) : seconds);
-  }
-  return bounded;
-}
-
-// Retry with backoff (0.1 s doubling to 2 s) until the server answers or the deadline passes.
-ServerReady wait_for(engine::Driver& driver, const topology::Server& server, Clock::time_point deadline,
-                     double timeout, const util::Interrupt* interrupt) {
-  auto pause = std::chrono::milliseconds(100);
-  auto start = Clock::now();
-  for (int attempt = 1;; ++attempt) {
-    try {
-      driver.ping(bounded_by(server, deadline));
-      double took = std::chrono::duration<double>(Clock::now() - start).count();
-      spdlog::info("{}: ready ({} attempt{}, {:.1f} s)", server.name, attempt,
-                   attempt == 1 ? "" : "s", took);
-      return {&server, attempt, static_cast<long long>(took * 1000)};
-    } catch (const DbError& e) {
-      if (Clock::now() + pause >= deadline) {
-        throw DbError(server.name + ": not ready after " + fmt::format("{:g}", timeout) +
-                      " s; last error: " + e.what());
-      }
-      spdlog::debug("{}: not ready yet: {}", server.name, e.what());
-    }
-    std::this_thread::sleep_for(pause);
-    util::throw_if_interrupted(interrupt);
-    pause = std::min(pause * 2, std::chrono::milliseconds(2000));
-  }
-}
-
 ExitCode run_wait(const Context& context, const WaitOptions& options) {
   require_topology(context, "wait");
   std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
-  std::vector<ServerReady> ready = wait_for_servers(*project, registry_for(context), options.timeout, context.interrupt);
+  std::vector<ops::ServerReady> ready =
+      ops::wait_for_servers(*project, registry_for(context), options.timeout, context.interrupt);
   if (context.global.output == OutputFormat::json) {
-    print_json(ready_json(ready));
+    std::cout << report::wait_json(ready);
   }
   return ExitCode::ok;
 }
 
 } // namespace
-
-std::vector<ServerReady> wait_for_servers(const Project& project, const engine::Registry& registry,
-                                          double timeout_seconds, const util::Interrupt* interrupt) {
-  auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
-  std::vector<ServerReady> ready;
-  for (const auto& group : group_by_server(project)) {
-    ready.push_back(wait_for(registry.get(group.server->engine->value), *group.server, deadline,
-                             timeout_seconds, interrupt));
-  }
-  return ready;
-}
-
-nlohmann::ordered_json ready_json(const std::vector<ServerReady>& ready) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const auto& server : ready) {
-    out.push_back({{"server", server.server->name},
-                   {"engine", topology::to_string(server.server->engine->value)},
-                   {"attempts", server.attempts},
-                   {"duration_ms", server.duration_ms}});
-  }
-  return out;
-}
 
 Command wait_command() {
   auto options = std::make_shared<WaitOptions>();

@@ -1,19 +1,63 @@
 #include "dbctl/report/status.hpp"
 
-#include <algorithm>
+#include "json.hpp"
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
 namespace dbctl::report {
 
+using detail::or_null;
+
 namespace {
-template <typename T> nlohmann::ordered_json or_null(const std::optional<T>& value) {
-  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+
+StatusRow row_of(const targets::Target& target) {
+  StatusRow row;
+  row.service = target.service;
+  row.tenant = target.tenant;
+  row.server = target.server->name;
+  row.engine = std::string(topology::to_string(target.engine()));
+  row.database = target.database;
+  row.schema = target.schema;
+  return row;
 }
+
 } // namespace
 
+std::vector<StatusRow> status_rows(const std::vector<targets::Target>& selected, const ops::StatusRun& run) {
+  std::vector<StatusRow> rows;
+  for (std::size_t i = 0; i < selected.size(); ++i) {
+    StatusRow row = row_of(selected[i]);
+    const std::optional<ops::Outcome>& outcome = run.outcomes[i];
+    if (outcome && outcome->result == ops::Result::inspected && run.plans[i]) {
+      const migration::MigrationPlan& plan = *run.plans[i];
+      row.state = plan.state;
+      row.current_version = plan.current_version;
+      row.applied = plan.applied;
+      row.pending = plan.pending.size();
+      row.issues = plan.issues;
+    } else {
+      // Every selected target appears exactly once, one that could not be inspected too.
+      std::string prefix = selected[i].key() + ": ";
+      std::string message = outcome && !outcome->error.empty() ? outcome->error
+                                                                : "not inspected: the run was interrupted";
+      row.issues.push_back(message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+bool all_up_to_date(const std::vector<StatusRow>& rows) {
+  return std::all_of(rows.begin(), rows.end(),
+                     [](const StatusRow& row) { return row.state == migration::State::up_to_date; });
+}
+
+std::string state_name(const std::optional<migration::State>& state) {
+  return state ? migration::to_string(*state) : "error";
+}
+
 std::string status_json(const std::vector<StatusRow>& rows) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  detail::Json out = detail::Json::array();
   for (const auto& row : rows) {
     out.push_back({{"service", row.service},
                    {"tenant", or_null(row.tenant)},
@@ -21,26 +65,29 @@ std::string status_json(const std::vector<StatusRow>& rows) {
                    {"engine", row.engine},
                    {"database", row.database},
                    {"schema", or_null(row.schema)},
-                   {"state", row.state},
+                   {"state", state_name(row.state)},
                    {"current_version", or_null(row.current_version)},
                    {"applied", row.applied},
                    {"pending", row.pending},
                    {"issues", row.issues}});
   }
-  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return detail::dump(out);
 }
 
-std::string state_color(const std::string& state) {
-  if (state == "up-to-date") {
-    return "\033[32m";
+std::string state_color(const std::optional<migration::State>& state) {
+  if (!state) {
+    return "\033[31m"; // error
   }
-  if (state == "pending" || state == "empty" || state == "missing") {
-    return "\033[33m";
+  switch (*state) {
+  case migration::State::up_to_date: return "\033[32m";
+  case migration::State::pending:
+  case migration::State::empty:
+  case migration::State::missing: return "\033[33m";
+  case migration::State::failed:
+  case migration::State::drift: return "\033[31m";
+  case migration::State::ahead: return "\033[35m";
   }
-  if (state == "failed" || state == "drift" || state == "error") {
-    return "\033[31m";
-  }
-  return state == "ahead" ? "\033[35m" : "";
+  return "";
 }
 
 std::string status_table(const std::vector<StatusRow>& rows, bool color) {
@@ -48,7 +95,7 @@ std::string status_table(const std::vector<StatusRow>& rows, bool color) {
       {"TARGET", "SERVER", "DATABASE", "SCHEMA", "STATE", "VERSION", "APPLIED", "PENDING"}};
   for (const auto& row : rows) {
     cells.push_back({row.service + (row.tenant ? "[" + *row.tenant + "]" : ""), row.server,
-                     row.database, row.schema.value_or("-"), row.state,
+                     row.database, row.schema.value_or("-"), state_name(row.state),
                      row.current_version.value_or("-"), std::to_string(row.applied),
                      std::to_string(row.pending)});
   }
@@ -63,7 +110,7 @@ std::string status_table(const std::vector<StatusRow>& rows, bool color) {
   for (std::size_t r = 0; r < cells.size(); ++r) {
     std::string line;
     for (std::size_t i = 0; i < cells[r].size(); ++i) {
-      std::string paint = !color ? "" : r == 0 ? "\033[1m" : i == k_state ? state_color(cells[r][i]) : "";
+      std::string paint = !color ? "" : r == 0 ? "\033[1m" : i == k_state ? state_color(rows[r - 1].state) : "";
       line += paint.empty() ? cells[r][i] : paint + cells[r][i] + "\033[0m";
       if (i + 1 < cells[r].size()) {
         line += std::string(widths[i] - cells[r][i].size() + 2, ' ');

@@ -126,4 +126,16 @@ bool is_utf8(std::string_view text) {
   return true;
 }
 
+std::string format_duration(long long ms) {
+  char out[32];
+  if (ms < 1000) {
+    std::snprintf(out, sizeof out, "%lld ms", ms);
+  } else if (ms < 60000) {
+    std::snprintf(out, sizeof out, "%.1f s", static_cast<double>(ms) / 1000);
+  } else {
+    std::snprintf(out, sizeof out, "%lld min %02lld s", ms / 60000, (ms % 60000) / 1000);
+  }
+  return out;
+}
+
 } // namespace dbctl::util

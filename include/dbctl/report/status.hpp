@@ -1,5 +1,8 @@
 #pragma once
 // Printing `dbctl status`.
+#include "dbctl/migration/planner.hpp"
+#include "dbctl/ops/migrate.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,12 +17,23 @@ struct StatusRow {
   std::string engine;
   std::string database;
   std::optional<std::string> schema; ///< null on MySQL
-  std::string state;
+  /// nullopt: the target could not be inspected (shown as `error`, the reason in `issues`).
+  std::optional<migration::State> state;
   std::optional<std::string> current_version;
   std::size_t applied = 0;
   std::size_t pending = 0;
   std::vector<std::string> issues;
 };
+
+/// Return one row per selected target, in selection order: its plan's state, or `error` with
+/// the reason (the failure, or that the run was interrupted before it) as its issue.
+std::vector<StatusRow> status_rows(const std::vector<targets::Target>& selected, const ops::StatusRun& run);
+
+/// Tell whether every row is up to date.
+bool all_up_to_date(const std::vector<StatusRow>& rows);
+
+/// Return a state's name as status prints it: migration::to_string, or `error` for nullopt.
+std::string state_name(const std::optional<migration::State>& state);
 
 /// Return one JSON array; each element has exactly SPEC.md's fields.
 std::string status_json(const std::vector<StatusRow>& rows);
@@ -29,7 +43,7 @@ std::string status_json(const std::vector<StatusRow>& rows);
 /// failed/drift/error, magenta ahead) and the header is bold, padding counted without the escapes.
 std::string status_table(const std::vector<StatusRow>& rows, bool color = false);
 
-/// Return the ANSI colour escape for a target state ("" for an unknown one).
-std::string state_color(const std::string& state);
+/// Return the ANSI colour escape for a target state.
+std::string state_color(const std::optional<migration::State>& state);
 
 } // namespace dbctl::report

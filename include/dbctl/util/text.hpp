@@ -26,4 +26,7 @@ std::string printable(std::string_view text);
 /// U+10FFFF).
 bool is_utf8(std::string_view text);
 
+/// Return a duration for people: "340 ms", "12.4 s", "3 min 05 s".
+std::string format_duration(long long ms);
+
 } // namespace dbctl::util

@@ -1,0 +1,74 @@
+#pragma once
+// Migrations over many targets: migrate, status, the migrations plan would apply, and the
+// history edits (repair, baseline, Flyway import).
+#include "dbctl/engine/driver.hpp"
+#include "dbctl/migration/runner.hpp"
+#include "dbctl/ops/fanout.hpp"
+#include "dbctl/ops/project.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dbctl::ops {
+
+/// How a run over many targets goes: threads, interruption, and who hears of each target.
+struct RunOptions {
+  int jobs = 0; ///< 0: from the servers' max_connections
+  const util::Interrupt* interrupt = nullptr;
+  std::function<void(const targets::Target&, const Outcome&)> finished; ///< see FanoutOptions
+};
+
+/// How `migrate` runs over many targets.
+struct MigrateFlags {
+  migration::MigrateOptions options;
+  bool keep_going = false; ///< go on after a failing target (default: start no new ones)
+};
+
+/// What a migrate run over the selected targets ended with.
+struct MigrateRun {
+  std::vector<std::optional<Outcome>> outcomes; ///< by target index; nullopt: never started
+  long long duration_ms = 0;
+};
+
+/// Migrate every selected target in parallel (log lines "[k/N] target: applying V3__x.sql").
+/// Throws ConfigError when a migration file could not be read, whatever the targets did.
+MigrateRun migrate_targets(const Project& project, const engine::Registry& registry,
+                           const MigrateFlags& flags, const RunOptions& run);
+
+/// Where the selected targets stand: a plan per target that could be read, and every
+/// target's outcome (inspected, failed with its reason, or nullopt when never started).
+struct StatusRun {
+  std::vector<std::optional<migration::MigrationPlan>> plans; ///< by target index
+  std::vector<std::optional<Outcome>> outcomes;
+};
+
+/// Inspect every selected target in parallel, going on past failures.
+StatusRun status_targets(const Project& project, const engine::Registry& registry, const RunOptions& run);
+
+/// One target's migration plan, as `plan` shows it.
+struct Inspected {
+  const targets::Target* target = nullptr;
+  migration::MigrationPlan plan;
+};
+
+/// Inspect, one after another, the selected targets that have migrations.
+std::vector<Inspected> inspect_targets(const Project& project, const engine::Registry& registry);
+
+/// Repair each selected target in turn; `each` hears of each one as it is done.
+void repair_targets(const Project& project, const engine::Registry& registry, std::chrono::seconds lock_timeout,
+                    const std::function<void(const targets::Target&, const migration::RepairResult&)>& each);
+
+/// Baseline each selected target at `version`, in turn.
+void baseline_targets(const Project& project, const engine::Registry& registry,
+                      const migration::Version& version, std::chrono::seconds lock_timeout,
+                      const std::function<void(const targets::Target&)>& each);
+
+/// Take over each selected target's Flyway history from `table`, in turn.
+void import_flyway_targets(const Project& project, const engine::Registry& registry, const std::string& table,
+                           std::chrono::seconds lock_timeout,
+                           const std::function<void(const targets::Target&, const migration::FlywayImportResult&)>& each);
+
+} // namespace dbctl::ops

@@ -1,0 +1,53 @@
+#pragma once
+// Provisioning servers: plan (read-only), init (converge) and destroy (tear down).
+#include "dbctl/engine/driver.hpp"
+#include "dbctl/ops/servers.hpp"
+#include "dbctl/util/interrupt.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dbctl::ops {
+
+/// One server's provisioning plan, read from its catalogs through `session`, and its
+/// provisioning lock when one was taken (held until this is destroyed; of several entries
+/// reaching one physical server, the first holds it).
+struct PlannedServer {
+  std::unique_ptr<engine::AdminSession> session;
+  /// The session `lock` lives on, once `session` was opened anew to plan again (declared
+  /// before `lock`, so the lock is released first).
+  std::unique_ptr<engine::AdminSession> locking;
+  std::unique_ptr<engine::Lock> lock;
+  ServerStatements plan;
+  ServerGroup group;    ///< the targets it was planned for
+  std::string identity; ///< the physical server (engine::AdminSession::identity)
+};
+
+/// Read and plan every server holding a selected target, in parallel, taking each one's
+/// provisioning lock first when `lock_timeout` is given. Every server is checked for what its
+/// services need (version, extensions); throws ConfigError listing every problem before
+/// anything is returned. In topology order.
+std::vector<PlannedServer> plan_servers(const Project& project, const engine::Registry& registry,
+                                        std::optional<std::chrono::seconds> lock_timeout);
+
+/// Provision every server holding a selected target: every server is checked and planned
+/// before any executes; then one provisioning run per physical server at a time (entries of
+/// the topology that reach one physical server run one after another, each planned again
+/// after the one before). Returns the statements that ran per server. Throws DbError (once
+/// every server's run has ended), and InterruptedError between statements once `interrupt`
+/// (may be null) was requested.
+std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
+                                           std::chrono::seconds lock_timeout,
+                                           const util::Interrupt* interrupt);
+
+/// Drop the databases, schemas and roles of the selected targets, server by server under each
+/// one's provisioning lock; entries that reach one physical server are torn down as one.
+/// Returns the statements that ran per (merged) server.
+std::vector<ServerStatements> destroy_servers(const Project& project, const engine::Registry& registry,
+                                              std::chrono::seconds lock_timeout,
+                                              const util::Interrupt* interrupt);
+
+} // namespace dbctl::ops

@@ -1,0 +1,38 @@
+#pragma once
+// A project's targets grouped by the server they live on, and running statements on one.
+#include "dbctl/engine/driver.hpp"
+#include "dbctl/ops/project.hpp"
+#include "dbctl/util/interrupt.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace dbctl::ops {
+
+/// The targets one server holds: the selected ones and all of them.
+struct ServerGroup {
+  const topology::Server* server = nullptr;
+  std::vector<targets::Target> selected;
+  std::vector<targets::Target> all;
+};
+
+/// Return one group per server that holds a selected target, in topology order.
+std::vector<ServerGroup> group_by_server(const Project& project);
+
+/// The statements planned for one server.
+struct ServerStatements {
+  const topology::Server* server = nullptr;
+  std::vector<engine::Statement> statements;
+  std::optional<long long> duration_ms; ///< how long executing them took, once they ran
+};
+
+/// Log and run one server's statements in order and set plan.duration_ms. A permission error
+/// says what the admin lacks; throws DbError, and InterruptedError between statements once
+/// `interrupt` (may be null) was requested.
+void execute_logged(engine::AdminSession& session, ServerStatements& plan,
+                    const util::Interrupt* interrupt);
+
+/// Return the total number of statements.
+std::size_t count(const std::vector<ServerStatements>& plans);
+
+} // namespace dbctl::ops

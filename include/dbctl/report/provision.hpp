@@ -1,0 +1,37 @@
+#pragma once
+// Printing `plan`, `init`, `destroy` and `wait`.
+#include "dbctl/ops/migrate.hpp"
+#include "dbctl/ops/servers.hpp"
+#include "dbctl/ops/wait.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dbctl::report {
+
+/// Return planned statements as text: `server: N changes <verb>` then one indented line each
+/// (`server: nothing to do` for none).
+std::string statements_text(const std::vector<ops::ServerStatements>& plans, const std::string& verb);
+
+/// Return {"changes": N, "servers": [{"server", "engine", "statements": [{"database", "sql"}],
+/// "duration_ms" once they ran}]} (the plan and init schemas).
+std::string statements_json(const std::vector<ops::ServerStatements>& plans);
+
+/// Return what ran per server as text: `server: N changes applied`, or `server: <none>`.
+std::string applied_text(const std::vector<ops::ServerStatements>& plans, const std::string& none);
+
+/// Return `plan`'s text: the statements, then a line per target with migrations to apply
+/// and one per problem.
+std::string plan_text(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations);
+
+/// Return `plan -o json`: statements_json with "migrations": [{"target", "state", "pending",
+/// "issues"}].
+std::string plan_json(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations);
+
+/// Return the number of things `plan` found to do: statements, pending files and problems.
+std::size_t plan_changes(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations);
+
+/// Return `wait -o json`: [{"server", "engine", "attempts", "duration_ms"}].
+std::string wait_json(const std::vector<ops::ServerReady>& ready);
+
+} // namespace dbctl::report
