@@ -1,13 +1,17 @@
 #pragma once
-// An in-memory TargetSession that records every call and can fail on the Nth use of one: the
-// runner's policy (history read before the lock, resume by statement hashes, interruption,
-// failures recorded) tested without a server.
+// In-memory engine sessions and a driver that record every call and can fail on the Nth use
+// of one: the runner's policy (history read before the lock, resume by statement hashes,
+// interruption, failures recorded), provisioning and the fan-out over targets tested without
+// a server.
 #include "dbctl/engine/driver.hpp"
 #include "dbctl/engine/error.hpp"
 
 #include <algorithm>
 #include <functional>
+#include <chrono>
 #include <map>
+#include <mutex>
+#include <set>
 #include <memory>
 #include <string>
 #include <utility>
@@ -152,6 +156,121 @@ private:
   long long m_rank = 0;
   std::map<std::string, int> m_counts;
   std::map<std::string, Failure> m_failures;
+};
+
+/// What a fake server holds: one key per object ("role users", "database users",
+/// "grant users.public users_app 1", ...), the statements executed on it in order, and the
+/// failures planned for its admin sessions.
+struct FakeServer {
+  std::string identity = "fake:1";
+  std::set<std::string> objects;
+  std::vector<std::string> executed;
+  int locks_taken = 0;
+  int executions = 0; ///< executions so far, over every session
+  int fail_execution = 0; ///< 1-based: that execution (over every session) throws; 0: none
+};
+
+/// An admin session on a FakeServer: each converge returns one statement per spec the server
+/// does not hold yet (its SQL is the object's key), and execute adds the key.
+class FakeAdminSession final : public engine::AdminSession {
+public:
+  explicit FakeAdminSession(FakeServer& server) : m_server(server) {}
+
+  const engine::AdminInfo& info() const override { return m_info; }
+  std::string identity() override { return m_server.identity; }
+  std::vector<engine::Statement> converge(const engine::RoleSpec& spec) override {
+    return missing("role " + spec.name, "");
+  }
+  std::vector<engine::Statement> converge(const engine::MembershipSpec& spec) override {
+    return missing("member " + spec.role + " " + spec.member, "");
+  }
+  std::vector<engine::Statement> converge(const engine::DatabaseSpec& spec) override {
+    return missing("database " + spec.name, "", engine::StatementKind::create_database);
+  }
+  std::vector<engine::Statement> converge(const engine::SchemaSpec& spec) override {
+    return missing("schema " + spec.database + "." + spec.name, spec.database);
+  }
+  std::vector<engine::Statement> converge(const engine::GrantSpec& spec) override {
+    return missing("grant " + spec.database + "." + spec.schema.value_or("-") + " " + spec.role + " " +
+                       std::to_string(static_cast<int>(spec.access)),
+                   spec.database);
+  }
+  std::vector<engine::Statement> converge(const engine::ExtensionSpec& spec) override {
+    return missing("extension " + spec.database + "." + spec.name, spec.database);
+  }
+  std::map<std::string, engine::AvailableExtension> available_extensions() override { return {}; }
+  std::vector<engine::Statement> drop_database(const std::string& name) override {
+    return present("database " + name);
+  }
+  std::vector<engine::Statement> drop_schema(const std::string& database, const std::string& name) override {
+    return present("schema " + database + "." + name);
+  }
+  std::vector<engine::Statement> drop_role(const std::string& name, const std::vector<std::string>&) override {
+    return present("role " + name);
+  }
+  void execute(const engine::Statement& statement) override {
+    if (++m_server.executions == m_server.fail_execution) {
+      throw DbError("fake: statement " + std::to_string(m_server.executions) + " refused: " + statement.sql);
+    }
+    m_server.executed.push_back(statement.sql);
+    const std::string drop = "DROP ";
+    if (statement.sql.rfind(drop, 0) == 0) {
+      m_server.objects.erase(statement.sql.substr(drop.size()));
+    } else {
+      m_server.objects.insert(statement.sql);
+    }
+  }
+  std::unique_ptr<engine::Lock> lock(const std::string&, std::chrono::seconds) override {
+    ++m_server.locks_taken;
+    return std::make_unique<engine::Lock>();
+  }
+
+private:
+  std::vector<engine::Statement> missing(const std::string& key, const std::string& database,
+                                         engine::StatementKind kind = engine::StatementKind::other) const {
+    if (m_server.objects.count(key) != 0) {
+      return {};
+    }
+    return {engine::Statement{database, key, key, kind}};
+  }
+  std::vector<engine::Statement> present(const std::string& key) const {
+    if (m_server.objects.count(key) == 0) {
+      return {};
+    }
+    return {engine::Statement{"", "DROP " + key, "DROP " + key, engine::StatementKind::other}};
+  }
+
+  FakeServer& m_server;
+  engine::AdminInfo m_info{"admin", "15.0", true, true, true, "postgres"};
+};
+
+/// A driver over fake servers (by server name) and fake target sessions, each target's
+/// session made ready by `prepare` (e.g. to fail). Safe to use from many threads.
+class FakeDriver final : public engine::Driver {
+public:
+  std::map<std::string, FakeServer> servers; ///< by topology server name
+  /// Sets up the session of each target as it is opened (every session is transactional).
+  std::function<void(const targets::Target&, FakeTargetSession&)> prepare;
+
+  std::unique_ptr<engine::AdminSession> admin(const topology::Server& server) override {
+    std::lock_guard<std::mutex> guard(m_mutex);
+    return std::make_unique<FakeAdminSession>(servers[server.name]);
+  }
+  void ping(const topology::Server&) override {}
+  std::unique_ptr<engine::TargetSession> target(const targets::Target& target, engine::Keep*) override {
+    auto session = std::make_unique<FakeTargetSession>(true);
+    std::lock_guard<std::mutex> guard(m_mutex);
+    opened.push_back(target.key());
+    if (prepare) {
+      prepare(target, *session);
+    }
+    return session;
+  }
+
+  std::vector<std::string> opened; ///< the targets whose session was opened, in order
+
+private:
+  std::mutex m_mutex;
 };
 
 } // namespace dbctl::unit

@@ -1,0 +1,173 @@
+// The operations over a project (init over servers, the fan-out over targets) with the fake
+// driver: what runs, in which order, and what a failure leaves for the next run.
+#include "dbctl/engine/error.hpp"
+#include "dbctl/ops/migrate.hpp"
+#include "dbctl/ops/provision.hpp"
+#include "dbctl/report/migrate.hpp"
+#include "dbctl/report/status.hpp"
+#include "dbctl/topology/load.hpp"
+#include "dbctl/topology/validate.hpp"
+
+#include "fake_driver.hpp"
+#include "helpers.hpp"
+
+#include <atomic>
+
+using dbctl::ops::Result;
+using dbctl::unit::FakeDriver;
+
+namespace {
+
+std::unique_ptr<dbctl::ops::Project> project_of(const std::string& text) {
+  auto loaded = dbctl::topology::load_text(text, "t.yaml", "/project", dbctl::unit::env_of());
+  REQUIRE(loaded.topology);
+  auto project = std::make_unique<dbctl::ops::Project>();
+  project->topology = std::move(*loaded.topology); // targets point into the project's own copy
+  dbctl::util::Diagnostics diagnostics;
+  dbctl::topology::validate(project->topology, diagnostics);
+  auto expansion = dbctl::targets::expand(project->topology);
+  diagnostics.merge(expansion.diagnostics);
+  REQUIRE(dbctl::unit::messages(diagnostics).empty());
+  project->all = std::move(expansion.targets);
+  project->selected = project->all;
+  return project;
+}
+
+// Four services, each its own database and owner, with no migration files.
+const std::string k_four = dbctl::unit::k_pg_head + "topology: {mode: db-per-service}\n"
+                           "services:\n  a: {migrations: none}\n  b: {migrations: none}\n"
+                           "  c: {migrations: none}\n  d: {migrations: none}\n";
+
+struct Fake {
+  dbctl::engine::Registry registry;
+  FakeDriver* driver = nullptr;
+  Fake() {
+    auto owned = std::make_unique<FakeDriver>();
+    driver = owned.get();
+    registry.add(dbctl::topology::Engine::postgres, std::move(owned));
+  }
+};
+
+std::vector<std::string> results(const std::vector<std::optional<dbctl::ops::Outcome>>& outcomes) {
+  std::vector<std::string> out;
+  for (const auto& outcome : outcomes) {
+    out.push_back(outcome ? dbctl::report::result_name(outcome->result) : "not started");
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_SUITE("ops::init_servers") {
+  TEST_CASE("a failure on the Nth statement keeps the statements before it and a re-run does only the rest") {
+    auto project = project_of(k_four);
+    Fake fake;
+    dbctl::unit::FakeServer& server = fake.driver->servers["pg"];
+    server.fail_execution = 3;
+    CHECK_THROWS_WITH_AS(dbctl::ops::init_servers(*project, fake.registry, std::chrono::seconds(5), nullptr),
+                         doctest::Contains("statement 3 refused"), dbctl::DbError);
+    std::vector<std::string> first = server.executed;
+    CHECK(first.size() == 2);
+    CHECK(server.objects == std::set<std::string>(first.begin(), first.end()));
+    CHECK(server.locks_taken == 1);
+
+    auto applied = dbctl::ops::init_servers(*project, fake.registry, std::chrono::seconds(5), nullptr);
+    REQUIRE(applied.size() == 1);
+    CHECK(applied[0].duration_ms.has_value());
+    for (const auto& statement : applied[0].statements) {
+      CHECK(std::find(first.begin(), first.end(), statement.sql) == first.end()); // nothing twice
+    }
+    // Four owners and four databases, every one created exactly once over the two runs.
+    CHECK(server.executed.size() == 8);
+    CHECK(server.objects.count("role a") == 1);
+    CHECK(server.objects.count("database d") == 1);
+    CHECK(dbctl::ops::init_servers(*project, fake.registry, std::chrono::seconds(5), nullptr)[0].statements.empty());
+  }
+
+  TEST_CASE("destroy drops what init created and nothing else") {
+    auto project = project_of(k_four);
+    Fake fake;
+    dbctl::unit::FakeServer& server = fake.driver->servers["pg"];
+    server.objects.insert("role someone_else");
+    dbctl::ops::init_servers(*project, fake.registry, std::chrono::seconds(5), nullptr);
+    auto dropped = dbctl::ops::destroy_servers(*project, fake.registry, std::chrono::seconds(5), nullptr);
+    REQUIRE(dropped.size() == 1);
+    CHECK(dropped[0].statements.size() == 8);
+    CHECK(server.objects == std::set<std::string>{"role someone_else"});
+  }
+}
+
+TEST_SUITE("ops::fan_out") {
+  TEST_CASE("with keep_going every target runs and the failing one is failed") {
+    auto project = project_of(k_four);
+    Fake fake;
+    fake.driver->prepare = [](const dbctl::targets::Target& target, dbctl::unit::FakeTargetSession& session) {
+      if (target.service == "b") {
+        session.fail("read_history", 1, "b: the history cannot be read");
+      }
+    };
+    dbctl::ops::MigrateFlags flags;
+    flags.keep_going = true;
+    std::atomic<int> heard{0};
+    dbctl::ops::RunOptions run;
+    run.jobs = 2;
+    run.finished = [&](const dbctl::targets::Target&, const dbctl::ops::Outcome&) { ++heard; };
+    auto migrated = dbctl::ops::migrate_targets(*project, fake.registry, flags, run);
+    CHECK(results(migrated.outcomes) == std::vector<std::string>{"up to date", "failed", "up to date", "up to date"});
+    CHECK(migrated.outcomes[1]->error == "b: the history cannot be read");
+    CHECK(heard == 4);
+    CHECK(dbctl::ops::any_failed(migrated.outcomes));
+  }
+
+  TEST_CASE("without keep_going no target starts after a failure") {
+    auto project = project_of(k_four);
+    Fake fake;
+    fake.driver->prepare = [](const dbctl::targets::Target& target, dbctl::unit::FakeTargetSession& session) {
+      if (target.service == "b") {
+        session.fail("exists", 1, "b: gone");
+      }
+    };
+    dbctl::ops::RunOptions run;
+    run.jobs = 1; // in order: a, then b fails, c and d never start
+    auto migrated = dbctl::ops::migrate_targets(*project, fake.registry, dbctl::ops::MigrateFlags{}, run);
+    CHECK(results(migrated.outcomes) == std::vector<std::string>{"up to date", "failed", "not started", "not started"});
+    CHECK(fake.driver->opened == std::vector<std::string>{"a@pg", "b@pg"});
+    CHECK(dbctl::ops::any_failed(migrated.outcomes));
+  }
+
+  TEST_CASE("an interruption stops new targets and marks the running one interrupted - not failed") {
+    auto project = project_of(k_four);
+    Fake fake;
+    dbctl::util::Interrupt interrupt;
+    fake.driver->prepare = [&](const dbctl::targets::Target& target, dbctl::unit::FakeTargetSession& session) {
+      if (target.service == "b") { // SIGINT arrives while b runs; its statement is cancelled
+        interrupt.request(2);
+        session.fail("exists", 1, "b: canceling statement due to user request");
+      }
+    };
+    dbctl::ops::RunOptions run;
+    run.jobs = 1;
+    run.interrupt = &interrupt;
+    auto migrated = dbctl::ops::migrate_targets(*project, fake.registry, dbctl::ops::MigrateFlags{}, run);
+    CHECK(results(migrated.outcomes) == std::vector<std::string>{"up to date", "interrupted", "not started", "not started"});
+  }
+
+  TEST_CASE("status keeps a row for every target - the one that failed as error with its reason") {
+    auto project = project_of(k_four);
+    Fake fake;
+    fake.driver->prepare = [](const dbctl::targets::Target& target, dbctl::unit::FakeTargetSession& session) {
+      if (target.service == "c") {
+        session.fail("read_history", 1, "c@pg: connection refused");
+      }
+    };
+    dbctl::ops::RunOptions run;
+    run.jobs = 3;
+    auto status = dbctl::ops::status_targets(*project, fake.registry, run);
+    auto rows = dbctl::report::status_rows(project->selected, status);
+    REQUIRE(rows.size() == 4);
+    CHECK(dbctl::report::state_name(rows[0].state) == "up-to-date");
+    CHECK(dbctl::report::state_name(rows[2].state) == "error");
+    CHECK(rows[2].issues == std::vector<std::string>{"connection refused"});
+    CHECK_FALSE(dbctl::report::all_up_to_date(rows));
+  }
+}
