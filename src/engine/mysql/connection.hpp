@@ -1,6 +1,6 @@
 #pragma once
 // Connections to MySQL/MariaDB through Connector/C++ 1.1, and client-side password hashes.
-#include "engine/cancellable.hpp"
+#include "../cancellable.hpp"
 
 #include "dbctl/engine/driver.hpp"
 #include "dbctl/topology/model.hpp"

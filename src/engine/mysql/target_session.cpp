@@ -4,7 +4,7 @@
 #include "connection.hpp"
 #include "lock.hpp"
 
-#include "engine/lock_pair.hpp"
+#include "../lock_pair.hpp"
 
 #include "dbctl/engine/error.hpp"
 #include "dbctl/util/hash.hpp"

@@ -1,6 +1,6 @@
 #include "connection.hpp"
 
-#include "engine/login.hpp"
+#include "../login.hpp"
 
 #include "dbctl/engine/error.hpp"
 #include "dbctl/util/hash.hpp"

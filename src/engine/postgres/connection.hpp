@@ -1,6 +1,6 @@
 #pragma once
 // Connections to PostgreSQL through libpqxx, and password verifiers through libpq.
-#include "engine/cancellable.hpp"
+#include "../cancellable.hpp"
 
 #include "dbctl/engine/driver.hpp"
 #include "dbctl/engine/error.hpp"

@@ -3,7 +3,7 @@
 #include "lease.hpp"
 #include "lock.hpp"
 
-#include "engine/lock_pair.hpp"
+#include "../lock_pair.hpp"
 
 #include "dbctl/engine/error.hpp"
 
