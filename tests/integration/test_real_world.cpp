@@ -296,7 +296,8 @@ TEST_SUITE("real-world fixes") {
         "open('" + (std::filesystem::temp_directory_path() / ("dbctl-lock-held-" + std::to_string(getpid()))).string() +
         "', 'w').close()\ntime.sleep(4)\n"});
     std::filesystem::path held = std::filesystem::temp_directory_path() / ("dbctl-lock-held-" + std::to_string(getpid()));
-    for (int i = 0; i < 100 && !std::filesystem::exists(held); ++i) {
+    // Another apt (or this test of another checkout) may hold the lock first: wait it out.
+    for (int i = 0; i < 1200 && !std::filesystem::exists(held); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     REQUIRE(std::filesystem::exists(held));
