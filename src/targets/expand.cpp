@@ -50,8 +50,8 @@ private:
   bool tenant_copy(const Tenant* tenant) const { return tenant != nullptr; }
 
   void add(const Service& service, const Tenant* tenant) {
-    if (!util::is_identifier(service.name) ||
-        (tenant != nullptr && !util::is_identifier(tenant->name))) {
+    if (!m_topology.names_as_given && (!util::is_identifier(service.name) ||
+                                       (tenant != nullptr && !util::is_identifier(tenant->name)))) {
       return; // reported by validate; the names made from it would only repeat the problem
     }
     // Names are checked before placement, so an unknown server does not hide a bad name.
@@ -175,7 +175,9 @@ private:
       }
       return true;
     }
-    if (mode() == Mode::shared) {
+    if (service.schema) {
+      target.schema = service.schema->value; // a URL's search_path
+    } else if (mode() == Mode::shared) {
       target.schema = service.name;
     } else {
       target.schema = schema_tenancy() && tenant_copy(tenant) ? tenant->name : "public";
@@ -238,6 +240,9 @@ private:
 
   std::optional<std::string> fill(const Template& pattern, const Service& service,
                                   const Tenant* tenant) {
+    if (m_topology.names_as_given) {
+      return pattern.text; // an existing database's or login's name, not a template
+    }
     std::string problem;
     std::vector<std::string> used = topology::template_placeholders(pattern.text, problem);
     if (!problem.empty()) {

@@ -162,25 +162,32 @@ void check_tenants(const Topology& topology, Diagnostics& out) {
   }
 }
 
+// A service's own naming templates (database, owner, app).
+void check_naming(const Topology& topology, const Service& service, Diagnostics& out) {
+  std::string path = "services." + service.name;
+  if (service.database) {
+    check_template(topology, *service.database, path + ".database", out);
+  }
+  for (const auto* role : {&service.owner, service.app ? &*service.app : nullptr}) {
+    if (role != nullptr && role->name) {
+      check_template(topology, *role->name, path + (role == &service.owner ? ".owner" : ".app"), out);
+    }
+  }
+}
+
 void check_services(const Topology& topology, Diagnostics& out) {
   bool multi_tenant = topology.mode && topology.mode->value == Mode::multi_tenant;
   for (const auto& service : topology.services) {
-    check_identifier(service.name, service.where, "service", out);
     std::string path = "services." + service.name;
+    if (!topology.names_as_given) {
+      check_identifier(service.name, service.where, "service", out);
+      check_naming(topology, service, out);
+    }
     if (service.server) {
       check_server_ref(topology, *service.server, path + ".server", out);
     }
     if (service.tenanted && !multi_tenant) {
       out.error(service.tenanted->where, path + ".tenanted applies to multi-tenant mode only");
-    }
-    if (service.database) {
-      check_template(topology, *service.database, path + ".database", out);
-    }
-    for (const auto* role : {&service.owner, service.app ? &*service.app : nullptr}) {
-      if (role != nullptr && role->name) {
-        check_template(topology, *role->name, path + (role == &service.owner ? ".owner" : ".app"),
-                       out);
-      }
     }
   }
 }

@@ -171,3 +171,64 @@ TEST_SUITE("ops::fan_out") {
     CHECK_FALSE(dbctl::report::all_up_to_date(rows));
   }
 }
+
+TEST_SUITE("ops::check_project from a URL") {
+  dbctl::ops::Source url_source(const std::string& url) {
+    dbctl::ops::Source source;
+    source.url = url;
+    return source;
+  }
+
+  TEST_CASE("the URL's database - user and search_path make one target through validate and expand") {
+    dbctl::util::Diagnostics diagnostics;
+    auto source = url_source("postgres://app-user:s3cret@db.internal:6432/my-app?options=-csearch_path%3Dacme");
+    auto project = dbctl::ops::check_project(source, dbctl::ops::Scan::topology_only, diagnostics);
+    REQUIRE(project);
+    CHECK(dbctl::unit::messages(diagnostics).empty());
+    REQUIRE(project->selected.size() == 1);
+    const dbctl::targets::Target& target = project->selected[0];
+    CHECK(target.key() == "my-app@db"); // names as given: a dash is fine for an existing database
+    CHECK(target.database == "my-app");
+    CHECK(target.schema == std::optional<std::string>("acme"));
+    CHECK(target.owner.name == "app-user");
+    REQUIRE(target.owner.password);
+    CHECK(target.owner.password->reveal() == "s3cret");
+    CHECK(target.server->port == 6432);
+    CHECK(target.server->user.empty()); // no admin: dbctl acts as the URL's user
+    CHECK(target.migrations == std::optional<std::filesystem::path>("migrations"));
+    auto secrets = dbctl::ops::secrets_of(*project);
+    CHECK(std::find(secrets.begin(), secrets.end(), dbctl::util::Secret("s3cret")) != secrets.end());
+  }
+
+  TEST_CASE("--service names the URL's service and --dir its migrations - MySQL has no schema") {
+    dbctl::util::Diagnostics diagnostics;
+    auto source = url_source("mysql://owner@127.0.0.1/shop");
+    source.dir = "db/migrations";
+    source.selection.services = {"orders"};
+    auto project = dbctl::ops::check_project(source, dbctl::ops::Scan::topology_only, diagnostics);
+    REQUIRE(project);
+    REQUIRE(project->selected.size() == 1);
+    CHECK(project->selected[0].key() == "orders@db");
+    CHECK(project->selected[0].server->port == 3306);
+    CHECK_FALSE(project->selected[0].schema.has_value());
+    CHECK(project->selected[0].migrations == std::optional<std::filesystem::path>("db/migrations"));
+    CHECK(project->topology.servers[0].application_name == "dbctl:orders");
+  }
+
+  TEST_CASE("a URL that is not one - or names no user - is a problem and no project") {
+    for (const std::string url : {"nope://u@h/db", "postgres://h/db", "postgres://u@h/"}) {
+      dbctl::util::Diagnostics diagnostics;
+      CHECK_FALSE(dbctl::ops::check_project(url_source(url), dbctl::ops::Scan::topology_only, diagnostics));
+      REQUIRE(diagnostics.errors().size() == 1);
+      CHECK(diagnostics.errors()[0].message.rfind("--url (or DATABASE_URL) ", 0) == 0);
+    }
+  }
+
+  TEST_CASE("the selection rules hold as for a file: an unknown server is a usage error") {
+    dbctl::util::Diagnostics diagnostics;
+    auto source = url_source("postgres://u@h/db");
+    source.selection.servers = {"elsewhere"};
+    CHECK_THROWS_AS(dbctl::ops::check_project(source, dbctl::ops::Scan::topology_only, diagnostics),
+                    dbctl::UsageError);
+  }
+}

@@ -33,4 +33,13 @@ LoadResult load(const std::filesystem::path& file, const util::EnvLookup& env);
 LoadResult load_text(const std::string& text, const std::string& file,
                      const std::filesystem::path& dir, const util::EnvLookup& env);
 
+/// Build the topology of one existing database from its URL (`--url` or DATABASE_URL, no
+/// topology file): one server `db` with no admin user (dbctl acts as the URL's user), one
+/// db-per-service service named `service` (default: the URL's database) whose database, owner
+/// and password are the URL's and whose schema is the `search_path` of its `options` (default
+/// public), migrations from `dir` (default ./migrations). Its names are taken as given
+/// (Topology::names_as_given). Problems (not a URL, an unknown scheme, no user or database)
+/// land in the diagnostics, never with the password.
+LoadResult load_url(const std::string& url, const std::string& dir, const std::optional<std::string>& service);
+
 } // namespace dbctl::topology

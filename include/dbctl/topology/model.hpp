@@ -97,6 +97,9 @@ struct Service {
   /// `path:`, the folder holding the service's manifest, resolved against the topology's folder.
   std::optional<Located<std::filesystem::path>> path;
   std::optional<Manifest> manifest; ///< read from `path`
+  /// The schema its target uses on PostgreSQL instead of the mode's; only a URL's
+  /// search_path sets it (topology files have no such key).
+  std::optional<Located<std::string>> schema;
 
   /// Tell whether the service is copied per tenant (multi-tenant mode only).
   bool is_tenanted() const { return !tenanted || tenanted->value; }
@@ -150,6 +153,10 @@ struct Topology {
   std::vector<ExtraRole> roles;
   /// Every secret value the file holds, so output can be redacted.
   std::vector<Secret> secrets;
+  /// Built from a database URL (load_url): the names are those of an existing database and
+  /// login, used as they are, so the naming rules for what dbctl creates (identifiers,
+  /// templates) do not apply to them; every other rule does.
+  bool names_as_given = false;
 
   /// Return the server of that name, or nullptr.
   const Server* find_server(std::string_view server_name) const;
