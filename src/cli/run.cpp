@@ -177,6 +177,41 @@ std::vector<std::string> load_env_files(int argc, char** argv) {
   return problems;
 }
 
+// The topology file's default, and DATABASE_URL where no topology file is given or found.
+void settle_source(GlobalOptions& global) {
+  global.file_given = !global.file.empty();
+  if (global.file.empty()) {
+    global.file = "topology.yaml";
+  }
+  // A service's own pipeline holds only DATABASE_URL; a project folder's topology wins over a
+  // DATABASE_URL that happens to be set in the shell.
+  const char* database_url = std::getenv("DATABASE_URL");
+  if (global.url.empty() && !global.file_given && database_url != nullptr &&
+      !std::filesystem::exists(global.file)) {
+    global.url = database_url;
+  }
+}
+
+// Run the command with SIGINT/SIGTERM turned into an interruption; return its exit code, or
+// 128 + the signal's number once one arrived.
+int run_interruptible(const Command& chosen, Context& context) {
+  util::Interrupt interrupt;
+  int code = 0;
+  {
+    SignalWatcher watcher(interrupt); // before any thread of the command starts
+    context.interrupt = &interrupt;
+    code = static_cast<int>(run_guarded(chosen, context));
+  }
+  if (interrupt.requested()) {
+    spdlog::error("stopped by {}: nothing new was started, cancelled statements were rolled back "
+                  "(MySQL: a script is recorded where it stopped and migrate resumes there) and "
+                  "every lock was released; run the command again to go on",
+                  signal_name(interrupt.signal_number()));
+    return 128 + interrupt.signal_number();
+  }
+  return code;
+}
+
 } // namespace
 
 bool color_allowed(const GlobalOptions& global) {
@@ -211,17 +246,7 @@ int run(int argc, char** argv) {
     return code == 0 ? 0 : static_cast<int>(ExitCode::invalid);
   }
   GlobalOptions& global = context.global;
-  global.file_given = !global.file.empty();
-  if (global.file.empty()) {
-    global.file = "topology.yaml";
-  }
-  // A service's own pipeline holds only DATABASE_URL; a project folder's topology wins over a
-  // DATABASE_URL that happens to be set in the shell.
-  const char* database_url = std::getenv("DATABASE_URL");
-  if (global.url.empty() && !global.file_given && database_url != nullptr &&
-      !std::filesystem::exists(global.file)) {
-    global.url = database_url;
-  }
+  settle_source(global);
   Logging logging(verbosity_of(global), color_allowed(global));
   context.color = color_allowed(global) && isatty(STDOUT_FILENO) != 0;
   context.logging = &logging;
@@ -235,21 +260,7 @@ int run(int argc, char** argv) {
     spdlog::error("no command given; see dbctl --help");
     return static_cast<int>(ExitCode::invalid);
   }
-  util::Interrupt interrupt;
-  int code = 0;
-  {
-    SignalWatcher watcher(interrupt); // before any thread of the command starts
-    context.interrupt = &interrupt;
-    code = static_cast<int>(run_guarded(*chosen, context));
-  }
-  if (interrupt.requested()) {
-    spdlog::error("stopped by {}: nothing new was started, cancelled statements were rolled back "
-                  "(MySQL: a script is recorded where it stopped and migrate resumes there) and "
-                  "every lock was released; run the command again to go on",
-                  signal_name(interrupt.signal_number()));
-    return 128 + interrupt.signal_number();
-  }
-  return code;
+  return run_interruptible(*chosen, context);
 }
 
 } // namespace dbctl::cli

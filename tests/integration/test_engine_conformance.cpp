@@ -2,6 +2,8 @@
 // provisioning converges and tears down, and the TargetSession primitives behave alike.
 #include "support.hpp"
 
+#include "../conformance/history_suite.hpp"
+
 #include "dbctl/engine/driver.hpp"
 #include "dbctl/engine/error.hpp"
 #include "dbctl/provision/provision.hpp"
@@ -12,6 +14,7 @@
 #include <doctest/doctest.h>
 
 using namespace dbctl;
+using conformance::applied_row;
 
 namespace {
 
@@ -45,32 +48,6 @@ std::size_t provision(engine::Driver& driver, const Fixture& f) {
     session->execute(statement);
   }
   return statements.size();
-}
-
-engine::HistoryRow sample_row(const std::string& service) {
-  engine::HistoryRow row;
-  row.service = service;
-  row.version = "1.2";
-  row.description = "create things";
-  row.type = engine::RowType::versioned;
-  row.script = "V1_2__create_things.sql";
-  row.checksum = std::string(64, 'a');
-  row.installed_by = "tester";
-  row.success = false;
-  row.statements_done = 2;
-  row.statement_hashes = "h1,h2";
-  return row;
-}
-
-// A row of a file that applied whole.
-engine::HistoryRow applied_row(const std::string& service, const std::string& version, const std::string& script) {
-  engine::HistoryRow row = sample_row(service);
-  row.version = version;
-  row.script = script;
-  row.success = true;
-  row.statements_done.reset();
-  row.statement_hashes.clear();
-  return row;
 }
 
 // Notices, splitting, and a script run with its row (all or nothing where DDL is transactional).
@@ -107,18 +84,8 @@ void conform_execution(engine::TargetSession& session) {
 
 }
 
-// Rows imported as they are, Flyway's table read, and a worker's kept connection handed on.
-void conform_imports(engine::Driver& driver, engine::TargetSession& session, const targets::Target& target) {
-  // Rows imported as they are, in order, with their time.
-  engine::HistoryRow old_row = applied_row(target.service, "0.1", "V0_1__old.sql");
-  old_row.installed_at = "2020-01-02 03:04:05";
-  old_row.type = engine::RowType::baseline;
-  session.import_history({old_row});
-  auto imported = session.read_history();
-  CHECK(imported.back().script == "V0_1__old.sql");
-  CHECK(imported.back().type == engine::RowType::baseline);
-
-  // Flyway's table: none yet, then its rows as Flyway wrote them.
+// Flyway's table read as Flyway wrote it.
+void conform_flyway(engine::TargetSession& session) {
   CHECK_FALSE(session.read_flyway_history("flyway_schema_history").has_value());
   session.run_alone("CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL, version VARCHAR(50), "
                      "description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, "
@@ -133,19 +100,6 @@ void conform_imports(engine::Driver& driver, engine::TargetSession& session, con
   CHECK((*flyway)[0].checksum == std::optional<int>(-12345));
   CHECK((*flyway)[0].script == "V1__init.sql");
   CHECK((*flyway)[0].success);
-
-  // A worker's kept connection carries from one session of the target to the next.
-  {
-    engine::Keep keep;
-    {
-      auto first = driver.target(target, &keep);
-      first->connect_ahead();
-      CHECK(first->exists());
-    }
-    auto second = driver.target(target, &keep);
-    CHECK(second->read_history().size() == imported.size());
-  }
-
 }
 
 void conform(const std::string& url_variable, const std::string& tag) {
@@ -160,39 +114,7 @@ void conform(const std::string& url_variable, const std::string& tag) {
   CHECK(provision(driver, *f) > 0);
   CHECK(provision(driver, *f) == 0); // converged: nothing left to do
 
-  auto session = driver.target(target);
-  REQUIRE(session->exists());
-  CHECK(session->read_history().empty());
-  session->ensure_history();
-  session->ensure_history(); // idempotent
-  long long rank = session->insert_history(sample_row(target.service));
-  auto rows = session->read_history();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].rank == rank);
-  CHECK(rows[0].service == target.service);
-  CHECK(rows[0].version == "1.2");
-  CHECK(rows[0].type == engine::RowType::versioned);
-  CHECK(rows[0].script == "V1_2__create_things.sql");
-  CHECK_FALSE(rows[0].success);
-  CHECK(rows[0].statements_done == std::optional<int>(2));
-  CHECK(rows[0].statement_hashes == "h1,h2");
-  CHECK_FALSE(rows[0].installed_at.empty()); // failed rows say when
-
-  engine::HistoryRow done = rows[0];
-  done.success = true;
-  done.statements_done = 3;
-  done.statement_hashes = "h1,h2,h3";
-  done.checksum = std::string(64, 'b');
-  session->update_history(done);
-  rows = session->read_history();
-  CHECK(rows[0].success);
-  CHECK(rows[0].statements_done == std::optional<int>(3));
-  CHECK(rows[0].checksum == std::string(64, 'b'));
-  session->update_checksum(rank, std::string(64, 'c'));
-  CHECK(session->read_history()[0].checksum == std::string(64, 'c'));
-  session->insert_history(sample_row(target.service));
-  CHECK(session->delete_failed(target.service) == 1);
-  CHECK(session->read_history().size() == 1);
+  auto session = conformance::conform_history(driver, target); // shared with the fake driver
 
   session->run_alone("CREATE TABLE conformance_t (x INT)");
   try {
@@ -204,21 +126,7 @@ void conform(const std::string& url_variable, const std::string& tag) {
   }
 
   conform_execution(*session);
-  conform_imports(driver, *session, target);
-
-  {
-    auto held = session->lock(std::chrono::seconds(5));
-    auto other = driver.target(target);
-    REQUIRE(other->exists());
-    try {
-      other->lock(std::chrono::seconds(1));
-      FAIL("a second session must not get the lock");
-    } catch (const DbError& e) {
-      CHECK(std::string(e.what()).find("timed out after 1 s waiting for the migration lock, held by") !=
-            std::string::npos);
-    }
-  }
-  CHECK_NOTHROW(driver.target(target)->lock(std::chrono::seconds(1))); // released
+  conform_flyway(*session);
 
   auto admin = driver.admin(f->topology.servers.front());
   CHECK_FALSE(admin->identity().empty());

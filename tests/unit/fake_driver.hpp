@@ -19,16 +19,25 @@
 
 namespace dbctl::unit {
 
-/// A target's history and what ran on it, kept in memory.
+/// What a target's database holds, shared by every session on it: its history and who holds
+/// its migration lock.
+struct FakeTarget {
+  std::vector<engine::HistoryRow> rows; ///< dbctl_history
+  long long rank = 0;                   ///< the last installed_rank given
+  bool locked = false;
+};
+
+/// A session on a target's history, kept in memory.
 class FakeTargetSession final : public engine::TargetSession {
 public:
   /// `transactional`: behave like PostgreSQL (scripts in one transaction) or like MySQL
-  /// (statement by statement).
-  explicit FakeTargetSession(bool transactional) : m_transactional(transactional) {}
+  /// (statement by statement). Sessions given one `target` share its history and lock.
+  explicit FakeTargetSession(bool transactional, std::shared_ptr<FakeTarget> target = std::make_shared<FakeTarget>())
+      : rows(target->rows), m_target(std::move(target)), m_transactional(transactional) {}
 
+  std::vector<engine::HistoryRow>& rows;  ///< dbctl_history (the target's)
   std::vector<std::string> calls;         ///< every call in order: "lock", "run_alone", ...
   std::vector<std::string> executed;      ///< scripts and statements that took effect
-  std::vector<engine::HistoryRow> rows;   ///< dbctl_history
   std::vector<std::string> notices;       ///< handed out by the next take_notices
   bool database_exists = true;
   /// Called after each call is recorded (e.g. to request an interruption).
@@ -48,9 +57,13 @@ public:
     record("read_history");
     return rows;
   }
-  std::unique_ptr<engine::Lock> lock(std::chrono::seconds) override {
+  std::unique_ptr<engine::Lock> lock(std::chrono::seconds timeout) override {
     record("lock");
-    return std::make_unique<FakeLock>(calls);
+    if (m_target->locked) {
+      throw DbError("timed out after " + std::to_string(timeout.count()) +
+                    " s waiting for the migration lock, held by another fake session");
+    }
+    return std::make_unique<FakeLock>(calls, m_target->locked);
   }
   void ensure_history() override { record("ensure_history"); }
   void run_in_transaction(const std::string& script, engine::HistoryRow row) override {
@@ -113,13 +126,17 @@ private:
   // Releasing the lock is recorded, so tests see it held exactly around the work.
   class FakeLock final : public engine::Lock {
   public:
-    explicit FakeLock(std::vector<std::string>& calls) : m_calls(calls) {}
-    ~FakeLock() override { m_calls.push_back("unlock"); }
+    FakeLock(std::vector<std::string>& calls, bool& locked) : m_calls(calls), m_locked(locked) { m_locked = true; }
+    ~FakeLock() override {
+      m_locked = false;
+      m_calls.push_back("unlock");
+    }
     FakeLock(const FakeLock&) = delete;
     FakeLock& operator=(const FakeLock&) = delete;
 
   private:
     std::vector<std::string>& m_calls;
+    bool& m_locked;
   };
 
   struct Failure {
@@ -144,16 +161,16 @@ private:
   }
 
   long long insert_row(engine::HistoryRow row) {
-    row.rank = ++m_rank;
+    row.rank = ++m_target->rank;
     if (!row.success && row.installed_at.empty()) {
       row.installed_at = "2026-12-06 10:00:00";
     }
     rows.push_back(std::move(row));
-    return m_rank;
+    return m_target->rank;
   }
 
+  std::shared_ptr<FakeTarget> m_target;
   bool m_transactional;
-  long long m_rank = 0;
   std::map<std::string, int> m_counts;
   std::map<std::string, Failure> m_failures;
 };
@@ -244,11 +261,13 @@ private:
   engine::AdminInfo m_info{"admin", "15.0", true, true, true, "postgres"};
 };
 
-/// A driver over fake servers (by server name) and fake target sessions, each target's
-/// session made ready by `prepare` (e.g. to fail). Safe to use from many threads.
+/// A driver over fake servers (by server name) and fake targets (by key; the sessions of one
+/// target share its history and lock), each session made ready by `prepare` (e.g. to fail).
+/// Opening sessions is safe from many threads; each target is used by one at a time.
 class FakeDriver final : public engine::Driver {
 public:
   std::map<std::string, FakeServer> servers; ///< by topology server name
+  std::map<std::string, std::shared_ptr<FakeTarget>> targets; ///< by target key
   /// Sets up the session of each target as it is opened (every session is transactional).
   std::function<void(const targets::Target&, FakeTargetSession&)> prepare;
 
@@ -258,8 +277,10 @@ public:
   }
   void ping(const topology::Server&) override {}
   std::unique_ptr<engine::TargetSession> target(const targets::Target& target, engine::Keep*) override {
-    auto session = std::make_unique<FakeTargetSession>(true);
     std::lock_guard<std::mutex> guard(m_mutex);
+    std::shared_ptr<FakeTarget>& held = targets[target.key()];
+    held = held ? held : std::make_shared<FakeTarget>();
+    auto session = std::make_unique<FakeTargetSession>(true, held);
     opened.push_back(target.key());
     if (prepare) {
       prepare(target, *session);
