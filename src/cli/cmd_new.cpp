@@ -3,9 +3,7 @@
 #include "project.hpp"
 
 #include "dbctl/migration/scaffold.hpp"
-#include "dbctl/topology/load.hpp"
 #include "dbctl/util/error.hpp"
-#include "dbctl/util/text.hpp"
 
 #include <ctime>
 #include <iostream>
@@ -31,27 +29,6 @@ std::string join(std::vector<std::string>::const_iterator begin,
   return out;
 }
 
-// The folder of a topology's service; a folder that does not exist yet is fine here.
-std::filesystem::path service_folder(const Context& context, const std::string& name) {
-  std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
-  const topology::Service* service = project->topology.find_service(name);
-  if (service == nullptr) {
-    std::vector<std::string> names;
-    for (const auto& s : project->topology.services) {
-      names.push_back(s.name);
-    }
-    std::string message = "the topology has no service '" + util::printable(name) + "'";
-    if (auto suggestion = util::closest(name, names)) {
-      message += " (did you mean '" + *suggestion + "'?)";
-    }
-    throw UsageError(message);
-  }
-  if (!service->migrations) {
-    throw UsageError("service '" + name + "' has migrations: none");
-  }
-  return service->migrations->value;
-}
-
 ExitCode run_new(const Context& context, const NewOptions& options) {
   bool dir_mode = !context.global.dir.empty() && !context.global.file_given;
   std::filesystem::path folder;
@@ -63,7 +40,7 @@ ExitCode run_new(const Context& context, const NewOptions& options) {
     if (options.words.size() < 2) {
       throw UsageError("usage: dbctl new SERVICE DESCRIPTION (or --dir DIR new DESCRIPTION)");
     }
-    folder = service_folder(context, options.words.front());
+    folder = ops::migrations_folder(*load_project(context, Scan::topology_only), options.words.front());
     description = join(options.words.begin() + 1, options.words.end());
   }
   migration::NewMigration created =

@@ -3,6 +3,7 @@
 #include "dbctl/topology/load.hpp"
 #include "dbctl/topology/validate.hpp"
 #include "dbctl/util/error.hpp"
+#include "dbctl/util/text.hpp"
 
 namespace dbctl::ops {
 
@@ -63,6 +64,25 @@ const migration::MigrationSet& files_of(const Project& project, const targets::T
   }
   auto found = project.migrations.find(*target.migrations);
   return found == project.migrations.end() ? k_none : found->second;
+}
+
+std::filesystem::path migrations_folder(const Project& project, const std::string& name) {
+  const topology::Service* service = project.topology.find_service(name);
+  if (service == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& known : project.topology.services) {
+      names.push_back(known.name);
+    }
+    std::string message = "the topology has no service '" + util::printable(name) + "'";
+    if (auto suggestion = util::closest(name, names)) {
+      message += " (did you mean '" + *suggestion + "'?)";
+    }
+    throw UsageError(message);
+  }
+  if (!service->migrations) {
+    throw UsageError("service '" + name + "' has migrations: none");
+  }
+  return service->migrations->value;
 }
 
 void await_files(const Project& project) {

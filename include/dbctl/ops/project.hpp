@@ -68,4 +68,9 @@ void await_files(const Project& project);
 /// Return the migrations found for a target (none for `migrations: none`), once read.
 const migration::MigrationSet& files_of(const Project& project, const targets::Target& target);
 
+/// Return the migrations folder of the topology's service `name` (which need not exist yet).
+/// Throws UsageError for a service the topology does not have (naming a close one) or one
+/// with `migrations: none`.
+std::filesystem::path migrations_folder(const Project& project, const std::string& name);
+
 } // namespace dbctl::ops
