@@ -20,7 +20,7 @@ struct MigrateCommandOptions {
   std::string target;
   bool dry_run = false;
   bool out_of_order = false;
-  bool keep_going = false;
+  RolloutOptions rollout;
   int lock_timeout = 60;
 };
 
@@ -35,7 +35,7 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
   flags.options.plan.out_of_order = options.out_of_order;
   flags.options.dry_run = options.dry_run;
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
-  flags.keep_going = options.keep_going;
+  apply_rollout(options.rollout, flags);
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   bool json = context.global.output == OutputFormat::json;
   ops::MigrateRun run;
@@ -59,8 +59,7 @@ Command migrate_command() {
             app.add_flag("--dry-run", options->dry_run, "Print what would run; change nothing");
             app.add_flag("--out-of-order", options->out_of_order,
                          "Apply pending versions older than the newest applied one");
-            app.add_flag("--keep-going", options->keep_going,
-                         "Go on with the other targets after one fails");
+            add_rollout_options(app, options->rollout);
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another run migrating the same target");
           },
           [options](const Context& context) { return run_migrate(context, *options); }};

@@ -21,25 +21,25 @@ namespace {
 struct UpOptions {
   double timeout = 60;
   int lock_timeout = 60;
-  bool keep_going = false;
+  RolloutOptions rollout;
 };
 
 ExitCode run_up(const Context& context, const UpOptions& options) {
   require_topology(context, "up");
+  ops::MigrateFlags flags; // checked before anything is contacted
+  flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
+  apply_rollout(options.rollout, flags);
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   engine::Registry registry = registry_for(context);
   auto began = std::chrono::steady_clock::now();
   std::vector<ops::ServerReady> ready = ops::wait_for_servers(*project, registry, options.timeout, context.interrupt);
   ops::await_files(*project); // init changes servers: every file must have been read first
-  auto lock_timeout = std::chrono::seconds(options.lock_timeout);
-  std::vector<ops::ServerStatements> applied = ops::init_servers(*project, registry, lock_timeout, context.interrupt);
+  std::vector<ops::ServerStatements> applied =
+      ops::init_servers(*project, registry, flags.options.lock_timeout, context.interrupt);
   bool json = context.global.output == OutputFormat::json;
   if (!json) {
     std::cout << report::applied_text(applied, "nothing to do");
   }
-  ops::MigrateFlags flags;
-  flags.options.lock_timeout = lock_timeout;
-  flags.keep_going = options.keep_going;
   ops::MigrateRun run;
   {
     Progress progress(context, project->selected.size(), !json);
@@ -61,8 +61,7 @@ Command up_command() {
             app.add_option("--timeout", options->timeout, "Seconds to wait for the servers")
                 ->check(CLI::Range(0.0, 86400.0));
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another dbctl on the same server or target");
-            app.add_flag("--keep-going", options->keep_going,
-                         "Go on with the other targets after one fails");
+            add_rollout_options(app, options->rollout);
           },
           [options](const Context& context) { return run_up(context, *options); }};
 }

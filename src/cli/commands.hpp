@@ -2,6 +2,8 @@
 // The command table: each command file provides one factory.
 #include "context.hpp"
 
+#include "dbctl/ops/migrate.hpp"
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -51,6 +53,19 @@ Command baseline_command();
 
 /// Declare `--lock-timeout` (seconds, 0 to 86400) on a command, with its own help text.
 void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help);
+
+/// How `migrate` and `up` go over many targets: --keep-going, --waves, --max-failures.
+struct RolloutOptions {
+  bool keep_going = false;
+  std::string waves;
+  std::size_t max_failures = 0;
+};
+
+/// Declare --keep-going, --waves and --max-failures on a command.
+void add_rollout_options(CLI::App& app, RolloutOptions& options);
+
+/// Set the flags' rollout from the options; throws UsageError for a bad --waves.
+void apply_rollout(const RolloutOptions& options, ops::MigrateFlags& flags);
 
 /// Return every command, in the order `--help` lists them.
 std::vector<Command> all_commands();

@@ -36,6 +36,29 @@ void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help) {
   app.add_option("--lock-timeout", seconds, help)->check(CLI::Range(0, 86400));
 }
 
+void add_rollout_options(CLI::App& app, RolloutOptions& options) {
+  app.add_flag("--keep-going", options.keep_going, "Go on with the other targets after one fails");
+  app.add_option("--waves", options.waves,
+                 "Migrate in canary waves, e.g. 1,10%,100%: each starts only if the ones before "
+                 "failed no more than --max-failures targets");
+  app.add_option("--max-failures", options.max_failures,
+                 "Failed targets a run tolerates and still starts new ones (default 0)")
+      ->check(CLI::Range(0, 1000000));
+}
+
+void apply_rollout(const RolloutOptions& options, ops::MigrateFlags& flags) {
+  flags.keep_going = options.keep_going;
+  flags.max_failures = options.max_failures;
+  if (!options.waves.empty()) {
+    std::string error;
+    std::optional<std::vector<ops::WaveSize>> waves = ops::parse_waves(options.waves, error);
+    if (!waves) {
+      throw UsageError("--waves " + options.waves + ": " + error);
+    }
+    flags.waves = *waves;
+  }
+}
+
 engine::Registry registry_for(const Context& context) {
   engine::SessionOptions options;
   options.statement_timeout = std::chrono::seconds(context.global.statement_timeout);

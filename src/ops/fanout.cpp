@@ -72,10 +72,11 @@ private:
       return;
     }
     outcome.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count();
-    if ((outcome.result == Result::failed && !m_options.keep_going) || interrupted(m_options.interrupt)) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_failed += outcome.result == Result::failed ? 1 : 0;
+    if ((m_failed > m_options.max_failures && !m_options.keep_going) || interrupted(m_options.interrupt)) {
       m_scheduler.stop();
     }
-    std::lock_guard<std::mutex> lock(m_mutex);
     if (m_options.finished) {
       m_options.finished(target, outcome);
     }
@@ -96,6 +97,7 @@ private:
   std::vector<std::optional<Outcome>> m_outcomes;
   std::mutex m_mutex;
   std::exception_ptr m_fatal;
+  std::size_t m_failed = 0; ///< under m_mutex
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "dbctl/ops/migrate.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 
@@ -29,6 +30,39 @@ Outcome outcome_of(const migration::MigrateResult& result, bool dry_run) {
   return outcome;
 }
 
+bool interrupted_run(const util::Interrupt* interrupt) { return interrupt != nullptr && interrupt->requested(); }
+
+// Run `job` wave after wave; a wave starts only while the failures so far are within
+// flags.max_failures (or keep_going), and not after an interruption.
+std::vector<std::optional<Outcome>> in_waves(const std::vector<targets::Target>& selected, const MigrateFlags& flags,
+                                             FanoutOptions fanout, const Job& job) {
+  std::vector<std::vector<std::size_t>> waves = plan_waves(selected, flags.waves);
+  std::vector<std::optional<Outcome>> outcomes(selected.size());
+  std::size_t failed = 0;
+  for (std::size_t k = 0; k < waves.size(); ++k) {
+    if (interrupted_run(fanout.interrupt)) {
+      break; // the run says how it was stopped
+    }
+    if (failed > flags.max_failures && !flags.keep_going) {
+      spdlog::warn("wave {}/{} and after not started: {} target{} failed (--max-failures {})", k + 1,
+                   waves.size(), failed, failed == 1 ? "" : "s", flags.max_failures);
+      break;
+    }
+    std::vector<targets::Target> wave;
+    for (std::size_t index : waves[k]) {
+      wave.push_back(selected[index]);
+    }
+    spdlog::info("wave {}/{}: {} target{}", k + 1, waves.size(), wave.size(), wave.size() == 1 ? "" : "s");
+    fanout.max_failures = flags.max_failures - std::min(failed, flags.max_failures);
+    std::vector<std::optional<Outcome>> done = fan_out(wave, fanout, job);
+    for (std::size_t i = 0; i < done.size(); ++i) {
+      failed += done[i] && done[i]->result == Result::failed ? 1 : 0;
+      outcomes[waves[k][i]] = std::move(done[i]);
+    }
+  }
+  return outcomes;
+}
+
 // Open each selected target in turn and hand it to `edit`.
 void each_session(const Project& project, const engine::Registry& registry,
                   const std::function<void(const targets::Target&, engine::TargetSession&)>& edit) {
@@ -47,9 +81,7 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
   fanout.keep_going = flags.keep_going;
   const std::size_t total = project.selected.size();
   std::atomic<std::size_t> started{0};
-  auto began = Clock::now();
-  MigrateRun out;
-  out.outcomes = fan_out(project.selected, fanout, [&](std::size_t, const targets::Target& target, engine::Keep& keep) {
+  Job job = [&](std::size_t, const targets::Target& target, engine::Keep& keep) {
     migration::MigrateOptions options = flags.options;
     options.interrupt = run.interrupt;
     if (total > 1) {
@@ -59,7 +91,15 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
     session->connect_ahead(); // log in and read history while the migration files are still being read
     auto files = [&]() -> const migration::MigrationSet& { return files_of(project, target); };
     return outcome_of(migration::migrate(*session, target, files, options), options.dry_run);
-  });
+  };
+  auto began = Clock::now();
+  MigrateRun out;
+  if (flags.waves.empty()) {
+    fanout.max_failures = flags.max_failures;
+    out.outcomes = fan_out(project.selected, fanout, job);
+  } else {
+    out.outcomes = in_waves(project.selected, flags, fanout, job);
+  }
   out.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count();
   await_files(project); // when every target failed to connect, a bad file still decides: exit 2
   return out;

@@ -232,3 +232,83 @@ TEST_SUITE("ops::check_project from a URL") {
                     dbctl::UsageError);
   }
 }
+
+TEST_SUITE("ops::rollout") {
+  TEST_CASE("wave sizes parse as counts and percentages - each reaching further") {
+    std::string error;
+    auto waves = dbctl::ops::parse_waves("1,5%,25%,100%", error);
+    REQUIRE(waves);
+    REQUIRE(waves->size() == 4);
+    CHECK((*waves)[0].value == 1);
+    CHECK_FALSE((*waves)[0].percent);
+    CHECK((*waves)[1].percent);
+    for (const std::string bad : {"", "0", "1,,2", "x", "10%,5%", "3,2", "101%", "1.5", "-1", "5%%"}) {
+      CAPTURE(bad);
+      CHECK_FALSE(dbctl::ops::parse_waves(bad, error));
+      CHECK_FALSE(error.empty());
+    }
+  }
+
+  TEST_CASE("waves spread over the shards and cover every target once") {
+    auto loaded = dbctl::unit::load("version: 1\nname: shop\nservers:\n  a: {engine: postgres, host: h1}\n"
+                                    "  b: {engine: postgres, host: h2}\n"
+                                    "topology: {mode: multi-tenant, tenants: [t1, t2, t3, t4, t5, t6]}\n"
+                                    "services:\n  svc: {migrations: none, server: a}\n");
+    std::vector<dbctl::targets::Target> targets = loaded->targets;
+    // Whatever the topology placed, put t4..t6 on server b, as shards would be.
+    REQUIRE(targets.size() == 6);
+    const dbctl::topology::Server* b = loaded->topology.find_server("b");
+    for (std::size_t i = 3; i < 6; ++i) {
+      targets[i].server = b;
+    }
+    std::string error;
+    auto waves = dbctl::ops::plan_waves(targets, *dbctl::ops::parse_waves("1,50%", error));
+    REQUIRE(waves.size() == 3); // 1, up to 3, the rest
+    CHECK(waves[0] == std::vector<std::size_t>{0});
+    CHECK(waves[1] == std::vector<std::size_t>{3, 1}); // b's first, then a's second
+    CHECK(waves[2] == std::vector<std::size_t>{4, 2, 5});
+    CHECK(dbctl::ops::plan_waves(targets, *dbctl::ops::parse_waves("100%", error)).size() == 1);
+    CHECK(dbctl::ops::plan_waves(targets, *dbctl::ops::parse_waves("10,20", error)).size() == 1);
+  }
+
+  TEST_CASE("a failing canary stops the rollout - a budget of failures lets it go on until exceeded") {
+    std::string text = dbctl::unit::k_pg_head + "topology: {mode: db-per-service}\nservices:\n";
+    for (int i = 0; i < 10; ++i) {
+      text += "  s" + std::to_string(i) + ": {migrations: none}\n";
+    }
+    auto project = project_of(text);
+    std::string error;
+    for (std::size_t budget : {0U, 1U, 2U}) {
+      CAPTURE(budget);
+      Fake fake;
+      std::set<std::string> broken{"s0", "s4", "s9"}; // the canary, one of wave 2, the last
+      fake.driver->prepare = [&](const dbctl::targets::Target& target, dbctl::unit::FakeTargetSession& session) {
+        if (broken.count(target.service) != 0) {
+          session.fail("read_history", 1, target.service + ": broken");
+        }
+      };
+      dbctl::ops::MigrateFlags flags;
+      flags.waves = *dbctl::ops::parse_waves("1,50%,100%", error);
+      flags.max_failures = budget;
+      dbctl::ops::RunOptions run;
+      run.jobs = 1;
+      auto migrated = dbctl::ops::migrate_targets(*project, fake.registry, flags, run);
+      std::size_t started = 0;
+      std::size_t failed = 0;
+      for (const auto& outcome : migrated.outcomes) {
+        started += outcome ? 1 : 0;
+        failed += outcome && outcome->result == Result::failed ? 1 : 0;
+      }
+      if (budget == 0) {
+        CHECK(started == 1); // the canary failed: nothing else was touched
+        CHECK(fake.driver->opened == std::vector<std::string>{"s0@pg"});
+      } else if (budget == 1) {
+        CHECK(started == 5); // wave 2 stops at its first failure (2 > 1); wave 3 never starts
+        CHECK(failed == 2);
+      } else {
+        CHECK(started == 10); // two failures tolerated; the third is the last target
+        CHECK(failed == 3);
+      }
+    }
+  }
+}

@@ -41,6 +41,8 @@ struct FanoutOptions {
   int cost = 1;            ///< the most connections one target's job holds at once
   int jobs = 0;            ///< threads; 0: from the servers' max_connections
   bool keep_going = false; ///< after a failure, go on starting targets
+  /// Without keep_going: the failed targets a run may have and still start new ones.
+  std::size_t max_failures = 0;
   const util::Interrupt* interrupt = nullptr;
   /// Told of each finished target (failed and interrupted ones included), one call at a time.
   std::function<void(const targets::Target&, const Outcome&)> finished;
@@ -48,8 +50,8 @@ struct FanoutOptions {
 
 /// Run `job` for every target on `jobs` threads, never holding more connections on a server
 /// than its max_connections; each worker goes on with targets of the server it is on, keeping
-/// its connection. A job that throws dbctl::Error is a failed target; after one, no new target
-/// starts unless keep_going. Returns the outcomes by target index; nullopt for targets never
+/// its connection. A job that throws dbctl::Error is a failed target; once more than
+/// max_failures failed, no new target starts unless keep_going. Returns the outcomes by target index; nullopt for targets never
 /// started. A ConfigError (or any other exception) from a job stops the run and is rethrown
 /// once every running job has finished.
 std::vector<std::optional<Outcome>> fan_out(const std::vector<targets::Target>& selected,

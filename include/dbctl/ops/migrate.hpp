@@ -5,6 +5,7 @@
 #include "dbctl/migration/runner.hpp"
 #include "dbctl/ops/fanout.hpp"
 #include "dbctl/ops/project.hpp"
+#include "dbctl/ops/rollout.hpp"
 
 #include <chrono>
 #include <functional>
@@ -25,6 +26,10 @@ struct RunOptions {
 struct MigrateFlags {
   migration::MigrateOptions options;
   bool keep_going = false; ///< go on after a failing target (default: start no new ones)
+  /// Canary waves (plan_waves): each starts only while no more than max_failures targets
+  /// failed; empty: one wave of every target.
+  std::vector<WaveSize> waves;
+  std::size_t max_failures = 0; ///< failed targets the run tolerates and still starts new ones
 };
 
 /// What a migrate run over the selected targets ended with.
@@ -33,7 +38,9 @@ struct MigrateRun {
   long long duration_ms = 0;
 };
 
-/// Migrate every selected target in parallel (log lines "[k/N] target: applying V3__x.sql").
+/// Migrate every selected target in parallel (log lines "[k/N] target: applying V3__x.sql"),
+/// wave after wave when flags.waves says so (a "wave k/N" log line each); targets of waves that
+/// never started are nullopt.
 /// Throws ConfigError when a migration file could not be read, whatever the targets did.
 MigrateRun migrate_targets(const Project& project, const engine::Registry& registry,
                            const MigrateFlags& flags, const RunOptions& run);
