@@ -35,8 +35,8 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
   flags.options.plan.out_of_order = options.out_of_order;
   flags.options.dry_run = options.dry_run;
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
-  apply_rollout(options.rollout, flags);
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
+  apply_rollout(options.rollout, project->topology.rollout, flags);
   bool json = context.global.output == OutputFormat::json;
   ops::MigrateRun run;
   {

@@ -54,18 +54,22 @@ Command baseline_command();
 /// Declare `--lock-timeout` (seconds, 0 to 86400) on a command, with its own help text.
 void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help);
 
-/// How `migrate` and `up` go over many targets: --keep-going, --waves, --max-failures.
+/// How `migrate` and `up` go over many targets; unset ones (empty, -1) take the topology's
+/// `rollout:` values.
 struct RolloutOptions {
   bool keep_going = false;
   std::string waves;
-  std::size_t max_failures = 0;
+  int max_failures = -1;
+  int wave_pause = -1;
+  std::string wave_check;
 };
 
-/// Declare --keep-going, --waves and --max-failures on a command.
+/// Declare --keep-going, --waves, --max-failures, --wave-pause and --wave-check on a command.
 void add_rollout_options(CLI::App& app, RolloutOptions& options);
 
-/// Set the flags' rollout from the options; throws UsageError for a bad --waves.
-void apply_rollout(const RolloutOptions& options, ops::MigrateFlags& flags);
+/// Set the flags' rollout from the options, else from the topology's `rollout:`; throws
+/// UsageError for a bad --waves.
+void apply_rollout(const RolloutOptions& options, const topology::Rollout& defaults, ops::MigrateFlags& flags);
 
 /// Return every command, in the order `--help` lists them.
 std::vector<Command> all_commands();

@@ -40,22 +40,34 @@ void add_rollout_options(CLI::App& app, RolloutOptions& options) {
   app.add_flag("--keep-going", options.keep_going, "Go on with the other targets after one fails");
   app.add_option("--waves", options.waves,
                  "Migrate in canary waves, e.g. 1,10%,100%: each starts only if the ones before "
-                 "failed no more than --max-failures targets");
+                 "failed no more than --max-failures targets (default: rollout.waves)");
   app.add_option("--max-failures", options.max_failures,
                  "Failed targets a run tolerates and still starts new ones (default 0)")
       ->check(CLI::Range(0, 1000000));
+  app.add_option("--wave-pause", options.wave_pause, "Seconds to wait between waves (default 0)")
+      ->check(CLI::Range(0, 86400));
+  app.add_option("--wave-check", options.wave_check,
+                 "A shell command run between waves (DBCTL_WAVE, DBCTL_WAVES set); a non-zero "
+                 "exit stops the rollout");
 }
 
-void apply_rollout(const RolloutOptions& options, ops::MigrateFlags& flags) {
+void apply_rollout(const RolloutOptions& options, const topology::Rollout& defaults, ops::MigrateFlags& flags) {
   flags.keep_going = options.keep_going;
-  flags.max_failures = options.max_failures;
-  if (!options.waves.empty()) {
+  int max_failures = options.max_failures >= 0 ? options.max_failures
+                                               : defaults.max_failures ? defaults.max_failures->value : 0;
+  flags.max_failures = static_cast<std::size_t>(max_failures);
+  int pause = options.wave_pause >= 0 ? options.wave_pause : defaults.pause ? defaults.pause->value : 0;
+  flags.wave_pause = std::chrono::seconds(pause);
+  flags.wave_check = !options.wave_check.empty() ? options.wave_check
+                                                 : defaults.check ? defaults.check->value : "";
+  std::string waves = !options.waves.empty() ? options.waves : defaults.waves ? defaults.waves->value : "";
+  if (!waves.empty()) {
     std::string error;
-    std::optional<std::vector<ops::WaveSize>> waves = ops::parse_waves(options.waves, error);
-    if (!waves) {
-      throw UsageError("--waves " + options.waves + ": " + error);
+    std::optional<std::vector<ops::WaveSize>> parsed = ops::parse_waves(waves, error);
+    if (!parsed) {
+      throw UsageError("--waves " + waves + ": " + error); // rollout.waves was checked on load
     }
-    flags.waves = *waves;
+    flags.waves = *parsed;
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -32,6 +33,29 @@ Outcome outcome_of(const migration::MigrateResult& result, bool dry_run) {
 
 bool interrupted_run(const util::Interrupt* interrupt) { return interrupt != nullptr && interrupt->requested(); }
 
+// What runs after wave k (from 1) and before the next: the pause, then the check. Returns
+// false when the check failed (logged) or the run was interrupted.
+bool between_waves(const MigrateFlags& flags, std::size_t k, std::size_t waves, const util::Interrupt* interrupt) {
+  auto until = std::chrono::steady_clock::now() + flags.wave_pause;
+  while (std::chrono::steady_clock::now() < until && !interrupted_run(interrupt)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (interrupted_run(interrupt)) {
+    return false;
+  }
+  if (flags.wave_check.empty()) {
+    return true;
+  }
+  int status = run_wave_check(flags.wave_check, k, waves);
+  if (status != 0) {
+    spdlog::warn("wave {}/{} and after not started: the wave check exited {} after wave {}", k + 1, waves,
+                 status, k);
+    return false;
+  }
+  spdlog::info("wave check passed after wave {}/{}", k, waves);
+  return true;
+}
+
 // Run `job` wave after wave; a wave starts only while the failures so far are within
 // flags.max_failures (or keep_going), and not after an interruption.
 std::vector<std::optional<Outcome>> in_waves(const std::vector<targets::Target>& selected, const MigrateFlags& flags,
@@ -46,6 +70,9 @@ std::vector<std::optional<Outcome>> in_waves(const std::vector<targets::Target>&
     if (failed > flags.max_failures && !flags.keep_going) {
       spdlog::warn("wave {}/{} and after not started: {} target{} failed (--max-failures {})", k + 1,
                    waves.size(), failed, failed == 1 ? "" : "s", flags.max_failures);
+      break;
+    }
+    if (k > 0 && !between_waves(flags, k, waves.size(), fanout.interrupt)) {
       break;
     }
     std::vector<targets::Target> wave;

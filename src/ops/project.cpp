@@ -1,5 +1,7 @@
 #include "dbctl/ops/project.hpp"
 
+#include "dbctl/ops/rollout.hpp"
+
 #include "dbctl/topology/load.hpp"
 #include "dbctl/topology/validate.hpp"
 #include "dbctl/util/error.hpp"
@@ -105,6 +107,12 @@ std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Di
   auto project = std::make_unique<Project>();
   project->topology = std::move(*loaded.topology);
   topology::validate(project->topology, diagnostics);
+  if (const auto& waves = project->topology.rollout.waves) {
+    std::string problem;
+    if (!parse_waves(waves->value, problem)) {
+      diagnostics.error(waves->where, "rollout.waves: " + problem);
+    }
+  }
   targets::Expansion expansion = targets::expand(project->topology);
   diagnostics.merge(expansion.diagnostics);
   project->all = std::move(expansion.targets);

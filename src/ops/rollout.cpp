@@ -2,8 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cerrno>
 #include <cstdlib>
 #include <map>
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
 
 namespace dbctl::ops {
 
@@ -63,17 +70,22 @@ std::optional<std::vector<WaveSize>> parse_waves(std::string_view text, std::str
 
 std::vector<std::vector<std::size_t>> plan_waves(const std::vector<targets::Target>& targets,
                                                  const std::vector<WaveSize>& sizes) {
-  // Each server's targets in their order, servers in order of first appearance.
+  // Canaries first, in their order; then each server's targets in their order, servers in
+  // order of first appearance, taken in turn.
+  std::vector<std::size_t> order;
   std::vector<const topology::Server*> servers;
   std::map<const topology::Server*, std::vector<std::size_t>> by_server;
   for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i].canary) {
+      order.push_back(i);
+      continue;
+    }
     auto& list = by_server[targets[i].server];
     if (list.empty()) {
       servers.push_back(targets[i].server);
     }
     list.push_back(i);
   }
-  std::vector<std::size_t> order;
   for (std::size_t round = 0; order.size() < targets.size(); ++round) {
     for (const auto* server : servers) {
       const auto& list = by_server[server];
@@ -95,6 +107,41 @@ std::vector<std::vector<std::size_t>> plan_waves(const std::vector<targets::Targ
     waves.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(from), order.end());
   }
   return waves;
+}
+
+int run_wave_check(const std::string& command, std::size_t wave, std::size_t waves) {
+  std::vector<std::string> env{"DBCTL_WAVE=" + std::to_string(wave), "DBCTL_WAVES=" + std::to_string(waves)};
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string_view item(*entry);
+    if (item.rfind("DBCTL_WAVE=", 0) != 0 && item.rfind("DBCTL_WAVES=", 0) != 0) {
+      env.emplace_back(item);
+    }
+  }
+  std::vector<char*> envp;
+  for (auto& item : env) {
+    envp.push_back(item.data());
+  }
+  envp.push_back(nullptr);
+  std::string shell = "/bin/sh";
+  std::string flag = "-c";
+  std::string text = command;
+  std::vector<char*> argv{shell.data(), flag.data(), text.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+  pid_t pid = 0;
+  int failed = posix_spawn(&pid, shell.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (failed != 0) {
+    return 127;
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      return 127;
+    }
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 } // namespace dbctl::ops

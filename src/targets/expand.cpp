@@ -68,6 +68,7 @@ private:
     }
     target.service = service.name;
     target.tenant = tenant ? std::optional<std::string>(tenant->name) : std::nullopt;
+    target.canary = tenant != nullptr && tenant->canary;
     target.server = server;
     target.placed_at = placed_at;
     target.migrations = service.migrations ? std::optional(service.migrations->value) : std::nullopt;

@@ -63,10 +63,21 @@ void read_passwords(Reader& reader, const YAML::Node& node, Topology& topology) 
   }
 }
 
+void read_rollout(Reader& reader, const YAML::Node& node, Topology& topology) {
+  if (!node || !reader.mapping(node, "rollout", {"waves", "max_failures", "pause", "check"})) {
+    return;
+  }
+  Rollout& rollout = topology.rollout;
+  rollout.waves = reader.text(node["waves"], "rollout.waves");
+  rollout.max_failures = reader.integer(node["max_failures"], "rollout.max_failures", 0, 1000000);
+  rollout.pause = reader.integer(node["pause"], "rollout.pause", 0, 86400);
+  rollout.check = reader.text(node["check"], "rollout.check");
+}
+
 void read_document(Reader& reader, const YAML::Node& root, Topology& topology) {
   if (!reader.mapping(root, "the topology",
                       {"version", "name", "servers", "topology", "naming", "passwords",
-                       "services", "roles"})) {
+                       "services", "roles", "rollout"})) {
     return;
   }
   if (auto version = reader.integer(root["version"], "version", 1, 1)) {
@@ -99,6 +110,7 @@ void read_document(Reader& reader, const YAML::Node& root, Topology& topology) {
   if (root["roles"]) {
     detail::read_roles(reader, root["roles"], topology);
   }
+  read_rollout(reader, root["rollout"], topology);
   for (Server& server : topology.servers) {
     server.application_name = "dbctl:" + topology.name.value;
   }

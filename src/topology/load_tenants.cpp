@@ -61,7 +61,7 @@ void read_tenant_list(Reader& reader, const YAML::Node& node, Topology& topology
     const YAML::Node item = node[i];
     std::string path = "topology.tenants[" + std::to_string(i) + "]";
     if (item.IsMap()) {
-      if (!reader.mapping(item, path, {"name", "server"})) {
+      if (!reader.mapping(item, path, {"name", "server", "canary"})) {
         continue;
       }
       auto name = reader.text(item["name"], path + ".name");
@@ -69,7 +69,10 @@ void read_tenant_list(Reader& reader, const YAML::Node& node, Topology& topology
         reader.error(item, path + ".name is required");
         continue;
       }
-      add_tenant(reader, Tenant{name->value, name->where, reader.text(item["server"], path + ".server")},
+      auto canary = reader.boolean(item["canary"], path + ".canary");
+      add_tenant(reader,
+                 Tenant{name->value, name->where, reader.text(item["server"], path + ".server"),
+                        canary && canary->value},
                  topology);
     } else if (auto line = reader.text(item, path)) {
       add_tenant_words(reader, *line, topology);

@@ -90,3 +90,47 @@ TEST_SUITE("rollout") {
     CHECK(pg_query("SELECT count(*) FROM pg_database WHERE datname = '" + project->prefix + "app'") == "0");
   }
 }
+
+TEST_SUITE("rollout") {
+  TEST_CASE("the topology's rollout - a canary tenant first - and a wave check that fails stops the rest") {
+    std::string tenants;
+    for (int i = 0; i < 40; ++i) {
+      std::string name = (i < 10 ? "t0" : "t") + std::to_string(i);
+      tenants += "      - {name: " + name + (i == 17 ? ", canary: true" : "") + "}\n";
+    }
+    TestProject project("wavecheck",
+                        "topology:\n  mode: multi-tenant\n  tenancy: schema\n  tenants:\n" + tenants +
+                            "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n"
+                            "rollout: {waves: \"1,100%\", check: \"echo checked wave $DBCTL_WAVE of $DBCTL_WAVES; exit 3\"}\n"
+                            "services:\n  @P@app: {}\n");
+    project.write("migrations/@P@app/V1__things.sql", "CREATE TABLE things (id int PRIMARY KEY);\n");
+    REQUIRE(project.dbctl({"init"}).exit_code == 0);
+    Result migrate = project.dbctl({"migrate", "-j", "4"});
+    INFO(migrate.err);
+    CHECK(migrate.exit_code == 1); // 39 targets never started
+    CHECK(migrate.err.find("checked wave 1 of 2") != std::string::npos); // its stdout goes to stderr
+    CHECK(migrate.out.find("checked wave") == std::string::npos);
+    CHECK(migrate.err.find("wave 2/2 and after not started: the wave check exited 3 after wave 1") != std::string::npos);
+    CHECK(migrate.out.find("migrate: 1 migrated") != std::string::npos);
+    CHECK(migrate.out.find("migrate: 39 not started") != std::string::npos);
+    CHECK(pg_query("SELECT string_agg(table_schema, ',') FROM information_schema.tables WHERE table_name = 'things' "
+                   "AND table_schema ~ '^t[0-9]{2}$'",
+                   project.prefix + "app") == "t17");
+    // The command line wins over the topology: no check, and the rollout goes on where it stopped.
+    Result rest = project.dbctl({"migrate", "--wave-check", "true", "--wave-pause", "0"});
+    INFO(rest.err);
+    CHECK(rest.exit_code == 0);
+    CHECK(rest.out.find("migrate: 39 migrated") != std::string::npos);
+    CHECK(rest.out.find("migrate: 1 up to date") != std::string::npos);
+  }
+
+  TEST_CASE("a bad rollout in the topology is exit 2 naming its line") {
+    TestProject project("wavebad2", "topology: {mode: multi-tenant, tenants: [a, b]}\n"
+                                    "rollout: {waves: \"50%,10%\"}\nservices:\n  @P@app: {}\n");
+    Result validate = project.dbctl({"validate"});
+    CHECK(validate.exit_code == 2);
+    // file:line:column of the value, then the problem
+    CHECK(validate.err.find(".yaml:") != std::string::npos);
+    CHECK(validate.err.find(":18: rollout.waves: '10%' does not reach further than the wave before it") != std::string::npos);
+  }
+}

@@ -312,3 +312,30 @@ TEST_SUITE("ops::rollout") {
     }
   }
 }
+
+TEST_SUITE("ops::rollout") {
+  TEST_CASE("canary tenants come first - then the shards in turn") {
+    auto loaded = dbctl::unit::load(dbctl::unit::k_pg_head +
+                                    "topology:\n  mode: multi-tenant\n  tenants:\n    - a\n    - b\n"
+                                    "    - {name: c, canary: true}\n    - d\n"
+                                    "rollout: {waves: \"1,50%\", max_failures: 2, pause: 5, check: \"true\"}\n"
+                                    "services:\n  svc: {migrations: none}\n");
+    REQUIRE(loaded->problems.empty());
+    CHECK(loaded->topology.rollout.max_failures->value == 2);
+    CHECK(loaded->topology.rollout.pause->value == 5);
+    REQUIRE(loaded->targets.size() == 4);
+    CHECK(loaded->targets[2].canary);
+    std::string error;
+    auto waves = dbctl::ops::plan_waves(loaded->targets, *dbctl::ops::parse_waves("1,50%", error));
+    REQUIRE(waves.size() == 3);
+    CHECK(waves[0] == std::vector<std::size_t>{2});
+    CHECK(waves[1] == std::vector<std::size_t>{0});
+    CHECK(waves[2] == std::vector<std::size_t>{1, 3});
+  }
+
+  TEST_CASE("a wave check sees its wave and its exit status decides") {
+    CHECK(dbctl::ops::run_wave_check("test \"$DBCTL_WAVE/$DBCTL_WAVES\" = 2/3", 2, 3) == 0);
+    CHECK(dbctl::ops::run_wave_check("exit 4", 1, 2) == 4);
+    CHECK(dbctl::ops::run_wave_check("kill -TERM $$", 1, 2) == 128 + 15);
+  }
+}

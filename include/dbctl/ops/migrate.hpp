@@ -30,6 +30,8 @@ struct MigrateFlags {
   /// failed; empty: one wave of every target.
   std::vector<WaveSize> waves;
   std::size_t max_failures = 0; ///< failed targets the run tolerates and still starts new ones
+  std::chrono::seconds wave_pause{0}; ///< waited between waves
+  std::string wave_check; ///< run between waves (run_wave_check); a non-zero exit stops the rollout
 };
 
 /// What a migrate run over the selected targets ended with.

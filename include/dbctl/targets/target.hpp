@@ -36,6 +36,7 @@ struct Target {
   std::vector<std::string> extensions;
   std::optional<std::filesystem::path> migrations; ///< nullopt for `migrations: none`
   util::Location placed_at; ///< the topology line that chose the server (messages name it)
+  bool canary = false;      ///< its tenant is a canary: first in a rollout in waves
 
   /// Return the engine of the target's server.
   topology::Engine engine() const { return server->engine->value; }

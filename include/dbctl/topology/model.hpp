@@ -110,6 +110,15 @@ struct Tenant {
   std::string name;
   Location where;
   std::optional<Located<std::string>> server;
+  bool canary = false; ///< migrated first in a rollout in waves (`canary: true`)
+};
+
+/// `rollout:`: how `migrate` and `up` go over the fleet unless the command line says otherwise.
+struct Rollout {
+  std::optional<Located<std::string>> waves; ///< e.g. "1,10%,100%" (checked by ops)
+  std::optional<Located<int>> max_failures;
+  std::optional<Located<int>> pause;         ///< seconds between waves
+  std::optional<Located<std::string>> check; ///< a shell command run between waves
 };
 
 /// The `naming:` templates; placeholders {service} {tenant} {name}.
@@ -151,6 +160,7 @@ struct Topology {
   std::optional<Located<Secret>> derive_from;
   std::vector<Service> services;
   std::vector<ExtraRole> roles;
+  Rollout rollout;
   /// Every secret value the file holds, so output can be redacted.
   std::vector<Secret> secrets;
   /// Built from a database URL (load_url): the names are those of an existing database and
