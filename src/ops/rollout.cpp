@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 
+#include <csignal>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -129,8 +130,24 @@ int run_wave_check(const std::string& command, std::size_t wave, std::size_t wav
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+  // dbctl blocks SIGINT and SIGTERM in every thread (its signal watcher takes them); the check
+  // starts with none blocked and default handlers, so Ctrl-C and kill stop it as they would
+  // any command.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none;
+  sigset_t defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = 0;
-  int failed = posix_spawn(&pid, shell.c_str(), &actions, nullptr, argv.data(), envp.data());
+  int failed = posix_spawn(&pid, shell.c_str(), &actions, &attributes, argv.data(), envp.data());
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (failed != 0) {
     return 127;

@@ -12,6 +12,9 @@
 #include "helpers.hpp"
 
 #include <atomic>
+#include <csignal>
+
+#include <pthread.h>
 
 using dbctl::ops::Result;
 using dbctl::unit::FakeDriver;
@@ -337,5 +340,14 @@ TEST_SUITE("ops::rollout") {
     CHECK(dbctl::ops::run_wave_check("test \"$DBCTL_WAVE/$DBCTL_WAVES\" = 2/3", 2, 3) == 0);
     CHECK(dbctl::ops::run_wave_check("exit 4", 1, 2) == 4);
     CHECK(dbctl::ops::run_wave_check("kill -TERM $$", 1, 2) == 128 + 15);
+    // dbctl blocks SIGTERM in every thread; the check must not inherit that.
+    sigset_t term;
+    sigset_t before;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, &before);
+    int status = dbctl::ops::run_wave_check("kill -TERM $$; sleep 5", 1, 2);
+    pthread_sigmask(SIG_SETMASK, &before, nullptr);
+    CHECK(status == 128 + 15);
   }
 }
