@@ -32,6 +32,14 @@ ops::RunOptions Progress::run_options() {
   options.jobs = m_context.global.jobs;
   options.interrupt = m_context.interrupt;
   options.finished = [this](const targets::Target& target, const ops::Outcome& outcome) { finished(target, outcome); };
+  options.wave_started = [this](std::size_t wave, std::size_t waves) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_wave = "wave " + std::to_string(wave) + "/" + std::to_string(waves) + ", ";
+    if (m_live) {
+      std::fputs("\r\033[K", stderr);
+      draw();
+    }
+  };
   return options;
 }
 
@@ -59,7 +67,8 @@ void Progress::draw() {
   double seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
   double rate = seconds > 0 ? static_cast<double>(m_done) / seconds : 0;
   std::string eta = rate > 0 ? std::to_string(static_cast<long>(static_cast<double>(m_total - m_done) / rate + 0.5)) + " s" : "?";
-  std::fprintf(stderr, "%zu/%zu targets, %zu failed, %.1f/s, ETA %s", m_done, m_total, m_failed, rate, eta.c_str());
+  std::fprintf(stderr, "%s%zu/%zu targets, %zu failed, %.1f/s, ETA %s", m_wave.c_str(), m_done, m_total, m_failed,
+               rate, eta.c_str());
   std::fflush(stderr);
 }
 

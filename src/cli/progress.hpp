@@ -7,12 +7,13 @@
 #include <chrono>
 #include <cstddef>
 #include <mutex>
+#include <string>
 
 namespace dbctl::cli {
 
 /// Hears of each finished target of a run: logs its failure, and prints `target: <line>`
 /// (with `lines`) or, on a terminal with more than one target, redraws one live progress
-/// line on stderr. Must outlive the run.
+/// line on stderr, naming the wave in a rollout in waves. Must outlive the run.
 class Progress {
 public:
   Progress(const Context& context, std::size_t total, bool lines);
@@ -35,6 +36,7 @@ private:
   std::chrono::steady_clock::time_point m_start;
   std::size_t m_done = 0;
   std::size_t m_failed = 0;
+  std::string m_wave; ///< "wave 2/3, " while a rollout in waves runs
 };
 
 } // namespace dbctl::cli

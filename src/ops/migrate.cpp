@@ -59,7 +59,7 @@ bool between_waves(const MigrateFlags& flags, std::size_t k, std::size_t waves, 
 // Run `job` wave after wave; a wave starts only while the failures so far are within
 // flags.max_failures (or keep_going), and not after an interruption.
 std::vector<std::optional<Outcome>> in_waves(const std::vector<targets::Target>& selected, const MigrateFlags& flags,
-                                             FanoutOptions fanout, const Job& job) {
+                                             const RunOptions& run, FanoutOptions fanout, const Job& job) {
   std::vector<std::vector<std::size_t>> waves = plan_waves(selected, flags.waves);
   std::vector<std::optional<Outcome>> outcomes(selected.size());
   std::size_t failed = 0;
@@ -80,6 +80,9 @@ std::vector<std::optional<Outcome>> in_waves(const std::vector<targets::Target>&
       wave.push_back(selected[index]);
     }
     spdlog::info("wave {}/{}: {} target{}", k + 1, waves.size(), wave.size(), wave.size() == 1 ? "" : "s");
+    if (run.wave_started) {
+      run.wave_started(k + 1, waves.size());
+    }
     fanout.max_failures = flags.max_failures - std::min(failed, flags.max_failures);
     std::vector<std::optional<Outcome>> done = fan_out(wave, fanout, job);
     for (std::size_t i = 0; i < done.size(); ++i) {
@@ -125,7 +128,7 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
     fanout.max_failures = flags.max_failures;
     out.outcomes = fan_out(project.selected, fanout, job);
   } else {
-    out.outcomes = in_waves(project.selected, flags, fanout, job);
+    out.outcomes = in_waves(project.selected, flags, run, fanout, job);
   }
   out.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count();
   await_files(project); // when every target failed to connect, a bad file still decides: exit 2

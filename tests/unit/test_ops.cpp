@@ -295,7 +295,15 @@ TEST_SUITE("ops::rollout") {
       flags.max_failures = budget;
       dbctl::ops::RunOptions run;
       run.jobs = 1;
+      std::vector<std::string> waves_started;
+      run.wave_started = [&](std::size_t wave, std::size_t waves) {
+        waves_started.push_back(std::to_string(wave) + "/" + std::to_string(waves));
+      };
       auto migrated = dbctl::ops::migrate_targets(*project, fake.registry, flags, run);
+      // The listener hears of each wave that started, and of no other.
+      CHECK(waves_started == (budget == 2 ? std::vector<std::string>{"1/3", "2/3", "3/3"}
+                              : budget == 1 ? std::vector<std::string>{"1/3", "2/3"}
+                                            : std::vector<std::string>{"1/3"}));
       std::size_t started = 0;
       std::size_t failed = 0;
       for (const auto& outcome : migrated.outcomes) {

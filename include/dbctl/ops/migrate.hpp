@@ -20,6 +20,8 @@ struct RunOptions {
   int jobs = 0; ///< 0: from the servers' max_connections
   const util::Interrupt* interrupt = nullptr;
   std::function<void(const targets::Target&, const Outcome&)> finished; ///< see FanoutOptions
+  /// Told as each wave of a rollout in waves starts: its number (from 1) and how many there are.
+  std::function<void(std::size_t, std::size_t)> wave_started;
 };
 
 /// How `migrate` runs over many targets.
