@@ -15,10 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool interrupted(const util::Interrupt* interrupt) {
-  return interrupt != nullptr && interrupt->requested();
-}
-
 // The shared state of one run's workers.
 class Run {
 public:
@@ -65,7 +61,7 @@ private:
     } catch (const Error& e) {
       // A target stopped by SIGINT/SIGTERM did not fail: it is run again to go on.
       outcome = Outcome{};
-      outcome.result = interrupted(m_options.interrupt) ? Result::interrupted : Result::failed;
+      outcome.result = util::interrupted(m_options.interrupt) ? Result::interrupted : Result::failed;
       outcome.error = e.what();
     } catch (...) {
       abort_run();
@@ -74,7 +70,7 @@ private:
     outcome.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count();
     std::lock_guard<std::mutex> lock(m_mutex);
     m_failed += outcome.result == Result::failed ? 1 : 0;
-    if ((m_failed > m_options.max_failures && !m_options.keep_going) || interrupted(m_options.interrupt)) {
+    if ((m_failed > m_options.max_failures && !m_options.keep_going) || util::interrupted(m_options.interrupt)) {
       m_scheduler.stop();
     }
     if (m_options.finished) {

@@ -31,16 +31,14 @@ Outcome outcome_of(const migration::MigrateResult& result, bool dry_run) {
   return outcome;
 }
 
-bool interrupted_run(const util::Interrupt* interrupt) { return interrupt != nullptr && interrupt->requested(); }
-
 // What runs after wave k (from 1) and before the next: the pause, then the check. Returns
 // false when the check failed (logged) or the run was interrupted.
 bool between_waves(const MigrateFlags& flags, std::size_t k, std::size_t waves, const util::Interrupt* interrupt) {
-  auto until = std::chrono::steady_clock::now() + flags.wave_pause;
-  while (std::chrono::steady_clock::now() < until && !interrupted_run(interrupt)) {
+  auto until = Clock::now() + flags.wave_pause;
+  while (Clock::now() < until && !util::interrupted(interrupt)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  if (interrupted_run(interrupt)) {
+  if (util::interrupted(interrupt)) {
     return false;
   }
   if (flags.wave_check.empty()) {
@@ -64,7 +62,7 @@ std::vector<std::optional<Outcome>> in_waves(const std::vector<targets::Target>&
   std::vector<std::optional<Outcome>> outcomes(selected.size());
   std::size_t failed = 0;
   for (std::size_t k = 0; k < waves.size(); ++k) {
-    if (interrupted_run(fanout.interrupt)) {
+    if (util::interrupted(fanout.interrupt)) {
       break; // the run says how it was stopped
     }
     if (failed > flags.max_failures && !flags.keep_going) {

@@ -33,7 +33,7 @@ void Interrupt::remove(std::uint64_t id) {
 }
 
 void throw_if_interrupted(const Interrupt* interrupt) {
-  if (interrupt != nullptr && interrupt->requested()) {
+  if (interrupted(interrupt)) {
     int number = interrupt->signal_number();
     throw InterruptedError(std::string("interrupted by ") + (number == SIGINT ? "SIGINT" : number == SIGTERM ? "SIGTERM" : "signal " + std::to_string(number)));
   }

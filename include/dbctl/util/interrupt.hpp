@@ -42,4 +42,7 @@ private:
 /// steps so a run stops at the next boundary.
 void throw_if_interrupted(const Interrupt* interrupt);
 
+/// Tell whether `interrupt` (may be null) was requested.
+inline bool interrupted(const Interrupt* interrupt) { return interrupt != nullptr && interrupt->requested(); }
+
 } // namespace dbctl::util
