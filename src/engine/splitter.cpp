@@ -53,7 +53,7 @@ protected:
         line += m_sql[i] == '\n' ? 1 : 0;
       }
       std::size_t last = text.find_last_not_of(" \t\r\n");
-      m_out.push_back({std::string(text.substr(first, last - first + 1)), line});
+      m_out.push_back({std::string(text.substr(first, last - first + 1)), line, m_start + first});
     }
   }
 

@@ -74,10 +74,30 @@ void read_rollout(Reader& reader, const YAML::Node& node, Topology& topology) {
   rollout.check = reader.text(node["check"], "rollout.check");
 }
 
+// `lint: { RULE: error | warning | off }`; which rules exist is the lint module's to say (ops
+// checks the ids), the levels are checked here.
+void read_lint(Reader& reader, const YAML::Node& node, Topology& topology) {
+  if (!node || !reader.any_mapping(node, "lint")) {
+    return;
+  }
+  for (const auto& entry : node) {
+    auto rule = reader.text(entry.first, "lint");
+    auto level = reader.choice<LintLevel>(entry.second, "lint." + entry.first.Scalar(),
+                                          {{"error", LintLevel::error},
+                                           {"warning", LintLevel::warning},
+                                           {"off", LintLevel::off}});
+    if (rule && level) {
+      topology.lint.push_back({*rule, *level});
+    } else if (rule && entry.second.IsNull()) {
+      reader.error(rule->where, "lint." + rule->value + " needs a level: error, warning or off");
+    }
+  }
+}
+
 void read_document(Reader& reader, const YAML::Node& root, Topology& topology) {
   if (!reader.mapping(root, "the topology",
                       {"version", "name", "servers", "topology", "naming", "passwords",
-                       "services", "roles", "rollout"})) {
+                       "services", "roles", "rollout", "lint"})) {
     return;
   }
   if (auto version = reader.integer(root["version"], "version", 1, 1)) {
@@ -111,6 +131,7 @@ void read_document(Reader& reader, const YAML::Node& root, Topology& topology) {
     detail::read_roles(reader, root["roles"], topology);
   }
   read_rollout(reader, root["rollout"], topology);
+  read_lint(reader, root["lint"], topology);
   for (Server& server : topology.servers) {
     server.application_name = "dbctl:" + topology.name.value;
   }

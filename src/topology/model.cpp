@@ -40,6 +40,18 @@ std::string_view to_string(Privilege privilege) {
   return "?";
 }
 
+std::string_view to_string(LintLevel level) {
+  switch (level) {
+  case LintLevel::off:
+    return "off";
+  case LintLevel::warning:
+    return "warning";
+  case LintLevel::error:
+    return "error";
+  }
+  return "?";
+}
+
 std::optional<Engine> engine_of_scheme(std::string_view scheme) {
   if (scheme == "postgres" || scheme == "postgresql") {
     return Engine::postgres;

@@ -6,10 +6,12 @@
 
 namespace dbctl::engine {
 
-/// One statement of a script and the line it starts on (1-based).
+/// One statement of a script, the line it starts on (1-based) and where its text starts in
+/// the script (0-based byte offset).
 struct SqlStatement {
   std::string text;
   int line = 1;
+  std::size_t offset = 0;
 };
 
 /// Split PostgreSQL SQL at top-level semicolons, respecting '...' and E'...' strings,

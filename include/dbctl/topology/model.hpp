@@ -26,6 +26,7 @@ enum class LockStrategy { advisory, table };
 enum class Mode { shared, db_per_service, multi_tenant };
 enum class Tenancy { database, schema };
 enum class Privilege { read, write, all };
+enum class LintLevel { off, warning, error };
 
 /// Return the name used in files and output (`postgres`, `db-per-service`, `read`, ...).
 std::string_view to_string(Engine engine);
@@ -33,6 +34,7 @@ std::string_view to_string(LockStrategy lock);
 std::string_view to_string(Mode mode);
 std::string_view to_string(Tenancy tenancy);
 std::string_view to_string(Privilege privilege);
+std::string_view to_string(LintLevel level);
 
 /// Return the engine a URL scheme names (postgres, postgresql, mysql, mariadb), if any.
 std::optional<Engine> engine_of_scheme(std::string_view scheme);
@@ -121,6 +123,12 @@ struct Rollout {
   std::optional<Located<std::string>> check; ///< a shell command run between waves
 };
 
+/// One `lint:` entry: a rule id (checked by ops against the rules) and the level it gets.
+struct LintSetting {
+  Located<std::string> rule;
+  Located<LintLevel> level;
+};
+
 /// The `naming:` templates; placeholders {service} {tenant} {name}.
 struct Naming {
   std::optional<Located<std::string>> database;
@@ -161,6 +169,7 @@ struct Topology {
   std::vector<Service> services;
   std::vector<ExtraRole> roles;
   Rollout rollout;
+  std::vector<LintSetting> lint; ///< `lint:`, in file order
   /// Every secret value the file holds, so output can be redacted.
   std::vector<Secret> secrets;
   /// Built from a database URL (load_url): the names are those of an existing database and

@@ -1,0 +1,4 @@
+ALTER TABLE users ALTER COLUMN age SET DEFAULT 0;
+ALTER TABLE users ADD INDEX idx_age (age);
+CREATE TABLE drafts (body VARCHAR(100));
+ALTER TABLE drafts MODIFY body TEXT;

@@ -1,0 +1,7 @@
+CREATE TABLE settings (name VARCHAR(50) PRIMARY KEY, value TEXT);
+DELIMITER //
+CREATE PROCEDURE seed()
+BEGIN
+  INSERT INTO settings VALUES ('theme', 'dark');
+END //
+DELIMITER ;

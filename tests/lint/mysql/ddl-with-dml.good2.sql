@@ -1,0 +1,2 @@
+INSERT INTO settings VALUES ('theme', 'dark');
+UPDATE settings SET value = 'light' WHERE name = 'theme';

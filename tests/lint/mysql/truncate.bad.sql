@@ -1,0 +1,2 @@
+TRUNCATE users; -- expect: truncate
+TRUNCATE TABLE sessions; -- expect: truncate

@@ -1,0 +1,2 @@
+-- dbctl:no-transaction
+CREATE INDEX CONCURRENTLY users_email ON users (email);
