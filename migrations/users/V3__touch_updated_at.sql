@@ -1,4 +1,7 @@
 -- Keep users.updated_at current on every change.
+-- CREATE TRIGGER locks users: give up after 5 s rather than queue every query behind it.
+SET LOCAL lock_timeout = '5s';
+
 CREATE FUNCTION touch_updated_at() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

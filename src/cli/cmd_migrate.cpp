@@ -22,6 +22,7 @@ struct MigrateCommandOptions {
   bool out_of_order = false;
   RolloutOptions rollout;
   int lock_timeout = 60;
+  bool no_lint = false;
 };
 
 ExitCode run_migrate(const Context& context, const MigrateCommandOptions& options) {
@@ -35,7 +36,8 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
   flags.options.plan.out_of_order = options.out_of_order;
   flags.options.dry_run = options.dry_run;
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
-  std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
+  std::unique_ptr<Project> project =
+      load_project(context, Scan::read_ahead, options.no_lint ? ops::LintFiles::no : ops::LintFiles::yes);
   apply_rollout(options.rollout, project->topology.rollout, flags);
   bool json = context.global.output == OutputFormat::json;
   ops::MigrateRun run;
@@ -60,6 +62,7 @@ Command migrate_command() {
             app.add_flag("--out-of-order", options->out_of_order,
                          "Apply pending versions older than the newest applied one");
             add_rollout_options(app, options->rollout);
+            add_no_lint(app, options->no_lint);
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another run migrating the same target");
           },
           [options](const Context& context) { return run_migrate(context, *options); }};

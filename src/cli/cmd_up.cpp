@@ -22,11 +22,13 @@ struct UpOptions {
   double timeout = 60;
   int lock_timeout = 60;
   RolloutOptions rollout;
+  bool no_lint = false;
 };
 
 ExitCode run_up(const Context& context, const UpOptions& options) {
   require_topology(context, "up");
-  std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
+  std::unique_ptr<Project> project =
+      load_project(context, Scan::read_ahead, options.no_lint ? ops::LintFiles::no : ops::LintFiles::yes);
   ops::MigrateFlags flags; // checked before anything is contacted
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
   apply_rollout(options.rollout, project->topology.rollout, flags);
@@ -62,6 +64,7 @@ Command up_command() {
                 ->check(CLI::Range(0.0, 86400.0));
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another dbctl on the same server or target");
             add_rollout_options(app, options->rollout);
+            add_no_lint(app, options->no_lint);
           },
           [options](const Context& context) { return run_up(context, *options); }};
 }

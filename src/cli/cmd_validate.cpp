@@ -6,6 +6,7 @@
 #include "dbctl/util/error.hpp"
 
 #include <iostream>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -13,6 +14,10 @@
 namespace dbctl::cli {
 
 namespace {
+
+struct ValidateOptions {
+  bool no_lint = false;
+};
 
 report::ValidationSummary summarize(const Context& context, const Project* project,
                                     const util::Diagnostics& diagnostics) {
@@ -31,24 +36,47 @@ report::ValidationSummary summarize(const Context& context, const Project* proje
   for (const auto& [folder, set] : project->migrations) {
     summary.migrations += set.versioned.size() + set.repeatable.size();
   }
+  summary.lint_warnings = project->lint.count(lint::Level::warning);
   return summary;
 }
 
-ExitCode run_validate(const Context& context) {
+// Lint's problems and error-level findings are validation errors (exit 2); warnings are counted.
+void add_lint_errors(const Project& project, util::Diagnostics& diagnostics) {
+  for (const auto& problem : project.lint.problems()) {
+    diagnostics.error(problem.where, problem.message);
+  }
+  for (const auto& folder : project.lint.folders) {
+    for (const auto& result : folder.results) {
+      for (const auto& finding : result.findings) {
+        if (finding.level == lint::Level::error) {
+          diagnostics.error(finding.where, "lint " + finding.rule + ": " + finding.message + " (fix: " + finding.fix + ")");
+        }
+      }
+    }
+  }
+}
+
+ExitCode run_validate(const Context& context, const ValidateOptions& options) {
   require_topology(context, "validate");
+  ops::LintFiles lint = options.no_lint ? ops::LintFiles::no : ops::LintFiles::yes;
   if (context.global.output == OutputFormat::text) {
-    std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
-    util::Diagnostics none;
-    std::cout << report::validation_text(summarize(context, project.get(), none));
+    std::unique_ptr<Project> project = load_project(context, Scan::with_migrations, lint);
+    util::Diagnostics found;
+    add_lint_errors(*project, found);
+    if (found.has_errors()) {
+      throw ConfigError(found.errors());
+    }
+    std::cout << report::validation_text(summarize(context, project.get(), found));
     return ExitCode::ok;
   }
   // JSON: every problem goes to stdout as data, so the checks run without throwing.
   util::Diagnostics diagnostics;
   std::unique_ptr<Project> project;
   try {
-    project = ops::check_project(source_of(context), Scan::with_migrations, diagnostics);
+    project = ops::check_project(source_of(context), Scan::with_migrations, diagnostics, lint);
     if (project) {
       context.logging->add_secrets(ops::secrets_of(*project));
+      add_lint_errors(*project, diagnostics);
     }
   } catch (const UsageError& e) {
     diagnostics.error({}, e.what());
@@ -61,10 +89,14 @@ ExitCode run_validate(const Context& context) {
 } // namespace
 
 Command validate_command() {
+  auto options = std::make_shared<ValidateOptions>();
   return {"validate",
           "Check the topology, names, variables and migration folders offline (no server "
-          "contacted)",
-          [](CLI::App&) {}, run_validate};
+          "contacted), and lint the migrations (error-level findings are errors)",
+          [options](CLI::App& app) {
+            app.add_flag("--no-lint", options->no_lint, "Do not lint the migration files");
+          },
+          [options](const Context& context) { return run_validate(context, *options); }};
 }
 
 } // namespace dbctl::cli

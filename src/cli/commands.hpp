@@ -26,6 +26,8 @@ struct Command {
 
 /// Return `validate`: offline check of topology, names, env and migration folders.
 Command validate_command();
+/// Return `lint [FILE...]`: check migration SQL offline.
+Command lint_command();
 /// Return `new SERVICE DESCRIPTION`: write the next migration file.
 Command new_command();
 /// Return `new-service NAME`: scaffold a service folder and add it to the topology.
@@ -53,6 +55,9 @@ Command baseline_command();
 
 /// Declare `--lock-timeout` (seconds, 0 to 86400) on a command, with its own help text.
 void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help);
+
+/// Declare `--no-lint` on `migrate` and `up`: run pending files even with error-level lint findings.
+void add_no_lint(CLI::App& app, bool& no_lint);
 
 /// How `migrate` and `up` go over many targets; unset ones (empty, -1) take the topology's
 /// `rollout:` values.

@@ -23,9 +23,9 @@ void require_topology(const Context& context, const std::string& command) {
   }
 }
 
-std::unique_ptr<Project> load_project(const Context& context, Scan scan) {
+std::unique_ptr<Project> load_project(const Context& context, Scan scan, ops::LintFiles lint) {
   util::Diagnostics diagnostics;
-  std::unique_ptr<Project> project = ops::check_project(source_of(context), scan, diagnostics);
+  std::unique_ptr<Project> project = ops::check_project(source_of(context), scan, diagnostics, lint);
   if (project && context.logging != nullptr) {
     context.logging->add_secrets(ops::secrets_of(*project));
   }

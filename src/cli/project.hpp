@@ -18,7 +18,7 @@ ops::Source source_of(const Context& context);
 /// Load and check the project (ops::check_project), register its secrets with logging and log
 /// its warnings. Throws ConfigError listing every problem, or UsageError for a bad selection;
 /// nothing is contacted.
-std::unique_ptr<Project> load_project(const Context& context, Scan scan);
+std::unique_ptr<Project> load_project(const Context& context, Scan scan, ops::LintFiles lint = ops::LintFiles::no);
 
 /// Throw UsageError when --url/--dir were given to a command that needs a topology.
 void require_topology(const Context& context, const std::string& command);

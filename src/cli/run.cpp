@@ -27,13 +27,18 @@
 namespace dbctl::cli {
 
 std::vector<Command> all_commands() {
-  return {validate_command(), plan_command(),    init_command(),     migrate_command(),
+  return {validate_command(), lint_command(), plan_command(),    init_command(),     migrate_command(),
           status_command(),   up_command(),      wait_command(),     env_command(),
           new_command(),      new_service_command(), repair_command(),  baseline_command(), destroy_command()};
 }
 
 void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help) {
   app.add_option("--lock-timeout", seconds, help)->check(CLI::Range(0, 86400));
+}
+
+void add_no_lint(CLI::App& app, bool& no_lint) {
+  app.add_flag("--no-lint", no_lint,
+               "Run pending migrations even when lint finds error-level problems in them (they are refused otherwise)");
 }
 
 void add_rollout_options(CLI::App& app, RolloutOptions& options) {

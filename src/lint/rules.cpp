@@ -58,7 +58,7 @@ const std::vector<Rule> k_rules = {
     {"missing-lock-timeout", k_pg, !k_my, Level::warning,
      "a statement that locks an existing table runs with no lock_timeout: waiting behind a long query, it blocks "
      "every query queued after it",
-     "start the file with SET lock_timeout = '5s' (and retry the migration if it times out)"},
+     "start the file with SET LOCAL lock_timeout = '5s' (SET in a -- dbctl:no-transaction file); retry if it times out"},
     {"ddl-with-dml", !k_pg, k_my, Level::warning,
      "DDL and data changes in one MySQL file: DDL commits at once, so a later failure leaves the file half applied",
      "move the data change (INSERT/UPDATE/DELETE) into a migration of its own"},

@@ -139,7 +139,8 @@ struct Candidate {
 // Read and checksum every file on every core, in place. Each worker reuses one read buffer, so
 // memory stays at the size of the records however many files there are. Returns the files that
 // could not be read, by index, with the reason.
-std::vector<std::pair<std::size_t, std::string>> load_all(std::vector<MigrationFile*>& files) {
+std::vector<std::pair<std::size_t, std::string>> load_all(std::vector<MigrationFile*>& files,
+                                                          const FileVisitor& visit) {
   std::mutex failures_mutex;
   std::vector<std::pair<std::size_t, std::string>> failures;
   util::for_each_index(files.size(), 64, [&] {
@@ -152,6 +153,9 @@ std::vector<std::pair<std::size_t, std::string>> load_all(std::vector<MigrationF
       }
       file.checksum = checksum(contents.view());
       file.no_transaction = first_line_is_directive(contents.view());
+      if (visit) {
+        visit(file, contents.view());
+      }
     };
   });
   std::sort(failures.begin(), failures.end());
@@ -322,7 +326,7 @@ MigrationSet list(const std::filesystem::path& folder, const util::Location& ref
   return set;
 }
 
-std::vector<util::Diagnostic> read_files(const std::vector<MigrationSet*>& sets) {
+std::vector<util::Diagnostic> read_files(const std::vector<MigrationSet*>& sets, const FileVisitor& visit) {
   std::vector<MigrationFile*> all;
   for (MigrationSet* set : sets) {
     for (auto* files : {&set->versioned, &set->repeatable}) {
@@ -332,7 +336,7 @@ std::vector<util::Diagnostic> read_files(const std::vector<MigrationSet*>& sets)
     }
   }
   std::vector<util::Diagnostic> problems;
-  for (const auto& [index, error] : load_all(all)) {
+  for (const auto& [index, error] : load_all(all, visit)) {
     problems.push_back({{all[index]->path, 0, 0}, "cannot be read: " + error, util::Severity::error});
   }
   return problems;

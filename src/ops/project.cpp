@@ -7,12 +7,47 @@
 #include "dbctl/util/error.hpp"
 #include "dbctl/util/text.hpp"
 
+#include <set>
+
+#include <spdlog/spdlog.h>
+
 namespace dbctl::ops {
 
 namespace {
 
+// The folders to lint: each folder once per engine its selected targets are on.
+void plan_lint(Project& project) {
+  std::set<std::pair<std::filesystem::path, topology::Engine>> seen;
+  for (const auto& target : project.selected) {
+    if (!target.migrations || !seen.insert({*target.migrations, target.engine()}).second) {
+      continue;
+    }
+    auto found = project.migrations.find(*target.migrations);
+    if (found != project.migrations.end()) {
+      const topology::Service* service = project.topology.find_service(target.service);
+      add_lint_folder(project.lint, found->first, target.service, found->second,
+                      lint_settings(project.topology, service, target.engine()));
+    }
+  }
+}
+
+// Read (and lint) every file; log what kept a file from being linted when nobody else will.
+std::vector<util::Diagnostic> read_all(Project& project, const std::vector<migration::MigrationSet*>& sets,
+                                       const migration::FileVisitor& visit, bool log_lint_problems) {
+  std::vector<util::Diagnostic> problems = migration::read_files(sets, visit);
+  if (visit) {
+    finish_lint(project.lint);
+  }
+  if (log_lint_problems) {
+    for (const auto& problem : project.lint.problems()) {
+      spdlog::warn("{} (not linted)", util::to_string(problem));
+    }
+  }
+  return problems;
+}
+
 // List every selected target's migration folder, then read the files now or in the background.
-void scan_migrations(Project& project, Scan scan, util::Diagnostics& diagnostics) {
+void scan_migrations(Project& project, Scan scan, LintFiles lint, util::Diagnostics& diagnostics) {
   for (const auto& target : project.selected) {
     if (!target.migrations || project.migrations.count(*target.migrations) != 0) {
       continue;
@@ -27,13 +62,35 @@ void scan_migrations(Project& project, Scan scan, util::Diagnostics& diagnostics
   for (auto& [folder, set] : project.migrations) {
     sets.push_back(&set);
   }
+  migration::FileVisitor visit;
+  if (lint == LintFiles::yes) {
+    plan_lint(project);
+    visit = lint_visitor(project.lint);
+  }
   if (scan == Scan::read_ahead && !diagnostics.has_errors()) {
-    // The map's nodes stay put and nothing else touches them until the read is awaited.
-    project.reading = std::async(std::launch::async, [sets] { return migration::read_files(sets); }).share();
+    // The map's nodes and the lint report stay put, and nothing else touches them, until the
+    // read is awaited; the project is not moved (it lives behind a unique_ptr).
+    Project* reading = &project;
+    project.reading = std::async(std::launch::async, [reading, sets, visit] {
+                        return read_all(*reading, sets, visit, true);
+                      }).share();
     return;
   }
-  for (const auto& problem : migration::read_files(sets)) {
+  for (const auto& problem : read_all(project, sets, visit, false)) {
     diagnostics.error(problem.where, problem.message); // every problem at once
+  }
+}
+
+// An unknown rule in `lint:` is an error at its line, with the closest rule suggested.
+void check_lint_rules(const topology::Topology& topology, util::Diagnostics& diagnostics) {
+  for (const auto& entry : topology.lint) {
+    if (lint::find_rule(entry.rule.value) == nullptr) {
+      std::string message = "lint: no rule '" + util::printable(entry.rule.value) + "'";
+      if (auto suggestion = util::closest(entry.rule.value, lint::rule_ids())) {
+        message += " (did you mean '" + *suggestion + "'?)";
+      }
+      diagnostics.error(entry.rule.where, message);
+    }
   }
 }
 
@@ -93,7 +150,8 @@ void await_files(const Project& project) {
   }
 }
 
-std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Diagnostics& diagnostics) {
+std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Diagnostics& diagnostics,
+                                       LintFiles lint) {
   std::optional<std::string> service;
   if (source.selection.services.size() == 1) {
     service = source.selection.services.front(); // names the URL's one service
@@ -113,6 +171,7 @@ std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Di
       diagnostics.error(waves->where, "rollout.waves: " + problem);
     }
   }
+  check_lint_rules(project->topology, diagnostics);
   targets::Expansion expansion = targets::expand(project->topology);
   diagnostics.merge(expansion.diagnostics);
   project->all = std::move(expansion.targets);
@@ -123,7 +182,7 @@ std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Di
     project->selected = targets::select(project->all, source.selection, project->topology);
   }
   if (scan != Scan::topology_only) {
-    scan_migrations(*project, scan, diagnostics);
+    scan_migrations(*project, scan, lint, diagnostics);
   }
   project->warnings = diagnostics.warnings();
   return project;

@@ -29,6 +29,7 @@ std::string validation_json(const ValidationSummary& summary) {
                                 {"servers", summary.servers},
                                 {"targets", summary.targets},
                                 {"migrations", summary.migrations},
+                                {"lint_warnings", summary.lint_warnings},
                                 {"errors", to_json(summary.errors)},
                                 {"warnings", to_json(summary.warnings)}};
   // Replace invalid UTF-8 (a file name, say) rather than fail to print.
@@ -38,7 +39,10 @@ std::string validation_json(const ValidationSummary& summary) {
 std::string validation_text(const ValidationSummary& summary) {
   return summary.file + ": valid (" + summary.mode + ": " + plural(summary.services, "service") +
          ", " + plural(summary.targets, "target") + " on " + plural(summary.servers, "server") +
-         ", " + plural(summary.migrations, "migration file") + ")\n";
+         ", " + plural(summary.migrations, "migration file") + ")" +
+         (summary.lint_warnings == 0 ? std::string()
+                                     : "; " + plural(summary.lint_warnings, "lint warning") + " (dbctl lint lists them)") +
+         "\n";
 }
 
 } // namespace dbctl::report

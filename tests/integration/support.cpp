@@ -314,6 +314,24 @@ std::string pg_query(const std::string& sql, const std::string& database) {
   return out;
 }
 
+std::vector<std::filesystem::path> shipped_topologies() {
+  std::vector<std::filesystem::path> files{source_dir() / "topology.yaml"};
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "examples")) {
+    if (entry.path().extension() == ".yaml") {
+      files.push_back(entry.path());
+    }
+  }
+  return files;
+}
+
+const std::map<std::string, std::optional<std::string>>& shipped_topology_env() {
+  static const std::map<std::string, std::optional<std::string>> env{
+      {"DBCTL_SECRET", "s3cret"},     {"MYSQL_ROOT_PASSWORD", "r"},   {"USERS_DB_PASSWORD", "u1"},
+      {"USERS_APP_PASSWORD", "u2"},   {"PRODUCTS_DB_PASSWORD", "p1"}, {"ORDERS_DB_PASSWORD", "o1"},
+      {"ORDERS_APP_PASSWORD", "o2"}, {"REPORTING_PASSWORD", "r1"}};
+  return env;
+}
+
 TestProject::TestProject(const std::string& tag, const std::string& body, const std::string& server)
     : prefix(unique_prefix(tag)) {
   std::string text = "version: 1\nname: " + prefix + "shop\nservers:\n" + server + body;

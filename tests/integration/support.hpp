@@ -106,6 +106,12 @@ Result mysql(const std::string& sql, const std::string& database = "", const std
 /// column names, tab-separated) without trailing newlines.
 std::string mysql_query(const std::string& sql, const std::string& database = "");
 
+/// The shipped topologies: topology.yaml and examples/*.yaml.
+std::vector<std::filesystem::path> shipped_topologies();
+
+/// The variables the shipped topologies read (none of their servers is contacted with them).
+const std::map<std::string, std::optional<std::string>>& shipped_topology_env();
+
 /// A topology in a temp folder whose servers.pg is the test PostgreSQL server; "@P@" in the
 /// text becomes a prefix unique to the test case, so cases running in parallel never collide.
 struct TestProject {

@@ -9,12 +9,7 @@ using namespace dbctl::test;
 
 namespace {
 
-// Variables the shipped topologies read; none of them is contacted by validate.
-const std::map<std::string, std::optional<std::string>> k_example_env{
-    {"DBCTL_SECRET", "s3cret"},         {"MYSQL_ROOT_PASSWORD", "r"},
-    {"USERS_DB_PASSWORD", "u1"},        {"USERS_APP_PASSWORD", "u2"},
-    {"PRODUCTS_DB_PASSWORD", "p1"},     {"ORDERS_DB_PASSWORD", "o1"},
-    {"ORDERS_APP_PASSWORD", "o2"},      {"REPORTING_PASSWORD", "r1"}};
+const auto& k_example_env = shipped_topology_env();
 
 const std::string k_five_mistakes = R"(version: 1
 name: shop
@@ -44,12 +39,7 @@ services:
 
 TEST_SUITE("cli: validate") {
   TEST_CASE("every shipped topology validates") {
-    std::vector<std::filesystem::path> files{source_dir() / "topology.yaml"};
-    for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "examples")) {
-      if (entry.path().extension() == ".yaml") {
-        files.push_back(entry.path());
-      }
-    }
+    std::vector<std::filesystem::path> files = shipped_topologies();
     REQUIRE(files.size() >= 7);
     for (const auto& file : files) {
       CAPTURE(file);

@@ -89,6 +89,17 @@ TEST_SUITE("lint::corpus") {
     }
   }
 
+  TEST_CASE("docs/commands/lint.md has a section and a table row for every rule") {
+    std::string page = read(fs::path(DBCTL_SOURCE_DIR) / "docs" / "commands" / "lint.md");
+    for (const Rule& rule : rules()) {
+      CAPTURE(rule.id);
+      CHECK(page.find("### `" + std::string(rule.id) + "`\n") != std::string::npos);
+      std::string engines = rule.postgres && rule.mysql ? "PostgreSQL, MySQL" : rule.postgres ? "PostgreSQL" : "MySQL";
+      std::string level(dbctl::topology::to_string(rule.level));
+      CHECK(page.find("| `" + std::string(rule.id) + "` | " + engines + " | " + level + " |") != std::string::npos);
+    }
+  }
+
   TEST_CASE("each corpus file has exactly the findings its `-- expect:` marks name") {
     std::size_t files = 0;
     for (auto [folder, engine] : {std::pair{"postgres", Engine::postgres}, std::pair{"mysql", Engine::mysql}}) {

@@ -4,6 +4,7 @@
 #include "dbctl/util/diagnostics.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,9 @@ struct MigrationFile {
   std::string path;               ///< a plain string: thousands are held at once
   std::string checksum; ///< SHA-256 hex of the contents with CRLF folded to LF
   bool no_transaction = false;
+  /// Why the file must not run (a lint error, set by whoever checked it); a pending file with
+  /// refusals stops `migrate` for its target before anything runs.
+  std::vector<std::string> refusals;
 };
 
 /// A folder's migrations: versioned ones by version, repeatable ones by description.
@@ -59,9 +63,13 @@ std::string read_sql(const std::string& path);
 MigrationSet list(const std::filesystem::path& folder, const util::Location& referenced_at,
                   util::Diagnostics& diagnostics);
 
-/// Read and checksum every file of the listed sets, on every core; return one error per file
-/// that could not be read.
-std::vector<util::Diagnostic> read_files(const std::vector<MigrationSet*>& sets);
+/// Called with each file and its contents (CRLF not folded) while they are read, on the
+/// reading thread: it must be safe to call for different files at once.
+using FileVisitor = std::function<void(const MigrationFile&, std::string_view contents)>;
+
+/// Read and checksum every file of the listed sets, on every core, showing each one's
+/// contents to `visit` (when given); return one error per file that could not be read.
+std::vector<util::Diagnostic> read_files(const std::vector<MigrationSet*>& sets, const FileVisitor& visit = {});
 
 /// List a folder and read its files: list() then read_files(), every problem in diagnostics.
 MigrationSet scan(const std::filesystem::path& folder, const util::Location& referenced_at,

@@ -2,6 +2,7 @@
 // The pipeline every operation starts with: load -> validate -> expand -> select, and the
 // migration files of the selected targets.
 #include "dbctl/migration/discovery.hpp"
+#include "dbctl/ops/lint.hpp"
 #include "dbctl/targets/expand.hpp"
 #include "dbctl/topology/model.hpp"
 #include "dbctl/util/diagnostics.hpp"
@@ -36,6 +37,9 @@ struct Project {
   /// Migrations per service folder, read and checksummed once however many targets share it.
   std::map<std::filesystem::path, migration::MigrationSet> migrations;
   std::vector<util::Diagnostic> warnings;
+  /// With LintFiles::yes: every file's lint, complete once the files were read (files_of,
+  /// await_files); files with error-level findings carry refusals.
+  LintReport lint;
   /// With Scan::read_ahead: the files of `migrations` being read in the background, and the
   /// files that could not be. Declared last, so a destroyed Project first waits for the read.
   std::shared_future<std::vector<util::Diagnostic>> reading;
@@ -51,11 +55,15 @@ enum class Scan {
   read_ahead,
 };
 
+/// Whether the migration files are linted as they are read (for each engine their targets use).
+enum class LintFiles { no, yes };
+
 /// Load the topology (or build it from the URL), check it (and, unless Scan::topology_only,
 /// every selected target's migration folder), expand and select. Every problem lands in
-/// `diagnostics`; returns nullptr when nothing could be parsed. Nothing is contacted. Throws
-/// UsageError for a selection naming what the topology does not have.
-std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Diagnostics& diagnostics);
+/// `diagnostics` (an unknown rule in `lint:` too); returns nullptr when nothing could be parsed.
+/// Nothing is contacted. Throws UsageError for a selection naming what the topology does not have.
+std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Diagnostics& diagnostics,
+                                       LintFiles lint = LintFiles::no);
 
 /// Return every secret the project holds (the file's, the URL's password, every role's), for
 /// redaction.

@@ -17,10 +17,11 @@ struct ValidationSummary {
   std::size_t migrations = 0;
   std::vector<util::Diagnostic> errors;
   std::vector<util::Diagnostic> warnings;
+  std::size_t lint_warnings = 0; ///< warning-level lint findings (`dbctl lint` lists them)
 };
 
 /// Return the JSON document: {"valid", "file", "mode", "services", "servers", "targets",
-/// "migrations", "errors": [{file, line, column, message}], "warnings": [...]}.
+/// "migrations", "lint_warnings", "errors": [{file, line, column, message}], "warnings": [...]}.
 std::string validation_json(const ValidationSummary& summary);
 
 /// Return the one-line text verdict for a valid topology.

@@ -1,0 +1,136 @@
+#include "dbctl/ops/lint.hpp"
+
+#include <memory>
+#include <unordered_map>
+
+namespace dbctl::ops {
+
+std::size_t LintReport::files() const {
+  std::size_t n = 0;
+  for (const auto& folder : folders) {
+    n += folder.files.size();
+  }
+  return n;
+}
+
+std::size_t LintReport::count(lint::Level level) const {
+  std::size_t n = 0;
+  for (const auto& folder : folders) {
+    for (const auto& result : folder.results) {
+      for (const auto& finding : result.findings) {
+        n += finding.level == level ? 1 : 0;
+      }
+    }
+  }
+  return n;
+}
+
+std::size_t LintReport::suppressed() const {
+  std::size_t n = 0;
+  for (const auto& folder : folders) {
+    for (const auto& result : folder.results) {
+      n += result.suppressed;
+    }
+  }
+  return n;
+}
+
+std::vector<util::Diagnostic> LintReport::problems() const {
+  std::vector<util::Diagnostic> out;
+  for (const auto& folder : folders) {
+    for (const auto& result : folder.results) {
+      out.insert(out.end(), result.problems.begin(), result.problems.end());
+    }
+  }
+  return out;
+}
+
+lint::Settings lint_settings(const topology::Topology& topology, const topology::Service* service,
+                             topology::Engine engine) {
+  lint::Settings settings;
+  settings.engine = engine;
+  for (const auto& entry : topology.lint) {
+    settings.levels[entry.rule.value] = entry.level.value;
+  }
+  if (service != nullptr && service->manifest && engine == topology::Engine::postgres) {
+    if (const auto* minimum = service->manifest->minimum("postgres")) {
+      // "9.6" and "14" alike: the major version is what decides how ADD COLUMN behaves
+      std::string digits = minimum->value.substr(0, minimum->value.find('.'));
+      if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 4) {
+        settings.postgres_major = std::stoi(digits);
+      }
+    }
+  }
+  return settings;
+}
+
+void add_lint_folder(LintReport& report, const std::filesystem::path& folder, const std::string& service,
+                     migration::MigrationSet& set, lint::Settings settings) {
+  LintedFolder entry;
+  entry.folder = folder;
+  entry.service = service;
+  entry.settings = std::move(settings);
+  for (auto* files : {&set.versioned, &set.repeatable}) {
+    for (migration::MigrationFile& file : *files) {
+      entry.files.push_back(&file);
+    }
+  }
+  entry.results.resize(entry.files.size());
+  report.folders.push_back(std::move(entry));
+}
+
+migration::FileVisitor lint_visitor(LintReport& report) {
+  // Built once every folder is in: a file may be linted for more than one engine.
+  struct Slot {
+    lint::FileLint* result;
+    const lint::Settings* settings;
+  };
+  auto slots = std::make_shared<std::unordered_map<const migration::MigrationFile*, std::vector<Slot>>>();
+  for (LintedFolder& folder : report.folders) {
+    for (std::size_t i = 0; i < folder.files.size(); ++i) {
+      (*slots)[folder.files[i]].push_back({&folder.results[i], &folder.settings});
+    }
+  }
+  return [slots](const migration::MigrationFile& file, std::string_view contents) {
+    auto found = slots->find(&file);
+    if (found == slots->end()) {
+      return;
+    }
+    for (const Slot& slot : found->second) {
+      *slot.result = lint::lint_file(file.path, contents, file.no_transaction, *slot.settings);
+    }
+  };
+}
+
+void finish_lint(LintReport& report) {
+  for (LintedFolder& folder : report.folders) {
+    std::vector<lint::FileLint*> in_order;
+    for (auto& result : folder.results) {
+      in_order.push_back(&result);
+    }
+    lint::settle(in_order);
+    for (std::size_t i = 0; i < folder.files.size(); ++i) {
+      for (const lint::Finding& finding : folder.results[i].findings) {
+        if (finding.level == lint::Level::error) {
+          folder.files[i]->refusals.push_back(lint::format(finding) + "; lint refuses to run it (fix it, put -- "
+                                              "dbctl:lint-ignore " + finding.rule + " <reason> before it, or "
+                                              "pass --no-lint)");
+        }
+      }
+    }
+  }
+}
+
+LintReport lint_folder(const std::filesystem::path& folder, lint::Settings settings, migration::MigrationSet& set,
+                       util::Diagnostics& diagnostics) {
+  LintReport report;
+  set = migration::list(folder, {}, diagnostics);
+  add_lint_folder(report, folder, "", set, std::move(settings));
+  for (const auto& problem : migration::read_files({&set}, lint_visitor(report))) {
+    diagnostics.error(problem.where, problem.message);
+  }
+  finish_lint(report);
+  return report;
+}
+
+} // namespace dbctl::ops
