@@ -37,6 +37,9 @@ std::optional<int> postgres_major(const std::string& text) {
 
 // The files given on the command line, each checked to be one of the linted migrations.
 report::LintFilter filter_of(const std::vector<std::string>& files, const ops::LintReport& report) {
+  if (files.empty()) {
+    return {}; // every file: no path is resolved
+  }
   report::LintFilter linted;
   std::error_code ec;
   for (const auto& folder : report.folders) {

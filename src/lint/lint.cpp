@@ -103,8 +103,9 @@ public:
       return std::move(m_out); // a statement that cannot be read would only give false findings
     }
     FileState state;
+    std::vector<Token> code; // one statement's, the buffer reused
     for (const Tokens& tokens : read) {
-      std::vector<Token> code;
+      code.clear();
       for (const Token& token : tokens.tokens) {
         if (token.kind != TokenKind::comment) {
           code.push_back(token);

@@ -1,6 +1,5 @@
 #include "tokens.hpp"
 
-#include <cctype>
 
 namespace dbctl::lint {
 
@@ -8,27 +7,30 @@ namespace {
 
 using topology::Engine;
 
-bool word_start(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_' || static_cast<unsigned char>(c) >= 0x80;
-}
-bool word_char(char c) {
-  return word_start(c) || std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '$';
-}
+// ASCII classes, not <cctype>'s: SQL keywords are ASCII whatever the locale, and these run
+// for every byte of every file (bench/lint).
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+bool word_start(char c) { return is_alpha(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
+bool word_char(char c) { return word_start(c) || is_digit(c) || c == '$'; }
 
-char upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Reads one statement's text left to right; each read_* starts at m_at on its first character.
 class Reader {
 public:
   Reader(std::string_view text, std::size_t offset, Engine engine)
-      : m_text(text), m_offset(offset), m_engine(engine) {}
+      : m_text(text), m_offset(offset), m_engine(engine) {
+    m_out.tokens.reserve(text.size() / 4);
+  }
 
   Tokens run() {
     while (m_at < m_text.size()) {
       char c = m_text[m_at];
       char next = peek(1);
-      if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+      if (is_space(c)) {
         ++m_at;
       } else if ((c == '-' && next == '-' && dash_comment()) || (c == '#' && m_engine == Engine::mysql)) {
         read_line_comment();
@@ -48,8 +50,8 @@ public:
         continue;
       } else if (word_start(c)) {
         read_while(TokenKind::word, word_char);
-      } else if (std::isdigit(static_cast<unsigned char>(c)) != 0) {
-        read_while(TokenKind::number, [](char d) { return std::isalnum(static_cast<unsigned char>(d)) != 0 || d == '.'; });
+      } else if (is_digit(c)) {
+        read_while(TokenKind::number, [](char d) { return is_alpha(d) || is_digit(d) || d == '.'; });
       } else {
         read_symbol(c);
       }
@@ -104,7 +106,7 @@ private:
     if (m_engine == Engine::mysql && peek(2) == '!') {
       // /*!50100 code */ is code for MySQL and MariaDB: read on inside it
       m_at += 3;
-      while (m_at < m_text.size() && std::isdigit(static_cast<unsigned char>(m_text[m_at])) != 0) {
+      while (m_at < m_text.size() && is_digit(m_text[m_at])) {
         ++m_at;
       }
       m_version_comment = true;

@@ -111,7 +111,12 @@ TEST_SUITE("real-world fixes") {
     TestProject project("rwc", "topology: {mode: db-per-service}\nservices:\n  @P@svc: {}\n");
     project.write("migrations/@P@svc/V1__t.sql", "CREATE TABLE t (id int);\n");
     project.write("migrations/@P@svc/V2__idx.sql", "CREATE INDEX CONCURRENTLY t_id ON t (id);\n");
-    Result up = project.dbctl({"up"});
+    // lint refuses it before it runs (concurrent-in-transaction is an error by default) ...
+    Result refused = project.dbctl({"up"});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("V2__idx.sql:1:14: error concurrent-in-transaction: ") != std::string::npos);
+    // ... and the server's own error, when it runs anyway, says the same
+    Result up = project.dbctl({"up", "--no-lint"});
     CHECK(up.exit_code == 1);
     CHECK(up.err.find("V2__idx.sql: CREATE INDEX CONCURRENTLY cannot run inside a transaction block (25001); "
                       "add `-- dbctl:no-transaction` as the file's first line to run it outside a "
