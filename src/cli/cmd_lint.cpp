@@ -71,7 +71,9 @@ ExitCode run_lint(const Context& context, const LintOptions& options) {
     settings.engine = options.engine == "postgres" ? topology::Engine::postgres : topology::Engine::mysql;
     settings.postgres_major = postgres_major(options.server_version);
     util::Diagnostics diagnostics;
-    folder_report = ops::lint_folder(global.dir, settings, folder_files, diagnostics);
+    ops::Source source = source_of(context);
+    folder_report = ops::lint_folder(global.dir, source.format.value_or(migration::Format::flyway), settings,
+                                     folder_files, diagnostics);
     if (diagnostics.has_errors()) {
       throw ConfigError(diagnostics.errors());
     }

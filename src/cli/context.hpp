@@ -21,6 +21,7 @@ struct GlobalOptions {
   bool file_given = false; ///< -f or DBCTL_FILE, as opposed to the ./topology.yaml default
   std::string url;
   std::string dir;
+  std::string format; ///< --format: the migrations' format without a topology (empty: flyway)
   std::vector<std::string> services;
   std::vector<std::string> tenants;
   std::vector<std::string> servers;

@@ -2,6 +2,8 @@
 
 #include "dbctl/util/error.hpp"
 
+#include <map>
+
 #include <spdlog/spdlog.h>
 
 namespace dbctl::cli {
@@ -12,6 +14,13 @@ ops::Source source_of(const Context& context) {
   source.file_given = context.global.file_given;
   source.url = context.global.url;
   source.dir = context.global.dir;
+  const std::map<std::string, topology::MigrationFormat> formats{
+      {"flyway", topology::MigrationFormat::flyway},   {"golang-migrate", topology::MigrationFormat::golang_migrate},
+      {"dbmate", topology::MigrationFormat::dbmate},   {"goose", topology::MigrationFormat::goose},
+      {"auto", topology::MigrationFormat::automatic}};
+  if (auto found = formats.find(context.global.format); found != formats.end()) {
+    source.format = found->second;
+  }
   source.selection = {context.global.services, context.global.tenants, context.global.servers};
   return source;
 }

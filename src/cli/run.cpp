@@ -103,6 +103,11 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
                  "there is no topology file)");
   app.add_option("--dir", global.dir, "Without a topology: its migrations folder")
       ->envname("DBCTL_DIR");
+  app.add_option("--format", global.format,
+                 "Without a topology: how its migrations are written (flyway, golang-migrate, dbmate, goose or "
+                 "auto; default flyway)")
+      ->envname("DBCTL_FORMAT")
+      ->check(CLI::IsMember({"flyway", "golang-migrate", "dbmate", "goose", "auto"}));
   app.add_option("--service", global.services,
                  "Select targets of this service (repeatable; env: comma-separated)")
       ->envname("DBCTL_SERVICE")

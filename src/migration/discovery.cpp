@@ -1,5 +1,7 @@
 #include "dbctl/migration/discovery.hpp"
 
+#include "formats.hpp"
+
 #include "dbctl/util/error.hpp"
 #include "dbctl/util/hash.hpp"
 #include "dbctl/util/parallel.hpp"
@@ -98,17 +100,6 @@ bool slurp(const std::string& path, ReadBuffer& contents, std::string& error) {
   return true;
 }
 
-bool first_line_is_directive(std::string_view text) {
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
-    text.remove_prefix(3); // a UTF-8 byte order mark
-  }
-  std::string_view line = text.substr(0, text.find('\n'));
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
-    line.remove_suffix(1);
-  }
-  return line == k_no_transaction_directive;
-}
-
 // Names a user probably meant as migrations: worth a warning, since they would be skipped.
 bool looks_like_migration(std::string_view name) {
   if (name.empty() || std::string_view("VvRr").find(name[0]) == std::string_view::npos) {
@@ -136,9 +127,10 @@ struct Candidate {
   ParsedName parsed;
 };
 
-// Read and checksum every file on every core, in place. Each worker reuses one read buffer, so
-// memory stays at the size of the records however many files there are. Returns the files that
-// could not be read, by index, with the reason.
+// Read and checksum every file (its up part) on every core, in place. Each worker reuses one
+// read buffer, so memory stays at the size of the records however many files there are.
+// Returns the files that could not be read or are not migrations of their format, by index,
+// with the message.
 std::vector<std::pair<std::size_t, std::string>> load_all(std::vector<MigrationFile*>& files,
                                                           const FileVisitor& visit) {
   std::mutex failures_mutex;
@@ -146,20 +138,109 @@ std::vector<std::pair<std::size_t, std::string>> load_all(std::vector<MigrationF
   util::for_each_index(files.size(), 64, [&] {
     return [&, contents = ReadBuffer(), error = std::string()](std::size_t i) mutable {
       MigrationFile& file = *files[i];
-      if (!slurp(file.path, contents, error)) {
+      std::string_view text;
+      formats::UpPart up;
+      if (slurp(file.path, contents, error)) {
+        text = contents.view();
+        up = formats::up_part(file.format, text);
+      } else {
+        up.problem = "cannot be read: " + error;
+      }
+      if (!up.problem.empty()) {
         std::lock_guard<std::mutex> lock(failures_mutex);
-        failures.emplace_back(i, error);
+        failures.emplace_back(i, up.problem);
         return;
       }
-      file.checksum = checksum(contents.view());
-      file.no_transaction = first_line_is_directive(contents.view());
-      if (visit) {
-        visit(file, contents.view());
+      file.checksum = checksum(text.substr(up.begin, up.end - up.begin));
+      file.no_transaction = up.no_transaction;
+      if (visit && file.format == Format::flyway) {
+        visit(file, text); // the file runs as it is: no copy
+      } else if (visit) {
+        visit(file, formats::runnable(text, up));
       }
     };
   });
   std::sort(failures.begin(), failures.end());
   return failures;
+}
+
+// Whether a listed entry is a regular file (only a symlink, or a file system that does not
+// say, needs a stat); an error otherwise.
+bool is_regular(const std::string& path, unsigned char type, util::Diagnostics& diagnostics) {
+  bool regular = type == DT_REG;
+  if (type == DT_LNK || type == DT_UNKNOWN) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+      diagnostics.error({path, 0, 0}, std::string("cannot be read: ") + std::strerror(errno));
+      return false;
+    }
+    regular = S_ISREG(info.st_mode);
+  }
+  if (!regular) {
+    diagnostics.error({path, 0, 0}, "is not a regular file");
+  }
+  return regular;
+}
+
+// The format the folder is read in: the one given, or (auto) the one its names are written in.
+Format resolve_format(Format format, const std::vector<std::pair<std::string, unsigned char>>& entries,
+                      const std::string& prefix, const util::Location& referenced_at, util::Diagnostics& diagnostics) {
+  if (format != Format::automatic) {
+    return format;
+  }
+  std::vector<std::string> names;
+  for (const auto& entry : entries) {
+    names.push_back(entry.first);
+  }
+  std::vector<std::string> problems;
+  Format found = formats::detect(names, prefix, [](const std::string& path) {
+    ReadBuffer contents;
+    std::string error;
+    return slurp(path, contents, error) ? std::string(contents.view()) : std::string();
+  }, problems);
+  for (const auto& problem : problems) {
+    diagnostics.error(referenced_at, "migrations folder " + prefix + " " + problem);
+  }
+  return found;
+}
+
+// What a name is in the folder's format; names a user probably meant as migrations get a
+// warning, names the format uses wrongly an error.
+std::optional<formats::NameMatch> name_of(Format format, const std::string& name, const std::string& prefix,
+                                          util::Diagnostics& diagnostics) {
+  if (format == Format::flyway) {
+    std::optional<ParsedName> parsed = parse_file_name(name);
+    if (!parsed) {
+      if (looks_like_migration(name)) {
+        diagnostics.warning({prefix + name, 0, 0},
+                            "ignored: a migration is named V<version>__<description>.sql or "
+                            "R__<description>.sql");
+      }
+      return std::nullopt;
+    }
+    return formats::NameMatch{std::move(*parsed), false};
+  }
+  std::string problem;
+  std::optional<formats::NameMatch> match = formats::parse_name(format, name, problem);
+  if (!problem.empty()) {
+    diagnostics.error({prefix + name, 0, 0}, problem);
+  }
+  return match;
+}
+
+// golang-migrate: each .down.sql goes with the .up.sql of its version; one without is an error.
+void pair_down_files(MigrationSet& set, const std::vector<Candidate>& downs, const std::string& prefix,
+                     util::Diagnostics& diagnostics) {
+  for (const Candidate& down : downs) {
+    auto up = std::lower_bound(set.versioned.begin(), set.versioned.end(), *down.parsed.version,
+                               [](const MigrationFile& file, const Version& v) { return *file.version < v; });
+    if (up == set.versioned.end() || *up->version != *down.parsed.version) {
+      diagnostics.error({prefix + down.name, 0, 0},
+                        "is a down migration without its up file (" + down.parsed.version->text() + "_*.up.sql)");
+    } else {
+      up->down_path = prefix + down.name;
+    }
+  }
 }
 
 MigrationFile make_file(const std::string& prefix, Candidate& candidate) {
@@ -232,8 +313,23 @@ std::string read_sql(const std::string& path) {
   return fold_line_endings(contents.view());
 }
 
+Runnable read_runnable(const MigrationFile& file) {
+  ReadBuffer contents;
+  std::string error;
+  if (!slurp(file.path, contents, error)) {
+    throw ConfigError(std::vector<util::Diagnostic>{
+        {{file.path, 0, 0}, "cannot be read: " + error, util::Severity::error}});
+  }
+  std::string_view text = contents.view();
+  formats::UpPart up = formats::up_part(file.format, text);
+  if (!up.problem.empty()) {
+    throw ConfigError(std::vector<util::Diagnostic>{{{file.path, 0, 0}, up.problem, util::Severity::error}});
+  }
+  return {formats::runnable(text, up), checksum(text.substr(up.begin, up.end - up.begin))};
+}
+
 MigrationSet list(const std::filesystem::path& folder, const util::Location& referenced_at,
-                  util::Diagnostics& diagnostics) {
+                  util::Diagnostics& diagnostics, Format format) {
   MigrationSet set;
   std::error_code ec;
   if (!std::filesystem::is_directory(folder, ec)) {
@@ -260,6 +356,7 @@ MigrationSet list(const std::filesystem::path& folder, const util::Location& ref
   if (!prefix.empty() && prefix.back() != '/') {
     prefix += '/';
   }
+  std::vector<std::pair<std::string, unsigned char>> entries; // name, d_type
   for (;;) {
     errno = 0;
     const dirent* entry = ::readdir(dir.get());
@@ -270,17 +367,15 @@ MigrationSet list(const std::filesystem::path& folder, const util::Location& ref
       }
       break;
     }
-    std::string name = entry->d_name;
-    if (name.empty() || name[0] == '.') {
-      continue;
+    if (entry->d_name[0] != '\0' && entry->d_name[0] != '.') {
+      entries.emplace_back(entry->d_name, entry->d_type);
     }
-    std::optional<ParsedName> parsed = parse_file_name(name);
-    if (!parsed) {
-      if (looks_like_migration(name)) {
-        diagnostics.warning({prefix + name, 0, 0},
-                            "ignored: a migration is named V<version>__<description>.sql or "
-                            "R__<description>.sql");
-      }
+  }
+  set.format = resolve_format(format, entries, prefix, referenced_at, diagnostics);
+  std::vector<Candidate> downs; // golang-migrate's .down.sql files
+  for (auto& [name, type] : entries) {
+    std::optional<formats::NameMatch> match = name_of(set.format, name, prefix, diagnostics);
+    if (!match) {
       continue;
     }
     // The name goes into dbctl_history (UTF-8 text on every server) and into messages.
@@ -289,22 +384,11 @@ MigrationSet list(const std::filesystem::path& folder, const util::Location& ref
                         "the file name is not valid UTF-8; rename the file");
       continue;
     }
-    // Only a symlink (or a file system that does not say) needs a stat.
-    bool regular = entry->d_type == DT_REG;
-    if (entry->d_type == DT_LNK || entry->d_type == DT_UNKNOWN) {
-      struct stat info {};
-      if (::stat((prefix + name).c_str(), &info) != 0) {
-        diagnostics.error({prefix + name, 0, 0}, std::string("cannot be read: ") + std::strerror(errno));
-        continue;
-      }
-      regular = S_ISREG(info.st_mode);
-    }
-    if (!regular) {
-      diagnostics.error({prefix + name, 0, 0}, "is not a regular file");
+    if (!is_regular(prefix + name, type, diagnostics)) {
       continue;
     }
-    (parsed->kind == Kind::versioned ? versioned : repeatable)
-        .push_back({std::move(name), std::move(*parsed)});
+    (match->down ? downs : match->parsed.kind == Kind::versioned ? versioned : repeatable)
+        .push_back({std::move(name), std::move(match->parsed)});
   }
   // The script name breaks ties so the order (and duplicate messages) never depend on the
   // order the file system lists entries in.
@@ -322,6 +406,10 @@ MigrationSet list(const std::filesystem::path& folder, const util::Location& ref
     }
     *from = {};
   }
+  for (MigrationFile& file : set.versioned) {
+    file.format = set.format;
+  }
+  pair_down_files(set, downs, prefix, diagnostics);
   report_duplicates(set.versioned, diagnostics);
   return set;
 }
@@ -337,7 +425,7 @@ std::vector<util::Diagnostic> read_files(const std::vector<MigrationSet*>& sets,
   }
   std::vector<util::Diagnostic> problems;
   for (const auto& [index, error] : load_all(all, visit)) {
-    problems.push_back({{all[index]->path, 0, 0}, "cannot be read: " + error, util::Severity::error});
+    problems.push_back({{all[index]->path, 0, 0}, error, util::Severity::error});
   }
   return problems;
 }

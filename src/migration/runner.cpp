@@ -228,8 +228,9 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
 std::size_t apply(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file,
                   const std::optional<engine::HistoryRow>& resume, const MigrateOptions& options) {
   const util::Interrupt* interrupt = options.interrupt;
-  std::string sql = read_sql(file.path);
-  if (checksum(sql) != file.checksum) {
+  Runnable runnable = read_runnable(file);
+  const std::string& sql = runnable.sql;
+  if (runnable.checksum != file.checksum) {
     throw DbError(prefix(target) + file.script + " changed while dbctl was running; run again");
   }
   spdlog::info("{}{}applying {}", options.progress, prefix(target), file.script);

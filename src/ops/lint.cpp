@@ -121,10 +121,10 @@ void finish_lint(LintReport& report) {
   }
 }
 
-LintReport lint_folder(const std::filesystem::path& folder, lint::Settings settings, migration::MigrationSet& set,
-                       util::Diagnostics& diagnostics) {
+LintReport lint_folder(const std::filesystem::path& folder, migration::Format format, lint::Settings settings,
+                       migration::MigrationSet& set, util::Diagnostics& diagnostics) {
   LintReport report;
-  set = migration::list(folder, {}, diagnostics);
+  set = migration::list(folder, {}, diagnostics, format);
   add_lint_folder(report, folder, "", set, std::move(settings));
   for (const auto& problem : migration::read_files({&set}, lint_visitor(report))) {
     diagnostics.error(problem.where, problem.message);

@@ -55,8 +55,10 @@ void scan_migrations(Project& project, Scan scan, LintFiles lint, util::Diagnost
     const topology::Service* service = project.topology.find_service(target.service);
     util::Location where = service != nullptr && service->migrations ? service->migrations->where
                                                                      : util::Location{};
+    migration::Format format = service != nullptr && service->format ? service->format->value
+                                                                     : migration::Format::flyway;
     project.migrations.emplace(*target.migrations,
-                               migration::list(*target.migrations, where, diagnostics));
+                               migration::list(*target.migrations, where, diagnostics, format));
   }
   std::vector<migration::MigrationSet*> sets;
   for (auto& [folder, set] : project.migrations) {
@@ -164,6 +166,11 @@ std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Di
   }
   auto project = std::make_unique<Project>();
   project->topology = std::move(*loaded.topology);
+  if (source.from_url() && source.format) {
+    for (auto& each : project->topology.services) {
+      each.format = topology::Located<topology::MigrationFormat>{*source.format, {"--format", 0, 0}};
+    }
+  }
   topology::validate(project->topology, diagnostics);
   if (const auto& waves = project->topology.rollout.waves) {
     std::string problem;

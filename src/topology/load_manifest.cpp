@@ -79,7 +79,7 @@ std::optional<Manifest> read_document(Reader& reader, const YAML::Node& root, co
   }
   if (!reader.mapping(root, "the manifest",
                       {"version", "name", "engines", "extensions", "min_server_version",
-                       "migrations", "app"})) {
+                       "migrations", "format", "app"})) {
     return std::nullopt;
   }
   if (!reader.integer(root["version"], "version", 1, 1) && !root["version"]) {
@@ -97,6 +97,12 @@ std::optional<Manifest> read_document(Reader& reader, const YAML::Node& root, co
   // Relative to the manifest; `none` for a service without.
   read_migrations(reader, root["migrations"], "migrations", folder,
                   {(folder / "migrations").lexically_normal(), manifest.where}, service);
+  if (root["format"]) {
+    if (service.format) {
+      reader.error(service.format->where, "format: the service's manifest " + file + " gives its format; remove one");
+    }
+    read_format(reader, root["format"], "format", service);
+  }
   return manifest;
 }
 

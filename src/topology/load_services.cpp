@@ -55,7 +55,7 @@ void read_service(Reader& reader, const YAML::Node& key, const YAML::Node& node,
     return;
   }
   if (!reader.mapping(node, path,
-                      {"server", "path", "migrations", "database", "owner", "app", "extensions",
+                      {"server", "path", "migrations", "format", "database", "owner", "app", "extensions",
                        "tenanted"})) {
     // Keep the name known so references to it do not add errors of their own.
     topology.services.push_back(std::move(service));
@@ -71,6 +71,7 @@ void read_service(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   service.app = read_app(reader, node["app"], path + ".app");
   service.extensions = reader.text_list(node["extensions"], path + ".extensions");
   service.tenanted = reader.boolean(node["tenanted"], path + ".tenanted");
+  read_format(reader, node["format"], path + ".format", service);
   if (node["path"]) {
     read_manifest(reader, node, path, topology.dir, service); // the manifest names the migrations
   } else {
@@ -154,6 +155,17 @@ void read_migrations(Reader& reader, const YAML::Node& node, const std::string& 
     resolved = base / resolved;
   }
   service.migrations = Located<std::filesystem::path>{resolved.lexically_normal(), folder->where};
+}
+
+void read_format(Reader& reader, const YAML::Node& node, const std::string& path, Service& service) {
+  if (auto format = reader.choice<MigrationFormat>(node, path,
+                                                   {{"flyway", MigrationFormat::flyway},
+                                                    {"golang-migrate", MigrationFormat::golang_migrate},
+                                                    {"dbmate", MigrationFormat::dbmate},
+                                                    {"goose", MigrationFormat::goose},
+                                                    {"auto", MigrationFormat::automatic}})) {
+    service.format = format;
+  }
 }
 
 void read_services(Reader& reader, const YAML::Node& node, Topology& topology) {

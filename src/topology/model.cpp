@@ -52,6 +52,22 @@ std::string_view to_string(LintLevel level) {
   return "?";
 }
 
+std::string_view to_string(MigrationFormat format) {
+  switch (format) {
+  case MigrationFormat::flyway:
+    return "flyway";
+  case MigrationFormat::golang_migrate:
+    return "golang-migrate";
+  case MigrationFormat::dbmate:
+    return "dbmate";
+  case MigrationFormat::goose:
+    return "goose";
+  case MigrationFormat::automatic:
+    return "auto";
+  }
+  return "?";
+}
+
 std::optional<Engine> engine_of_scheme(std::string_view scheme) {
   if (scheme == "postgres" || scheme == "postgresql") {
     return Engine::postgres;

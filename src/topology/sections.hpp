@@ -15,6 +15,8 @@ void read_services(Reader& reader, const YAML::Node& node, Topology& topology);
 void read_migrations(Reader& reader, const YAML::Node& node, const std::string& path,
                      const std::filesystem::path& base, const Located<std::filesystem::path>& absent,
                      Service& service);
+/// Read a `format:` (flyway, golang-migrate, dbmate, goose, auto) into service.format.
+void read_format(Reader& reader, const YAML::Node& node, const std::string& path, Service& service);
 /// Read the manifest in the folder `services.<name>.path` names (relative to `dir`) and apply
 /// it to the service: its migrations folder and app role; its engines, extensions and minimum
 /// server versions are kept for the checks. `node` is the service's mapping, `path` its name

@@ -1,6 +1,7 @@
 #pragma once
 // Finding a service's migration files and checksumming them.
 #include "dbctl/migration/version.hpp"
+#include "dbctl/topology/model.hpp"
 #include "dbctl/util/diagnostics.hpp"
 
 #include <filesystem>
@@ -14,6 +15,9 @@ namespace dbctl::migration {
 
 enum class Kind { versioned, repeatable };
 
+/// The tool whose files a folder holds (`automatic` only as asked for: list() resolves it).
+using Format = topology::MigrationFormat;
+
 /// The directive that, on a file's first line, runs it outside a transaction.
 inline constexpr std::string_view k_no_transaction_directive = "-- dbctl:no-transaction";
 
@@ -26,6 +30,10 @@ struct MigrationFile {
   std::string path;               ///< a plain string: thousands are held at once
   std::string checksum; ///< SHA-256 hex of the contents with CRLF folded to LF
   bool no_transaction = false;
+  Format format = Format::flyway; ///< how its up part is found (the folder's format)
+  /// golang-migrate: its .down.sql file (dbmate, goose: the down part of the file itself), kept
+  /// for an undo command; `migrate` never runs it.
+  std::string down_path;
   /// Why the file must not run (a lint error, set by whoever checked it); a pending file with
   /// refusals stops `migrate` for its target before anything runs.
   std::vector<std::string> refusals;
@@ -35,6 +43,7 @@ struct MigrationFile {
 struct MigrationSet {
   std::vector<MigrationFile> versioned;
   std::vector<MigrationFile> repeatable;
+  Format format = Format::flyway; ///< never automatic once listed
 };
 
 /// What a file name says, when it is a migration's name.
@@ -56,19 +65,32 @@ std::string checksum(std::string_view contents);
 /// Read a migration file's SQL (CRLF folded); throws ConfigError if it cannot be read.
 std::string read_sql(const std::string& path);
 
+/// A migration's SQL as it runs and its checksum.
+struct Runnable {
+  std::string sql;      ///< the up part, the rest blanked (lines kept), CRLF folded
+  std::string checksum; ///< of the up part, as read_files computed it
+};
+
+/// Read a migration file as it runs; throws ConfigError if it cannot be read or is not a
+/// migration of its format.
+Runnable read_runnable(const MigrationFile& file);
+
 /// List a folder's migrations (not its subfolders) without reading them: names, order and
-/// paths, with checksums left empty. A missing folder, an entry that is not a regular file and
-/// two files with one version are errors at `referenced_at`/the file; names close to the
-/// pattern are warnings.
+/// paths, with checksums left empty, in `format` (automatic: the one the names are written in;
+/// dbmate and goose told apart by the first file's markers). A missing folder, an entry that is
+/// not a regular file, two files with one version, two formats in one folder and names the
+/// format uses wrongly are errors at `referenced_at`/the file; names close to Flyway's pattern
+/// are warnings.
 MigrationSet list(const std::filesystem::path& folder, const util::Location& referenced_at,
-                  util::Diagnostics& diagnostics);
+                  util::Diagnostics& diagnostics, Format format = Format::flyway);
 
 /// Called with each file and its contents (CRLF not folded) while they are read, on the
 /// reading thread: it must be safe to call for different files at once.
 using FileVisitor = std::function<void(const MigrationFile&, std::string_view contents)>;
 
-/// Read and checksum every file of the listed sets, on every core, showing each one's
-/// contents to `visit` (when given); return one error per file that could not be read.
+/// Read and checksum every file of the listed sets (the up part of each, as its format says),
+/// on every core, showing each one's SQL as it runs to `visit` (when given); return one error
+/// per file that could not be read or is not a migration of its format.
 std::vector<util::Diagnostic> read_files(const std::vector<MigrationSet*>& sets, const FileVisitor& visit = {});
 
 /// List a folder and read its files: list() then read_files(), every problem in diagnostics.

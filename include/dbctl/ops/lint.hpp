@@ -51,9 +51,9 @@ migration::FileVisitor lint_visitor(LintReport& report);
 /// give each file with an error-level finding a refusal, so `migrate` will not run it.
 void finish_lint(LintReport& report);
 
-/// Lint one folder for an engine, with no topology (`lint --dir`): list it, read its files
-/// and lint them. Problems listing or reading it land in `diagnostics`.
-LintReport lint_folder(const std::filesystem::path& folder, lint::Settings settings, migration::MigrationSet& set,
-                       util::Diagnostics& diagnostics);
+/// Lint one folder for an engine, with no topology (`lint --dir`): list it (in `format`), read
+/// its files and lint them. Problems listing or reading it land in `diagnostics`.
+LintReport lint_folder(const std::filesystem::path& folder, migration::Format format, lint::Settings settings,
+                       migration::MigrationSet& set, util::Diagnostics& diagnostics);
 
 } // namespace dbctl::ops

@@ -23,6 +23,8 @@ struct Source {
   bool file_given = false; ///< -f or DBCTL_FILE, as opposed to the ./topology.yaml default
   std::string url;         ///< --url or DATABASE_URL
   std::string dir;         ///< --dir
+  /// --format: how the folder's migrations are written (a topology says it per service)
+  std::optional<topology::MigrationFormat> format;
   targets::Selection selection;
 
   /// Tell whether the project is the one database of `url` (no topology file given).

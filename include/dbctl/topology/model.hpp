@@ -27,6 +27,9 @@ enum class Mode { shared, db_per_service, multi_tenant };
 enum class Tenancy { database, schema };
 enum class Privilege { read, write, all };
 enum class LintLevel { off, warning, error };
+/// How a service's migration files are named and written: Flyway's (dbctl's own), another
+/// tool's, or `auto` (whichever the folder's files are).
+enum class MigrationFormat { flyway, golang_migrate, dbmate, goose, automatic };
 
 /// Return the name used in files and output (`postgres`, `db-per-service`, `read`, ...).
 std::string_view to_string(Engine engine);
@@ -35,6 +38,7 @@ std::string_view to_string(Mode mode);
 std::string_view to_string(Tenancy tenancy);
 std::string_view to_string(Privilege privilege);
 std::string_view to_string(LintLevel level);
+std::string_view to_string(MigrationFormat format);
 
 /// Return the engine a URL scheme names (postgres, postgresql, mysql, mariadb), if any.
 std::optional<Engine> engine_of_scheme(std::string_view scheme);
@@ -102,6 +106,8 @@ struct Service {
   /// The schema its target uses on PostgreSQL instead of the mode's; only a URL's
   /// search_path sets it (topology files have no such key).
   std::optional<Located<std::string>> schema;
+  /// `format:` (the service's entry, or its manifest); nullopt: flyway.
+  std::optional<Located<MigrationFormat>> format;
 
   /// Tell whether the service is copied per tenant (multi-tenant mode only).
   bool is_tenanted() const { return !tenanted || tenanted->value; }
