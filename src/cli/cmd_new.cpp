@@ -33,6 +33,7 @@ ExitCode run_new(const Context& context, const NewOptions& options) {
   bool dir_mode = !context.global.dir.empty() && !context.global.file_given;
   std::filesystem::path folder;
   std::string description;
+  migration::Format format = source_of(context).format.value_or(migration::Format::flyway);
   if (dir_mode) {
     folder = context.global.dir;
     description = join(options.words.begin(), options.words.end());
@@ -40,11 +41,14 @@ ExitCode run_new(const Context& context, const NewOptions& options) {
     if (options.words.size() < 2) {
       throw UsageError("usage: dbctl new SERVICE DESCRIPTION (or --dir DIR new DESCRIPTION)");
     }
-    folder = ops::migrations_folder(*load_project(context, Scan::topology_only), options.words.front());
+    std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
+    folder = ops::migrations_folder(*project, options.words.front());
+    const topology::Service* service = project->topology.find_service(options.words.front());
+    format = service->format ? service->format->value : migration::Format::flyway;
     description = join(options.words.begin() + 1, options.words.end());
   }
   migration::NewMigration created =
-      migration::create_migration(folder, description, std::nullopt, std::time(nullptr));
+      migration::create_migration(folder, description, std::nullopt, std::time(nullptr), format);
   spdlog::info("created {} (version {})", created.path.string(), created.version.text());
   std::cout << created.path.string() << "\n";
   return ExitCode::ok;
@@ -55,7 +59,8 @@ ExitCode run_new(const Context& context, const NewOptions& options) {
 Command new_command() {
   auto options = std::make_shared<NewOptions>();
   return {"new",
-          "Write the next V<n>__<description>.sql in a service's migrations folder",
+          "Write the next migration in a service's migrations folder (V<n>__<description>.sql, or as its "
+          "format: names them)",
           [options](CLI::App& app) {
             app.add_option("words", options->words, "SERVICE DESCRIPTION...")->required();
           },

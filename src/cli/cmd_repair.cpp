@@ -21,7 +21,7 @@ struct RepairOptions {
 struct BaselineOptions {
   std::string version;
   std::string from;
-  std::string flyway_table = "flyway_schema_history";
+  std::string table; ///< the tool's table; empty: its default
   int lock_timeout = 60;
 };
 
@@ -60,7 +60,7 @@ ExitCode run_repair(const Context& context, const RepairOptions& options) {
 
 ExitCode run_baseline(const Context& context, const BaselineOptions& options) {
   if (options.from.empty() && options.version.empty()) {
-    throw UsageError("baseline needs --version V (or --from flyway)");
+    throw UsageError("baseline needs --version V (or --from flyway|golang-migrate|dbmate|goose)");
   }
   std::optional<migration::Version> version;
   if (options.from.empty()) {
@@ -78,11 +78,19 @@ ExitCode run_baseline(const Context& context, const BaselineOptions& options) {
     ops::baseline_targets(*project, registry, *version, lock_timeout, [&](const targets::Target& target) {
       printer.line(target, edits.baselined(target, *version));
     });
-  } else { // --from flyway: take over each target's Flyway history
-    ops::import_flyway_targets(*project, registry, options.flyway_table, lock_timeout,
+  } else if (options.from == "flyway") { // take over each target's Flyway history
+    std::string table = options.table.empty() ? "flyway_schema_history" : options.table;
+    ops::import_flyway_targets(*project, registry, table, lock_timeout,
                                [&](const targets::Target& target, const migration::FlywayImportResult& result) {
-                                 printer.line(target, edits.imported(target, result, options.flyway_table));
+                                 printer.line(target, edits.imported(target, result, table));
                                });
+  } else { // golang-migrate, dbmate, goose
+    migration::Tool tool = *migration::tool_of(options.from);
+    std::string table = options.table.empty() ? migration::tool_table(tool).table : options.table;
+    ops::import_tool_targets(*project, registry, tool, table, lock_timeout,
+                             [&](const targets::Target& target, const migration::FlywayImportResult& result) {
+                               printer.line(target, edits.imported(target, result, table));
+                             });
   }
   return printer.end(edits);
 }
@@ -100,17 +108,20 @@ Command repair_command() {
 
 Command baseline_command() {
   auto options = std::make_shared<BaselineOptions>();
-  return {"baseline", "Mark targets as migrated up to --version, or take over Flyway's history, without running anything",
+  return {"baseline",
+          "Mark targets as migrated up to --version, or take over Flyway's, golang-migrate's, dbmate's or goose's "
+          "history, without running anything",
           [options](CLI::App& app) {
             CLI::Option* version =
                 app.add_option("--version", options->version, "The version the database already has");
             app.add_option("--from", options->from,
-                           "Import the history another tool wrote instead: flyway (checksums "
-                           "recomputed from the files)")
-                ->check(CLI::IsMember({"flyway"}))
+                           "Import the history another tool wrote instead: flyway, golang-migrate, dbmate or goose "
+                           "(checksums computed from the files)")
+                ->check(CLI::IsMember({"flyway", "golang-migrate", "dbmate", "goose"}))
                 ->excludes(version);
-            app.add_option("--flyway-table", options->flyway_table,
-                           "Flyway's history table in the target's schema (default flyway_schema_history)");
+            app.add_option("--table,--flyway-table", options->table,
+                           "That tool's history table in the target's schema (default flyway_schema_history, "
+                           "schema_migrations for golang-migrate and dbmate, goose_db_version)");
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for the target's lock");
           },
           [options](const Context& context) { return run_baseline(context, *options); }};

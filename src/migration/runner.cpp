@@ -404,6 +404,30 @@ FlywayImportResult import_flyway(engine::TargetSession& session, const targets::
   return result;
 }
 
+FlywayImportResult import_tool(engine::TargetSession& session, const targets::Target& target, const MigrationSet& files,
+                               Tool tool, const std::string& table, std::chrono::seconds lock_timeout) {
+  auto lock = lock_for_baseline(session, target, lock_timeout);
+  auto rows = session.read_tool_table(table, tool_table(tool).columns);
+  if (!rows) {
+    throw DbError(prefix(target) + "no table " + table + " in " + target.database +
+                  (target.schema ? "." + *target.schema : std::string()) + "; name " + to_string(tool) +
+                  "'s table with --table");
+  }
+  ToolImport plan = plan_tool_import(tool, *rows, files, target.service, session.installed_by());
+  if (!plan.problems.empty()) {
+    throw DbError(prefix(target) + "cannot take over " + to_string(tool) + "'s history; nothing was written:" +
+                  join(plan.problems));
+  }
+  FlywayImportResult result;
+  if (!plan.rows.empty()) {
+    session.ensure_history();
+    session.import_history(plan.rows);
+    result.imported = plan.rows.size();
+    result.version = plan.rows.back().version;
+  }
+  return result;
+}
+
 void baseline(engine::TargetSession& session, const targets::Target& target,
               const Version& version, std::chrono::seconds lock_timeout) {
   auto lock = lock_for_baseline(session, target, lock_timeout);

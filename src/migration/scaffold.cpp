@@ -9,6 +9,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <utility>
+#include <vector>
+
 namespace dbctl::migration {
 
 namespace {
@@ -34,6 +37,38 @@ std::string template_text(const Version& version, std::string_view description) 
          "-- transaction (e.g. CREATE INDEX CONCURRENTLY), make its first line:\n"
          "-- " +
          std::string(k_no_transaction_directive.substr(3)) + "\n\n";
+}
+
+// The zero-padded text of a version as the folder writes its file names (`000007`).
+std::string padded(const Version& version, const MigrationSet& set) {
+  std::size_t width = 0;
+  if (!set.versioned.empty()) {
+    const std::string& script = set.versioned.back().script;
+    width = script.find('_');
+  } else if (set.format == Format::golang_migrate) {
+    width = 6; // `migrate create -seq` writes six digits
+  }
+  std::string text = version.text();
+  return width != std::string::npos && text.size() < width ? std::string(width - text.size(), '0') + text : text;
+}
+
+// The files of one new migration in a tool's layout: name and contents of each.
+std::vector<std::pair<std::string, std::string>> tool_files(Format format, const std::string& version,
+                                                            const std::string& slug, std::string_view description) {
+  std::string title = "-- " + version + ": " + std::string(description) + "\n";
+  switch (format) {
+  case Format::golang_migrate:
+    return {{version + "_" + slug + ".up.sql", title},
+            {version + "_" + slug + ".down.sql", "-- undoes " + version + " (dbctl never runs it)\n"}};
+  case Format::dbmate:
+    return {{version + "_" + slug + ".sql", "-- migrate:up\n\n\n-- migrate:down\n\n"}};
+  case Format::goose:
+    return {{version + "_" + slug + ".sql", "-- +goose Up\n\n\n-- +goose Down\n\n"}};
+  case Format::flyway:
+  case Format::automatic:
+    break;
+  }
+  return {};
 }
 
 // Create the file only if it does not exist, so a concurrent `new` never loses a file.
@@ -69,7 +104,7 @@ Version next_version(const MigrationSet& set, std::time_t now) {
 }
 
 NewMigration create_migration(const std::filesystem::path& folder, std::string_view description,
-                              const std::optional<Version>& version, std::time_t now) {
+                              const std::optional<Version>& version, std::time_t now, Format format) {
   std::string slug = util::slugify(description);
   if (slug.empty()) {
     throw UsageError("the description '" + util::printable(description) +
@@ -81,16 +116,26 @@ NewMigration create_migration(const std::filesystem::path& folder, std::string_v
     throw Error("cannot create folder " + folder.string() + ": " + ec.message());
   }
   util::Diagnostics ignored; // near-miss names and duplicates do not stop a new file
-  MigrationSet set = scan(folder, {folder.string(), 0, 0}, ignored);
+  MigrationSet set = list(folder, {folder.string(), 0, 0}, ignored, format);
   Version chosen = version ? *version : next_version(set, now);
+  if (!version && set.versioned.empty() && (set.format == Format::dbmate || set.format == Format::goose)) {
+    chosen = *Version::parse(utc_timestamp(now));
+  }
   for (const auto& file : set.versioned) {
     if (*file.version == chosen) {
       throw UsageError("version " + chosen.text() + " is already used by " + file.script);
     }
   }
-  std::filesystem::path path = folder / ("V" + chosen.text() + "__" + slug + ".sql");
-  write_exclusive(path, template_text(chosen, description));
-  return {path, chosen};
+  if (set.format == Format::flyway) {
+    std::filesystem::path path = folder / ("V" + chosen.text() + "__" + slug + ".sql");
+    write_exclusive(path, template_text(chosen, description));
+    return {path, chosen};
+  }
+  std::vector<std::pair<std::string, std::string>> files = tool_files(set.format, padded(chosen, set), slug, description);
+  for (const auto& [name, text] : files) {
+    write_exclusive(folder / name, text);
+  }
+  return {folder / files.front().first, chosen};
 }
 
 } // namespace dbctl::migration

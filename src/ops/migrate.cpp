@@ -193,4 +193,12 @@ void import_flyway_targets(const Project& project, const engine::Registry& regis
   });
 }
 
+void import_tool_targets(const Project& project, const engine::Registry& registry, migration::Tool tool,
+                         const std::string& table, std::chrono::seconds lock_timeout,
+                         const std::function<void(const targets::Target&, const migration::FlywayImportResult&)>& each) {
+  each_session(project, registry, [&](const targets::Target& target, engine::TargetSession& session) {
+    each(target, migration::import_tool(session, target, files_of(project, target), tool, table, lock_timeout));
+  });
+}
+
 } // namespace dbctl::ops

@@ -45,9 +45,120 @@ void migrate_pg(const std::string& format, const std::vector<std::pair<std::stri
   REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
 }
 
+// What each tool itself would have left in a database: the schema its migrations made and its
+// own history table, written as the tool's source creates it.
+struct ToolState {
+  std::string format;
+  std::vector<std::pair<std::string, std::string>> files;
+  std::string applied_sql; // the objects the applied migrations made
+  std::string table_sql;   // the tool's table and rows
+};
+
+// golang-migrate: database/postgres/postgres.go ensureVersionTable: `CREATE TABLE IF NOT EXISTS
+// schema_migrations (version bigint not null primary key, dirty boolean not null)`, one row.
+// dbmate: pkg/driver/postgres/postgres.go CreateMigrationsTable: `create table if not exists
+// schema_migrations (version varchar(128) primary key)`, a row per applied migration.
+// goose: internal/dialect/dialectquery/postgres.go CreateTable: `CREATE TABLE goose_db_version
+// (id serial NOT NULL, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp
+// NULL default now(), PRIMARY KEY(id))`, seeded with version 0, then a row per up (and per down).
+std::vector<ToolState> pg_tool_states() {
+  return {
+      {"golang-migrate",
+       {{"1_a.up.sql", "CREATE TABLE a (id int);\n"}, {"2_b.up.sql", "CREATE TABLE b (id int);\n"},
+        {"3_c.up.sql", "CREATE TABLE c (id int);\n"}},
+       "CREATE TABLE a (id int); CREATE TABLE b (id int);",
+       "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null);"
+       "INSERT INTO schema_migrations VALUES (2, false);"},
+      {"dbmate",
+       {{"20240101120000_a.sql", "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n"},
+        {"20240102120000_b.sql", "-- migrate:up\nCREATE TABLE b (id int);\n-- migrate:down\nDROP TABLE b;\n"},
+        {"20240103120000_c.sql", "-- migrate:up\nCREATE TABLE c (id int);\n"}},
+       "CREATE TABLE a (id int); CREATE TABLE b (id int);",
+       "create table if not exists schema_migrations (version varchar(128) primary key);"
+       "INSERT INTO schema_migrations VALUES ('20240101120000'), ('20240102120000');"},
+      {"goose",
+       {{"00001_a.sql", "-- +goose Up\nCREATE TABLE a (id int);\n"},
+        {"00002_b.sql", "-- +goose Up\nCREATE TABLE b (id int);\n"},
+        {"00003_c.sql", "-- +goose Up\nCREATE TABLE c (id int);\n"}},
+       "CREATE TABLE a (id int); CREATE TABLE b (id int);",
+       "CREATE TABLE goose_db_version (id serial NOT NULL, version_id bigint NOT NULL, is_applied boolean NOT NULL, "
+       "tstamp timestamp NULL default now(), PRIMARY KEY(id));"
+       "INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true), (2, true), (3, true), "
+       "(3, false);"},
+  };
+}
+
 } // namespace
 
 TEST_SUITE("formats") {
+  TEST_CASE("baseline --from golang-migrate and dbmate and goose takes over what each tool applied on PostgreSQL") {
+    for (const ToolState& tool : pg_tool_states()) {
+      CAPTURE(tool.format);
+      TestProject project("fbl", "topology: {mode: db-per-service}\npasswords: {derive_from: \"${DBCTL_SECRET}\"}\n"
+                                 "services:\n  @P@svc: {format: " + tool.format + "}\n");
+      for (const auto& [name, text] : tool.files) {
+        project.write("migrations/@P@svc/" + name, text);
+      }
+      REQUIRE(project.dbctl({"init"}).exit_code == 0);
+      std::string owner = project.url("svc", "owner");
+      REQUIRE(psql(owner, tool.applied_sql + tool.table_sql).exit_code == 0);
+      Result baseline = project.dbctl({"baseline", "--from", tool.format});
+      INFO(baseline.err);
+      REQUIRE(baseline.exit_code == 0);
+      CHECK(baseline.out.find("imported 2 rows from ") != std::string::npos);
+      CHECK(baseline.out.find("(at version ") != std::string::npos);
+      Result status = project.dbctl({"-o", "json", "status"});
+      CHECK(status.out.find("\"pending\": 1") != std::string::npos);
+      Result migrate = project.dbctl({"migrate"});
+      INFO(migrate.err);
+      CHECK(migrate.exit_code == 0);
+      CHECK(pg_tables(project.prefix + "svc") == "a,b,c" + std::string(tool.format == "golang-migrate" ||
+                                                                         tool.format == "dbmate"
+                                                                     ? ",schema_migrations"
+                                                                     : ",goose_db_version,goose_db_version_pkey") +
+                                                     (tool.format == "goose" ? "" : ",schema_migrations_pkey"));
+      CHECK(project.dbctl({"status", "--check"}).exit_code == 0);
+      REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+    }
+  }
+
+  TEST_CASE("baseline --from golang-migrate refuses a dirty version and writes nothing") {
+    TestProject project("fdirty", "topology: {mode: db-per-service}\npasswords: {derive_from: \"${DBCTL_SECRET}\"}\n"
+                                  "services:\n  @P@svc: {format: golang-migrate}\n");
+    project.write("migrations/@P@svc/1_a.up.sql", "CREATE TABLE a (id int);\n");
+    project.write("migrations/@P@svc/2_b.up.sql", "CREATE TABLE b (id int);\n");
+    REQUIRE(project.dbctl({"init"}).exit_code == 0);
+    REQUIRE(psql(project.url("svc", "owner"),
+                 "CREATE TABLE a (id int); CREATE TABLE schema_migrations (version bigint not null primary key, "
+                 "dirty boolean not null); INSERT INTO schema_migrations VALUES (2, true);")
+                .exit_code == 0);
+    Result baseline = project.dbctl({"baseline", "--from", "golang-migrate"});
+    CHECK(baseline.exit_code == 1);
+    CHECK(baseline.err.find("golang-migrate left version 2 dirty") != std::string::npos);
+    CHECK(pg_query("SELECT to_regclass('dbctl_history') IS NULL", project.prefix + "svc") == "t");
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+
+  TEST_CASE("baseline --from dbmate on MariaDB") {
+    TestProject project("fblmy", "topology: {mode: db-per-service}\nservices:\n  @P@svc: {format: dbmate}\n", k_mysql);
+    project.write("migrations/@P@svc/20240101120000_a.sql", "-- migrate:up\nCREATE TABLE a (id INT);\n");
+    project.write("migrations/@P@svc/20240102120000_b.sql", "-- migrate:up\nCREATE TABLE b (id INT);\n");
+    REQUIRE(project.dbctl({"init"}).exit_code == 0);
+    std::string database = project.prefix + "svc";
+    // dbmate pkg/driver/mysql/mysql.go CreateMigrationsTable
+    mysql_query("CREATE TABLE a (id INT); create table if not exists schema_migrations (version varchar(128) primary "
+                "key); INSERT INTO schema_migrations VALUES ('20240101120000')",
+                database);
+    Result baseline = project.dbctl({"baseline", "--from", "dbmate"});
+    INFO(baseline.err);
+    REQUIRE(baseline.exit_code == 0);
+    CHECK(baseline.out.find("imported 1 row from schema_migrations (at version 20240101120000)") != std::string::npos);
+    REQUIRE(project.dbctl({"migrate"}).exit_code == 0);
+    CHECK(mysql_query("SELECT GROUP_CONCAT(version ORDER BY installed_rank) FROM dbctl_history", database) ==
+          "20240101120000,20240102120000");
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+
   TEST_CASE("a golang-migrate folder migrates on PostgreSQL and its CONCURRENTLY file runs alone") {
     migrate_pg("golang-migrate",
                {{"000001_create_users.up.sql", "CREATE TABLE users (id int PRIMARY KEY, email text);\n"},

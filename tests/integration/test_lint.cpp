@@ -130,6 +130,15 @@ TEST_SUITE("cli: lint") {
     CHECK(result.exit_code == 0);
     CHECK(result.out.find("V2__u.sql:3:1: warning ddl-with-dml") != std::string::npos);
 
+    // Another tool's file is linted on its up part: the down part's DROP TABLE is not run, so not reported.
+    dir.write("dm/20240101120000_t.sql", "-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\n");
+    dir.write("dm/20240102120000_u.sql", "-- migrate:up\nSET LOCAL lock_timeout = '1s';\nDROP TABLE t;\n");
+    result = run_dbctl({"--dir", (dir.path() / "dm").string(), "--format", "dbmate", "lint", "--engine", "postgres"},
+                       {dir.path(), {}, {}});
+    CHECK(result.exit_code == 0);
+    CHECK(count_of(result.out, "drop-table") == 1);
+    CHECK(result.out.find("20240102120000_u.sql:3:1: warning drop-table") != std::string::npos);
+
     TestProject mysql("lintmy", "topology: {mode: db-per-service}\nlint: {algorithm-copy: error}\nservices:\n"
                                 "  users: {server: my}\n", k_nowhere_my);
     mysql.write("migrations/users/V1__t.sql", "CREATE TABLE t (id INT);\n");

@@ -40,6 +40,8 @@ public:
   std::vector<std::string> executed;      ///< scripts and statements that took effect
   std::vector<std::string> notices;       ///< handed out by the next take_notices
   bool database_exists = true;
+  /// Other tools' tables read_tool_table returns, by name.
+  std::map<std::string, std::vector<std::vector<std::optional<std::string>>>> tool_tables;
   /// Called after each call is recorded (e.g. to request an interruption).
   std::function<void(const std::string&)> on_call;
 
@@ -93,6 +95,15 @@ public:
   std::optional<std::vector<engine::FlywayRow>> read_flyway_history(const std::string&) override {
     record("read_flyway_history");
     return std::nullopt;
+  }
+  std::optional<std::vector<std::vector<std::optional<std::string>>>>
+  read_tool_table(const std::string& table, const std::vector<std::string>&) override {
+    record("read_tool_table");
+    auto found = tool_tables.find(table);
+    if (found == tool_tables.end()) {
+      return std::nullopt;
+    }
+    return found->second;
   }
   void update_history(const engine::HistoryRow& row) override {
     record("update_history");

@@ -47,6 +47,23 @@ TEST_SUITE("migration::scaffold") {
     CHECK(text.str().rfind("-- V2: add index!\n", 0) == 0);
   }
 
+  TEST_CASE("other tools' folders get their own names and markers with the folder's zero padding") {
+    TempDir dir;
+    NewMigration up = create_migration(dir.path() / "gm", "create users", std::nullopt, k_now, Format::golang_migrate);
+    CHECK(up.path.filename() == "000001_create_users.up.sql");
+    CHECK(std::filesystem::exists(dir.path() / "gm" / "000001_create_users.down.sql"));
+    CHECK(create_migration(dir.path() / "gm", "more", std::nullopt, k_now, Format::automatic).path.filename() ==
+          "000002_more.up.sql");
+    NewMigration dbmate = create_migration(dir.path() / "dm", "first", std::nullopt, k_now, Format::dbmate);
+    CHECK(dbmate.path.filename() == "20261121123456_first.sql");
+    std::ifstream in(dbmate.path);
+    std::stringstream text;
+    text << in.rdbuf();
+    CHECK(text.str() == "-- migrate:up\n\n\n-- migrate:down\n\n");
+    dir.write("gs/00003_x.sql", "-- +goose Up\n");
+    CHECK(create_migration(dir.path() / "gs", "y", std::nullopt, k_now, Format::goose).path.filename() == "00004_y.sql");
+  }
+
   TEST_CASE("a description without letters or digits and a taken version are refused") {
     TempDir dir;
     CHECK_THROWS_WITH_AS(create_migration(dir.path(), "!!", std::nullopt, k_now),

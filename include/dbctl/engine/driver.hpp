@@ -145,6 +145,11 @@ public:
   /// Return the rows of Flyway's history table `table` in the target's schema (its database on
   /// MySQL), by installed_rank; nullopt when there is no such table.
   virtual std::optional<std::vector<FlywayRow>> read_flyway_history(const std::string& table) = 0;
+  /// Return the `columns` of every row of another tool's table `table` in the target's schema
+  /// (its database on MySQL), as text (booleans as the engine writes them: t/f, 1/0; NULL as
+  /// nullopt), ordered by the first column; nullopt when there is no such table.
+  virtual std::optional<std::vector<std::vector<std::optional<std::string>>>>
+  read_tool_table(const std::string& table, const std::vector<std::string>& columns) = 0;
   /// Set success, statements_done, statement_hashes, execution_ms and checksum (a resumed
   /// file was fixed since its row was written) of the row `row.rank`.
   virtual void update_history(const HistoryRow& row) = 0;

@@ -2,6 +2,7 @@
 // Running migrations on a target, written once for every engine.
 #include "dbctl/engine/driver.hpp"
 #include "dbctl/migration/planner.hpp"
+#include "dbctl/migration/tools.hpp"
 
 #include <chrono>
 #include <functional>
@@ -76,5 +77,12 @@ struct FlywayImportResult {
 FlywayImportResult import_flyway(engine::TargetSession& session, const targets::Target& target,
                                  const MigrationSet& files, const std::string& table,
                                  std::chrono::seconds lock_timeout);
+
+/// Write the target's dbctl_history from golang-migrate's, dbmate's or goose's table `table`
+/// (plan_tool_import), all rows in one transaction, under the target's lock. Throws UsageError
+/// when the service has dbctl history already, and DbError naming every problem (no such
+/// table, golang-migrate's dirty flag, an applied version without a file) with nothing written.
+FlywayImportResult import_tool(engine::TargetSession& session, const targets::Target& target, const MigrationSet& files,
+                               Tool tool, const std::string& table, std::chrono::seconds lock_timeout);
 
 } // namespace dbctl::migration

@@ -20,10 +20,15 @@ struct NewMigration {
   Version version;
 };
 
-/// Write `V<version>__<slug>.sql` into folder (creating the folder), never overwriting a file.
-/// Throws UsageError for a description without letters or digits or a version already used,
-/// and Error when the file cannot be written.
+/// Write the next migration into folder (creating the folder), never overwriting a file, named
+/// and laid out as `format` writes them (automatic: as the folder's files are): flyway
+/// `V<version>__<slug>.sql`; golang-migrate `<version>_<slug>.up.sql` and `.down.sql`; dbmate
+/// and goose `<version>_<slug>.sql` with their up and down markers. Versions keep the folder's
+/// zero-padded width; an empty dbmate or goose folder starts with a UTC timestamp, as those
+/// tools do. Returns the up file. Throws UsageError for a description without letters or
+/// digits or a version already used, and Error when a file cannot be written.
 NewMigration create_migration(const std::filesystem::path& folder, std::string_view description,
-                              const std::optional<Version>& version, std::time_t now);
+                              const std::optional<Version>& version, std::time_t now,
+                              Format format = Format::flyway);
 
 } // namespace dbctl::migration

@@ -77,6 +77,11 @@ void baseline_targets(const Project& project, const engine::Registry& registry,
                       const migration::Version& version, std::chrono::seconds lock_timeout,
                       const std::function<void(const targets::Target&)>& each);
 
+/// Take over each selected target's golang-migrate, dbmate or goose history from `table`, in turn.
+void import_tool_targets(const Project& project, const engine::Registry& registry, migration::Tool tool,
+                         const std::string& table, std::chrono::seconds lock_timeout,
+                         const std::function<void(const targets::Target&, const migration::FlywayImportResult&)>& each);
+
 /// Take over each selected target's Flyway history from `table`, in turn.
 void import_flyway_targets(const Project& project, const engine::Registry& registry, const std::string& table,
                            std::chrono::seconds lock_timeout,

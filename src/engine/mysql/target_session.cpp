@@ -285,14 +285,45 @@ void TargetSession::import_history(const std::vector<HistoryRow>& rows) {
   }
 }
 
+bool TargetSession::has_table(const std::string& table) {
+  std::unique_ptr<sql::PreparedStatement> found(work().prepareStatement(
+      "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"));
+  found->setString(1, m_target.database);
+  found->setString(2, table);
+  Rows exists(found->executeQuery());
+  return exists->next() && exists->getInt(1) != 0;
+}
+
+std::optional<std::vector<std::vector<std::optional<std::string>>>>
+TargetSession::read_tool_table(const std::string& table, const std::vector<std::string>& columns) {
+  try {
+    if (!has_table(table)) {
+      return std::nullopt;
+    }
+    std::string list;
+    for (const auto& column : columns) {
+      list += (list.empty() ? "" : ", ") + std::string("CAST(") + quote_ident(column) + " AS CHAR)";
+    }
+    std::unique_ptr<sql::Statement> statement(work().createStatement());
+    Rows result(statement->executeQuery("SELECT " + list + " FROM " + quote_ident(m_target.database) + "." +
+                                        quote_ident(table) + " ORDER BY 1"));
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    while (result->next()) {
+      std::vector<std::optional<std::string>> row;
+      for (unsigned i = 1; i <= columns.size(); ++i) {
+        row.push_back(result->isNull(i) ? std::nullopt : std::optional<std::string>(result->getString(i)));
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "reading " + table + ": ");
+  }
+}
+
 std::optional<std::vector<FlywayRow>> TargetSession::read_flyway_history(const std::string& table) {
   try {
-    std::unique_ptr<sql::PreparedStatement> found(work().prepareStatement(
-        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"));
-    found->setString(1, m_target.database);
-    found->setString(2, table);
-    Rows exists(found->executeQuery());
-    if (!exists->next() || exists->getInt(1) == 0) {
+    if (!has_table(table)) {
       return std::nullopt;
     }
     std::unique_ptr<sql::Statement> statement(work().createStatement());

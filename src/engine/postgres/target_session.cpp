@@ -440,6 +440,32 @@ std::optional<std::vector<FlywayRow>> TargetSession::read_flyway_history(const s
   }
 }
 
+std::optional<std::vector<std::vector<std::optional<std::string>>>>
+TargetSession::read_tool_table(const std::string& name, const std::vector<std::string>& columns) {
+  try {
+    pqxx::nontransaction tx(work());
+    std::string qualified = work().quote_name(m_schema) + "." + work().quote_name(name);
+    if (tx.exec_params1("SELECT to_regclass($1) IS NULL", qualified)[0].as<bool>()) {
+      return std::nullopt;
+    }
+    std::string list;
+    for (const auto& column : columns) {
+      list += (list.empty() ? "" : ", ") + work().quote_name(column) + "::text";
+    }
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    for (const auto& r : tx.exec("SELECT " + list + " FROM " + qualified + " ORDER BY 1")) {
+      std::vector<std::optional<std::string>> row;
+      for (const auto& field : r) {
+        row.push_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "reading " + name + ": ");
+  }
+}
+
 void TargetSession::update_history(const HistoryRow& row) {
   try {
     pqxx::work tx(work());

@@ -55,6 +55,8 @@ public:
   long long insert_history(const HistoryRow& row) override;
   void import_history(const std::vector<HistoryRow>& rows) override;
   std::optional<std::vector<FlywayRow>> read_flyway_history(const std::string& table) override;
+  std::optional<std::vector<std::vector<std::optional<std::string>>>>
+  read_tool_table(const std::string& table, const std::vector<std::string>& columns) override;
   void update_history(const HistoryRow& row) override;
   std::size_t delete_failed(const std::string& service) override;
   void update_checksum(long long rank, const std::string& checksum) override;
