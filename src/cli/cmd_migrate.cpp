@@ -36,9 +36,9 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
   flags.options.plan.out_of_order = options.out_of_order;
   flags.options.dry_run = options.dry_run;
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
-  std::unique_ptr<Project> project =
-      load_project(context, Scan::read_ahead, options.no_lint ? ops::LintFiles::no : ops::LintFiles::yes);
+  std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   apply_rollout(options.rollout, project->topology.rollout, flags);
+  flags.lint = !options.no_lint;
   bool json = context.global.output == OutputFormat::json;
   ops::MigrateRun run;
   {

@@ -27,11 +27,11 @@ struct UpOptions {
 
 ExitCode run_up(const Context& context, const UpOptions& options) {
   require_topology(context, "up");
-  std::unique_ptr<Project> project =
-      load_project(context, Scan::read_ahead, options.no_lint ? ops::LintFiles::no : ops::LintFiles::yes);
+  std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   ops::MigrateFlags flags; // checked before anything is contacted
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
   apply_rollout(options.rollout, project->topology.rollout, flags);
+  flags.lint = !options.no_lint;
   engine::Registry registry = registry_for(context);
   auto began = std::chrono::steady_clock::now();
   std::vector<ops::ServerReady> ready = ops::wait_for_servers(*project, registry, options.timeout, context.interrupt);

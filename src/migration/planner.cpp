@@ -177,9 +177,6 @@ MigrationPlan plan_migrations(const MigrationSet& files, const std::vector<Histo
       plan.pending.push_back(&file);
     }
   }
-  for (const MigrationFile* file : plan.pending) {
-    plan.problems.insert(plan.problems.end(), file->refusals.begin(), file->refusals.end());
-  }
   plan.issues.insert(plan.issues.begin(), plan.problems.begin(), plan.problems.end());
   if (!exists) {
     plan.state = State::missing;

@@ -296,6 +296,12 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
     lock = session.lock(options.lock_timeout);
     plan = plan_migrations(files, session.read_history(), target.service, true, plan_options);
   }
+  if (options.refuse) {
+    for (const MigrationFile* file : plan.pending) {
+      std::vector<std::string> reasons = options.refuse(*file);
+      plan.problems.insert(plan.problems.end(), reasons.begin(), reasons.end());
+    }
+  }
   if (!plan.problems.empty()) {
     throw DbError(prefix(target) + "nothing was applied:" + join(plan.problems));
   }

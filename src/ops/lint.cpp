@@ -1,6 +1,8 @@
 #include "dbctl/ops/lint.hpp"
 
 #include <memory>
+
+#include <spdlog/spdlog.h>
 #include <unordered_map>
 
 namespace dbctl::ops {
@@ -109,16 +111,52 @@ void finish_lint(LintReport& report) {
       in_order.push_back(&result);
     }
     lint::settle(in_order);
-    for (std::size_t i = 0; i < folder.files.size(); ++i) {
-      for (const lint::Finding& finding : folder.results[i].findings) {
-        if (finding.level == lint::Level::error) {
-          folder.files[i]->refusals.push_back(lint::format(finding) + "; lint refuses to run it (fix it, put -- "
-                                              "dbctl:lint-ignore " + finding.rule + " <reason> before it, or "
-                                              "pass --no-lint)");
-        }
+  }
+}
+
+lint::FileLint PendingLint::lint_one(const migration::MigrationFile& file, const lint::Settings& settings) {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto found = m_cache.find({&file, settings.engine});
+    if (found != m_cache.end()) {
+      return found->second;
+    }
+  }
+  lint::FileLint result = lint::lint_file(file.path, migration::read_runnable(file).sql, file.no_transaction, settings);
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_cache.emplace(std::pair{&file, settings.engine}, std::move(result)).first->second;
+}
+
+std::vector<std::string> PendingLint::refusals(const targets::Target& target, const migration::MigrationSet& files,
+                                               const migration::MigrationFile& file) {
+  lint::Settings settings = lint_settings(m_topology, m_topology.find_service(target.service), target.engine());
+  std::vector<lint::FileLint> in_order{lint_one(file, settings)};
+  if (!in_order.back().pending.empty()) {
+    // A finding that an earlier file's CHECK may answer: settle over the folder up to this file.
+    in_order.clear();
+    for (const auto& earlier : files.versioned) {
+      in_order.push_back(lint_one(earlier, settings));
+      if (&earlier == &file) {
+        break;
       }
     }
   }
+  std::vector<lint::FileLint*> pointers;
+  for (auto& result : in_order) {
+    pointers.push_back(&result);
+  }
+  lint::settle(pointers);
+  for (const auto& problem : in_order.back().problems) {
+    spdlog::warn("{} (not linted)", util::to_string(problem));
+  }
+  std::vector<std::string> out;
+  for (const lint::Finding& finding : in_order.back().findings) {
+    if (finding.level == lint::Level::error) {
+      out.push_back(lint::format(finding) + "; lint refuses to run it (fix it, put -- dbctl:lint-ignore " +
+                    finding.rule + " <reason> before it, or pass --no-lint)");
+    }
+  }
+  return out;
 }
 
 LintReport lint_folder(const std::filesystem::path& folder, migration::Format format, lint::Settings settings,

@@ -109,9 +109,15 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
   fanout.keep_going = flags.keep_going;
   const std::size_t total = project.selected.size();
   std::atomic<std::size_t> started{0};
+  PendingLint pending_lint(project.topology);
   Job job = [&](std::size_t, const targets::Target& target, engine::Keep& keep) {
     migration::MigrateOptions options = flags.options;
     options.interrupt = run.interrupt;
+    if (flags.lint) {
+      options.refuse = [&](const migration::MigrationFile& file) {
+        return pending_lint.refusals(target, files_of(project, target), file);
+      };
+    }
     if (total > 1) {
       options.progress = "[" + std::to_string(++started) + "/" + std::to_string(total) + "] ";
     }

@@ -76,20 +76,6 @@ TEST_SUITE("migration::planner") {
     CHECK(plan.problems.empty());
   }
 
-  TEST_CASE("a file's refusals stop the run only where it is pending and within --target") {
-    MigrationSet files = files_1_to_3();
-    files.versioned[0].refusals = {"V1__m.sql:1:1: error drop-table: refused"};
-    files.versioned[2].refusals = {"V3__m.sql:2:1: error truncate: refused"};
-    MigrationPlan applied_one = plan_migrations(files, {row(1, "1", "a")}, "users", true, {});
-    CHECK(applied_one.problems == std::vector<std::string>{"V3__m.sql:2:1: error truncate: refused"});
-    CHECK(applied_one.issues == applied_one.problems);
-    CHECK(applied_one.state == State::pending);
-    PlanOptions up_to_2;
-    up_to_2.target = Version::parse("2");
-    CHECK(plan_migrations(files, {row(1, "1", "a")}, "users", true, up_to_2).problems.empty());
-    CHECK(plan_migrations(files, {}, "users", true, up_to_2).problems.size() == 1);
-  }
-
   TEST_CASE("a missing database is missing - whatever else holds") {
     CHECK(plan_migrations(files_1_to_3(), {}, "users", false, {}).state == State::missing);
   }

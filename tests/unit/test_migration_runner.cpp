@@ -37,8 +37,8 @@ struct Setup {
     files = migration::scan(dir.path(), {"test", 1, 1}, diagnostics);
     REQUIRE_FALSE(diagnostics.has_errors());
   }
-  migration::MigrateResult migrate(FakeTargetSession& session, const dbctl::util::Interrupt* interrupt = nullptr) {
-    migration::MigrateOptions options;
+  migration::MigrateResult migrate(FakeTargetSession& session, const dbctl::util::Interrupt* interrupt = nullptr,
+                                   migration::MigrateOptions options = {}) {
     options.interrupt = interrupt;
     return migration::migrate(session, target, [this]() -> const migration::MigrationSet& { return files; },
                               options);
@@ -63,6 +63,30 @@ TEST_SUITE("migration::runner") {
     session.calls.clear();
     CHECK(setup.migrate(session).applied == 0);
     CHECK(session.calls == std::vector<std::string>{"exists", "read_history"});
+  }
+
+  TEST_CASE("a refused file stops its target before anything runs and only while it is pending") {
+    Setup setup;
+    setup.write("V1__a.sql", "CREATE TABLE a (x int);\n");
+    setup.write("V2__b.sql", "DROP TABLE a;\n");
+    std::vector<std::string> asked;
+    migration::MigrateOptions options;
+    options.refuse = [&](const migration::MigrationFile& file) {
+      asked.push_back(file.script);
+      return file.script == "V2__b.sql" ? std::vector<std::string>{"V2__b.sql:1:1: error drop-table: refused"}
+                                        : std::vector<std::string>{};
+    };
+    FakeTargetSession session(true);
+    REQUIRE_THROWS_WITH(setup.migrate(session, nullptr, options),
+                        "svc@db: nothing was applied:\n  V2__b.sql:1:1: error drop-table: refused");
+    CHECK(session.executed.empty());
+    CHECK(asked == std::vector<std::string>{"V1__a.sql", "V2__b.sql"});
+    // Once V2 is applied (say with --no-lint), it is never asked about again.
+    CHECK(setup.migrate(session).applied == 2);
+    asked.clear();
+    setup.write("V3__c.sql", "CREATE TABLE c (x int);\n");
+    CHECK(setup.migrate(session, nullptr, options).applied == 1);
+    CHECK(asked == std::vector<std::string>{"V3__c.sql"});
   }
 
   TEST_CASE("a lock that times out runs nothing and says so") {

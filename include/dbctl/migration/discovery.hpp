@@ -34,9 +34,6 @@ struct MigrationFile {
   /// golang-migrate: its .down.sql file (dbmate, goose: the down part of the file itself), kept
   /// for an undo command; `migrate` never runs it.
   std::string down_path;
-  /// Why the file must not run (a lint error, set by whoever checked it); a pending file with
-  /// refusals stops `migrate` for its target before anything runs.
-  std::vector<std::string> refusals;
 };
 
 /// A folder's migrations: versioned ones by version, repeatable ones by description.

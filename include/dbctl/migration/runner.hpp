@@ -21,6 +21,9 @@ struct MigrateOptions {
   const util::Interrupt* interrupt = nullptr;
   /// Put before the target in the "applying"/"applied" log lines, e.g. "[12/40] ".
   std::string progress;
+  /// Asked, once the plan is known and before anything runs, for each file about to run: why
+  /// it must not (lint's error-level findings); any reason stops the target. May be empty.
+  std::function<std::vector<std::string>(const MigrationFile&)> refuse;
 };
 
 /// What one target's run did.

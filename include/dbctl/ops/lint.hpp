@@ -4,7 +4,12 @@
 #include "dbctl/migration/discovery.hpp"
 #include "dbctl/topology/model.hpp"
 
+#include "dbctl/targets/target.hpp"
+
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -47,9 +52,29 @@ void add_lint_folder(LintReport& report, const std::filesystem::path& folder, co
 /// every add_lint_folder; `report` must outlive the reading and not change meanwhile.
 migration::FileVisitor lint_visitor(LintReport& report);
 
-/// Once every file was read: settle each folder's findings across its files (in order), and
-/// give each file with an error-level finding a refusal, so `migrate` will not run it.
+/// Once every file was read: settle each folder's findings across its files (in order).
 void finish_lint(LintReport& report);
+
+/// Lint of the files `migrate` is about to run: each file linted once per engine however many
+/// targets it is pending on, the earlier files of its folder only when a finding depends on
+/// them (set-not-null). Safe to ask from every worker of the fan-out at once.
+class PendingLint {
+public:
+  /// Lint with the topology's levels (which must outlive this).
+  explicit PendingLint(const topology::Topology& topology) : m_topology(topology) {}
+
+  /// Return why `file` (one of `files`, the target's folder) must not run on `target`: its
+  /// error-level findings, each with how to proceed. SQL lint cannot read is logged, not refused.
+  std::vector<std::string> refusals(const targets::Target& target, const migration::MigrationSet& files,
+                                    const migration::MigrationFile& file);
+
+private:
+  lint::FileLint lint_one(const migration::MigrationFile& file, const lint::Settings& settings);
+
+  const topology::Topology& m_topology;
+  std::mutex m_mutex;
+  std::map<std::pair<const migration::MigrationFile*, topology::Engine>, lint::FileLint> m_cache;
+};
 
 /// Lint one folder for an engine, with no topology (`lint --dir`): list it (in `format`), read
 /// its files and lint them. Problems listing or reading it land in `diagnostics`.

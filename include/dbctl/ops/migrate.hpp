@@ -34,6 +34,8 @@ struct MigrateFlags {
   std::size_t max_failures = 0; ///< failed targets the run tolerates and still starts new ones
   std::chrono::seconds wave_pause{0}; ///< waited between waves
   std::string wave_check; ///< run between waves (run_wave_check); a non-zero exit stops the rollout
+  /// Lint each file before it runs and refuse it on an error-level finding (PendingLint).
+  bool lint = true;
 };
 
 /// What a migrate run over the selected targets ended with.

@@ -40,7 +40,7 @@ struct Project {
   std::map<std::filesystem::path, migration::MigrationSet> migrations;
   std::vector<util::Diagnostic> warnings;
   /// With LintFiles::yes: every file's lint, complete once the files were read (files_of,
-  /// await_files); files with error-level findings carry refusals.
+  /// await_files).
   LintReport lint;
   /// With Scan::read_ahead: the files of `migrations` being read in the background, and the
   /// files that could not be. Declared last, so a destroyed Project first waits for the read.
