@@ -67,7 +67,9 @@ TEST_SUITE("fleet") {
     MESSAGE("most connections from dbctl: " << most_first << " on pg, " << most_second << " on pg2");
     CHECK(most_first <= 4);
     CHECK(most_second <= 4);
-    CHECK(most_first >= 1); // the sampling saw the run at all
+    // The sampling saw the run at all (on one server at least: a sample takes a psql start-up,
+    // and on a loaded machine one server's share of the run can fall between two samples).
+    CHECK(most_first + most_second >= 1);
     CHECK(up.out.find("migrate: 200 migrated") != std::string::npos);
     // Tenants landed on their servers.
     CHECK(pg_query("SELECT count(*) FROM pg_database WHERE datname LIKE '" + project.prefix + "app_t%'") == "100");
