@@ -158,6 +158,9 @@ std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Di
   if (source.selection.services.size() == 1) {
     service = source.selection.services.front(); // names the URL's one service
   }
+  if (source.format && !source.from_url()) {
+    throw UsageError("--format serves --url/--dir without a topology; in a topology set services.<name>.format");
+  }
   topology::LoadResult loaded = source.from_url() ? topology::load_url(source.url, source.dir, service)
                                                   : topology::load(source.file, util::process_environment());
   diagnostics.merge(loaded.diagnostics);
