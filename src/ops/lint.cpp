@@ -135,11 +135,12 @@ std::vector<std::string> PendingLint::refusals(const targets::Target& target, co
     // A finding that an earlier file's CHECK may answer: settle over the folder up to this file.
     in_order.clear();
     for (const auto& earlier : files.versioned) {
-      in_order.push_back(lint_one(earlier, settings));
       if (&earlier == &file) {
         break;
       }
+      in_order.push_back(lint_one(earlier, settings));
     }
+    in_order.push_back(lint_one(file, settings)); // a repeatable comes after every versioned file
   }
   std::vector<lint::FileLint*> pointers;
   for (auto& result : in_order) {
