@@ -101,10 +101,14 @@ bool slurp(const std::string& path, ReadBuffer& contents, std::string& error) {
 }
 
 // Names a user probably meant as migrations: worth a warning, since they would be skipped.
+bool is_sql_name(std::string_view name);
+
 bool looks_like_migration(std::string_view name) {
-  if (name.empty() || std::string_view("VvRr").find(name[0]) == std::string_view::npos) {
-    return false;
-  }
+  return !name.empty() && std::string_view("VvRr").find(name[0]) != std::string_view::npos && is_sql_name(name);
+}
+
+// Whether a name ends in .sql, in any case.
+bool is_sql_name(std::string_view name) {
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -224,6 +228,11 @@ std::optional<formats::NameMatch> name_of(Format format, const std::string& name
   std::optional<formats::NameMatch> match = formats::parse_name(format, name, problem);
   if (!problem.empty()) {
     diagnostics.error({prefix + name, 0, 0}, problem);
+  } else if (!match && is_sql_name(name)) {
+    // e.g. V1__x.sql in a folder said to be golang-migrate's: the wrong format: would run nothing
+    diagnostics.warning({prefix + name, 0, 0},
+                        "ignored: not named as a " + std::string(topology::to_string(format)) +
+                            " migration (is the service's format: right?)");
   }
   return match;
 }

@@ -103,6 +103,21 @@ TEST_SUITE("migration::formats") {
     CHECK(set.versioned[1].no_transaction);
   }
 
+  TEST_CASE("SQL files the format does not name are warned about as ignored") {
+    TempDir dir;
+    dir.write("V1__flyway_style.sql", "CREATE TABLE a (id int);\n");
+    dir.write("000002_b.up.sql", "CREATE TABLE b (id int);\n");
+    dir.write("notes.txt", "not SQL\n");
+    dbctl::util::Diagnostics diagnostics;
+    MigrationSet set = list(dir.path(), {"topology.yaml", 3, 5}, diagnostics, Format::golang_migrate);
+    CHECK(set.versioned.size() == 1);
+    CHECK_FALSE(diagnostics.has_errors());
+    REQUIRE(diagnostics.warnings().size() == 1);
+    std::string warning = dbctl::util::to_string(diagnostics.warnings()[0]);
+    CHECK(warning.find("V1__flyway_style.sql: warning: ignored: not named as a golang-migrate migration (is the "
+                       "service's format: right?)") != std::string::npos);
+  }
+
   TEST_CASE("a file without its tool's up marker and a Go migration are errors at the file") {
     TempDir dir;
     dir.write("20240101120000_a.sql", "CREATE TABLE a (id int);\n");
