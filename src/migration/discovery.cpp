@@ -38,15 +38,9 @@ std::string escape_high_bytes(const std::string& name) {
 
 constexpr std::string_view k_suffix = ".sql";
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-std::string describe(std::string_view raw) {
-  std::string out(raw);
-  std::replace(out.begin(), out.end(), '_', ' ');
-  return out;
-}
+using formats::describe;
+using formats::ends_with;
+using formats::is_sql_name;
 
 // A read buffer that grows without zero-filling (std::string::resize would clear every byte).
 class ReadBuffer {
@@ -101,18 +95,8 @@ bool slurp(const std::string& path, ReadBuffer& contents, std::string& error) {
 }
 
 // Names a user probably meant as migrations: worth a warning, since they would be skipped.
-bool is_sql_name(std::string_view name);
-
 bool looks_like_migration(std::string_view name) {
   return !name.empty() && std::string_view("VvRr").find(name[0]) != std::string_view::npos && is_sql_name(name);
-}
-
-// Whether a name ends in .sql, in any case.
-bool is_sql_name(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ends_with(lower, k_suffix);
 }
 
 void report_duplicates(const std::vector<MigrationFile>& sorted, util::Diagnostics& diagnostics) {

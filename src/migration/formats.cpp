@@ -5,8 +5,6 @@
 
 namespace dbctl::migration::formats {
 
-namespace {
-
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
@@ -22,6 +20,10 @@ std::string lower(std::string_view text) {
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
+
+bool is_sql_name(std::string_view name) { return ends_with(lower(name), ".sql"); }
+
+namespace {
 
 // `<digits>_<rest>`: the digits (nullopt when the name does not start so).
 std::optional<std::string_view> leading_version(std::string_view name, std::string_view& rest) {
@@ -175,7 +177,7 @@ Format detect(const std::vector<std::string>& names, const std::string& prefix,
       golang.push_back(name);
     } else if (numbered_name(Format::dbmate, name, ignored)) {
       numbered.push_back(name);
-    } else if (ends_with(lower(name), ".sql")) {
+    } else if (is_sql_name(name)) {
       other_sql.push_back(name);
     }
   }

@@ -10,6 +10,15 @@
 
 namespace dbctl::migration::formats {
 
+/// Tell whether text ends with suffix.
+bool ends_with(std::string_view text, std::string_view suffix);
+/// Return a migration's description from its file name's words: `_` read as a space.
+std::string describe(std::string_view raw);
+/// Return text in lower case (ASCII).
+std::string lower(std::string_view text);
+/// Tell whether a file name ends in .sql, in any case.
+bool is_sql_name(std::string_view name);
+
 /// What a file name is in a format.
 struct NameMatch {
   ParsedName parsed;

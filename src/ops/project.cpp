@@ -9,8 +9,6 @@
 
 #include <set>
 
-#include <spdlog/spdlog.h>
-
 namespace dbctl::ops {
 
 namespace {
@@ -31,17 +29,12 @@ void plan_lint(Project& project) {
   }
 }
 
-// Read (and lint) every file; log what kept a file from being linted when nobody else will.
+// Read (and lint) every file, then settle the lint.
 std::vector<util::Diagnostic> read_all(Project& project, const std::vector<migration::MigrationSet*>& sets,
-                                       const migration::FileVisitor& visit, bool log_lint_problems) {
+                                       const migration::FileVisitor& visit) {
   std::vector<util::Diagnostic> problems = migration::read_files(sets, visit);
   if (visit) {
     finish_lint(project.lint);
-  }
-  if (log_lint_problems) {
-    for (const auto& problem : project.lint.problems()) {
-      spdlog::warn("{} (not linted)", util::to_string(problem));
-    }
   }
   return problems;
 }
@@ -74,11 +67,11 @@ void scan_migrations(Project& project, Scan scan, LintFiles lint, util::Diagnost
     // read is awaited; the project is not moved (it lives behind a unique_ptr).
     Project* reading = &project;
     project.reading = std::async(std::launch::async, [reading, sets, visit] {
-                        return read_all(*reading, sets, visit, true);
+                        return read_all(*reading, sets, visit);
                       }).share();
     return;
   }
-  for (const auto& problem : read_all(project, sets, visit, false)) {
+  for (const auto& problem : read_all(project, sets, visit)) {
     diagnostics.error(problem.where, problem.message); // every problem at once
   }
 }
