@@ -1,5 +1,7 @@
 #include "analyzer.hpp"
 
+#include <algorithm>
+
 namespace dbctl::lint {
 
 namespace {
@@ -152,7 +154,8 @@ void Analyzer::add_column(const std::string& table, std::size_t add_at, std::siz
   if (!defaults) {
     return;
   }
-  std::size_t end = *defaults + 2; // the expression's first token is its own, even NULL
+  // The expression's first token is its own, even NULL; a DEFAULT that ends the action has none.
+  std::size_t end = std::min(*defaults + 2, b);
   while (end < b && !(m_t[end].depth == 0 && is_any(m_t[end], k_after_default))) {
     ++end;
   }
