@@ -39,6 +39,7 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   apply_rollout(options.rollout, project->topology.rollout, flags);
   flags.lint = !options.no_lint;
+  flags.command_timeout = std::chrono::seconds(context.global.statement_timeout);
   bool json = context.global.output == OutputFormat::json;
   ops::MigrateRun run;
   {

@@ -60,7 +60,7 @@ ExitCode run_repair(const Context& context, const RepairOptions& options) {
 
 ExitCode run_baseline(const Context& context, const BaselineOptions& options) {
   if (options.from.empty() && options.version.empty()) {
-    throw UsageError("baseline needs --version V (or --from flyway|golang-migrate|dbmate|goose)");
+    throw UsageError("baseline needs --version V (or --from flyway|golang-migrate|dbmate|goose|alembic)");
   }
   std::optional<migration::Version> version;
   if (options.from.empty()) {
@@ -84,6 +84,16 @@ ExitCode run_baseline(const Context& context, const BaselineOptions& options) {
                                [&](const targets::Target& target, const migration::FlywayImportResult& result) {
                                  printer.line(target, edits.imported(target, result, table));
                                });
+  } else if (options.from == "alembic") { // the revision in alembic_version, checked against the scripts
+    ops::import_alembic_targets(*project, registry, lock_timeout, context.interrupt,
+                                [&](const targets::Target& target, const migration::AlembicImport& result) {
+                                  migration::FlywayImportResult imported;
+                                  imported.imported = 1;
+                                  for (const auto& revision : result.revisions) {
+                                    imported.version = (imported.version ? *imported.version + ", " : "") + revision;
+                                  }
+                                  printer.line(target, edits.imported(target, imported, "alembic_version"));
+                                });
   } else { // golang-migrate, dbmate, goose
     migration::Tool tool = *migration::tool_of(options.from);
     std::string table = options.table.empty() ? migration::tool_table(tool).table : options.table;
@@ -109,15 +119,16 @@ Command repair_command() {
 Command baseline_command() {
   auto options = std::make_shared<BaselineOptions>();
   return {"baseline",
-          "Mark targets as migrated up to --version, or take over Flyway's, golang-migrate's, dbmate's or goose's "
-          "history, without running anything",
+          "Mark targets as migrated up to --version, or take over Flyway's, golang-migrate's, dbmate's, goose's or "
+          "Alembic's history, without running anything",
           [options](CLI::App& app) {
             CLI::Option* version =
                 app.add_option("--version", options->version, "The version the database already has");
             app.add_option("--from", options->from,
                            "Import the history another tool wrote instead: flyway, golang-migrate, dbmate or goose "
-                           "(checksums computed from the files)")
-                ->check(CLI::IsMember({"flyway", "golang-migrate", "dbmate", "goose"}))
+                           "(checksums computed from the files), or alembic (format: command services: the "
+                           "revision in alembic_version, checked with `alembic history`)")
+                ->check(CLI::IsMember({"flyway", "golang-migrate", "dbmate", "goose", "alembic"}))
                 ->excludes(version);
             app.add_option("--table,--flyway-table", options->table,
                            "That tool's history table in the target's schema (default flyway_schema_history, "

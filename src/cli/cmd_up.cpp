@@ -32,6 +32,7 @@ ExitCode run_up(const Context& context, const UpOptions& options) {
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
   apply_rollout(options.rollout, project->topology.rollout, flags);
   flags.lint = !options.no_lint;
+  flags.command_timeout = std::chrono::seconds(context.global.statement_timeout);
   engine::Registry registry = registry_for(context);
   auto began = std::chrono::steady_clock::now();
   std::vector<ops::ServerReady> ready = ops::wait_for_servers(*project, registry, options.timeout, context.interrupt);

@@ -143,8 +143,8 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
                  "already set win, then the later file (repeatable)")
       ->allow_extra_args(false);
   app.add_option("--statement-timeout", global.statement_timeout,
-                 "Seconds any one statement may run, dbctl's and the migrations' (default 0: no "
-                 "limit but the server's own)")
+                 "Seconds any one statement may run, dbctl's and the migrations', and a format: command "
+                 "service's program per target (default 0: no limit but the server's own)")
       ->envname("DBCTL_STATEMENT_TIMEOUT")
       ->check(CLI::Range(0, 604800));
 }

@@ -10,6 +10,8 @@ std::string to_string(RowType type) {
     return "repeatable";
   case RowType::baseline:
     return "baseline";
+  case RowType::command:
+    return "command";
   }
   return "?";
 }
@@ -23,6 +25,9 @@ std::optional<RowType> parse_row_type(const std::string& text) {
   }
   if (text == "baseline") {
     return RowType::baseline;
+  }
+  if (text == "command") {
+    return RowType::command;
   }
   return std::nullopt;
 }

@@ -243,6 +243,7 @@ UpPart up_part(Format format, std::string_view contents) {
   }
   case Format::flyway:
   case Format::automatic:
+  case Format::command: // runs a program: no files of its own to read or write
     break;
   }
   UpPart part;

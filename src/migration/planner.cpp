@@ -58,6 +58,9 @@ Applied read_history(const std::vector<HistoryRow>& history, const std::string& 
   std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) { return a->rank < b->rank; });
   Applied out;
   for (const HistoryRow* row : rows) {
+    if (row->type == RowType::command) {
+      continue; // a run of the service's program (format: command), no file's
+    }
     if (!row->success) {
       out.failed.push_back(row);
       continue;

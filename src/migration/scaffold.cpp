@@ -66,6 +66,7 @@ std::vector<std::pair<std::string, std::string>> tool_files(Format format, const
     return {{version + "_" + slug + ".sql", "-- +goose Up\n\n\n-- +goose Down\n\n"}};
   case Format::flyway:
   case Format::automatic:
+  case Format::command: // runs a program: no files of its own to read or write
     break;
   }
   return {};

@@ -1,8 +1,12 @@
 #include "dbctl/ops/migrate.hpp"
 
+#include "dbctl/util/error.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <future>
+#include <map>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -28,6 +32,7 @@ Outcome outcome_of(const migration::MigrateResult& result, bool dry_run) {
   outcome.notices = result.notices;
   outcome.version = result.version;
   outcome.would_apply = result.would_apply;
+  outcome.ran = result.ran;
   return outcome;
 }
 
@@ -91,6 +96,40 @@ std::vector<std::optional<Outcome>> in_waves(const std::vector<targets::Target>&
   return outcomes;
 }
 
+// The heads each selected format: command service's runs reach (`alembic heads`), read once
+// per service on threads of their own while the targets are being opened.
+using Heads = std::optional<std::vector<std::string>>;
+class CommandHeads {
+public:
+  CommandHeads(const Project& project, const util::Interrupt* interrupt) {
+    for (const auto& target : project.selected) {
+      if (target.command != nullptr && m_heads.count(target.service) == 0) {
+        const targets::Target* first = &target;
+        m_heads.emplace(target.service, std::async(std::launch::async, [first, interrupt] {
+                                          return migration::read_heads(*first, interrupt);
+                                        }).share());
+      }
+    }
+  }
+  ~CommandHeads() {
+    for (auto& [service, heads] : m_heads) {
+      heads.wait(); // a run that stopped early still waits for its programs
+    }
+  }
+  CommandHeads(const CommandHeads&) = delete;
+  CommandHeads& operator=(const CommandHeads&) = delete;
+
+  /// Return the heads of a target's service (throws what reading them threw).
+  const Heads& of(const targets::Target& target) const { return m_heads.at(target.service).get(); }
+
+private:
+  std::map<std::string, std::shared_future<Heads>> m_heads;
+};
+
+bool any_command(const std::vector<targets::Target>& selected) {
+  return std::any_of(selected.begin(), selected.end(), [](const auto& target) { return target.command != nullptr; });
+}
+
 // Open each selected target in turn and hand it to `edit`.
 void each_session(const Project& project, const engine::Registry& registry,
                   const std::function<void(const targets::Target&, engine::TargetSession&)>& edit) {
@@ -104,8 +143,15 @@ void each_session(const Project& project, const engine::Registry& registry,
 
 MigrateRun migrate_targets(const Project& project, const engine::Registry& registry,
                            const MigrateFlags& flags, const RunOptions& run) {
+  if (flags.options.plan.target && any_command(project.selected)) {
+    throw UsageError("--target: a format: command service's program decides how far it goes; select the other "
+                     "services with --service");
+  }
   FanoutOptions fanout = fanout_of(run);
-  fanout.cost = 2; // the work connection, and the lock's own connection when there is work
+  // The work connection, and the lock's own connection when there is work; a service's program
+  // opens its own too.
+  fanout.cost = any_command(project.selected) ? 3 : 2;
+  CommandHeads heads(project, run.interrupt);
   fanout.keep_going = flags.keep_going;
   const std::size_t total = project.selected.size();
   std::atomic<std::size_t> started{0};
@@ -122,6 +168,15 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
       options.progress = "[" + std::to_string(++started) + "/" + std::to_string(total) + "] ";
     }
     auto session = registry.get(target.engine()).target(target, &keep);
+    if (target.command != nullptr) {
+      std::optional<std::chrono::seconds> timeout;
+      if (flags.command_timeout.count() > 0) {
+        timeout = flags.command_timeout;
+      }
+      return outcome_of(migration::run_command(*session, target, heads.of(target), files_of(project, target),
+                                               options, timeout),
+                        options.dry_run);
+    }
     session->connect_ahead(); // log in and read history while the migration files are still being read
     auto files = [&]() -> const migration::MigrationSet& { return files_of(project, target); };
     return outcome_of(migration::migrate(*session, target, files, options), options.dry_run);
@@ -144,11 +199,17 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
   out.plans.resize(project.selected.size());
   FanoutOptions fanout = fanout_of(run);
   fanout.keep_going = true; // report every target that can be reached
+  CommandHeads heads(project, run.interrupt);
   out.outcomes = fan_out(project.selected, fanout, [&](std::size_t index, const targets::Target& target, engine::Keep& keep) {
     auto session = registry.get(target.engine()).target(target, &keep);
     session->connect_ahead(); // log in and read history while the migration files are still being read
-    out.plans[index] = migration::inspect(
-        *session, target, [&]() -> const migration::MigrationSet& { return files_of(project, target); });
+    if (target.command != nullptr) {
+      out.plans[index] =
+          migration::inspect_command(*session, target, heads.of(target), files_of(project, target), run.interrupt);
+    } else {
+      out.plans[index] = migration::inspect(
+          *session, target, [&]() -> const migration::MigrationSet& { return files_of(project, target); });
+    }
     Outcome inspected; // each job writes only its own slot
     inspected.result = Result::inspected;
     return inspected;
@@ -158,11 +219,17 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
 
 std::vector<Inspected> inspect_targets(const Project& project, const engine::Registry& registry) {
   std::vector<Inspected> out;
+  CommandHeads heads(project, nullptr);
   for (const auto& target : project.selected) {
+    auto session = registry.get(target.engine()).target(target);
+    if (target.command != nullptr) {
+      out.push_back({&target, migration::inspect_command(*session, target, heads.of(target), files_of(project, target),
+                                                         nullptr)});
+      continue;
+    }
     if (!target.migrations) {
       continue; // migrations: none
     }
-    auto session = registry.get(target.engine()).target(target);
     out.push_back({&target, migration::inspect(*session, target, [&]() -> const migration::MigrationSet& {
                      return files_of(project, target);
                    })});
@@ -196,6 +263,14 @@ void import_flyway_targets(const Project& project, const engine::Registry& regis
       spdlog::warn("{}: {} changed since Flyway last ran it; migrate runs it again", target.key(), script);
     }
     each(target, result);
+  });
+}
+
+void import_alembic_targets(const Project& project, const engine::Registry& registry, std::chrono::seconds lock_timeout,
+                            const util::Interrupt* interrupt,
+                            const std::function<void(const targets::Target&, const migration::AlembicImport&)>& each) {
+  each_session(project, registry, [&](const targets::Target& target, engine::TargetSession& session) {
+    each(target, migration::import_alembic(session, target, lock_timeout, interrupt));
   });
 }
 

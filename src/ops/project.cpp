@@ -4,7 +4,9 @@
 
 #include "dbctl/topology/load.hpp"
 #include "dbctl/topology/validate.hpp"
+#include "dbctl/migration/command.hpp"
 #include "dbctl/util/error.hpp"
+#include "dbctl/util/process.hpp"
 #include "dbctl/util/text.hpp"
 
 #include <set>
@@ -39,10 +41,63 @@ std::vector<util::Diagnostic> read_all(Project& project, const std::vector<migra
   return problems;
 }
 
+// format: command: the folder and every program a service names must be there, and the owner
+// must be able to log in (its program connects as the owner); each service's run is its one entry.
+void check_commands(Project& project, util::Diagnostics& diagnostics) {
+  for (const auto& target : project.selected) {
+    const topology::Service* service = project.topology.find_service(target.service);
+    if (target.command == nullptr || service == nullptr || project.commands.count(target.service) != 0) {
+      continue;
+    }
+    const topology::CommandRunner& command = *target.command;
+    std::string path = "services." + target.service + ".";
+    project.commands.emplace(target.service, migration::command_set(target));
+    if (!target.owner.password) {
+      diagnostics.error(service->owner.where, path + "owner: format: command runs its program as the owner " +
+                                                  target.owner.name + ", which has no password; give owner.password "
+                                                  "or passwords.derive_from");
+    }
+    util::Location where = command.cwd ? command.cwd->where : service->path ? service->path->where : service->where;
+    std::error_code ec;
+    if (target.command_cwd.empty() || !std::filesystem::is_directory(target.command_cwd, ec)) {
+      diagnostics.error(where, path + "cwd: " + (target.command_cwd.empty() ? std::string("no folder to run in (give cwd:)")
+                                                                            : target.command_cwd.string() +
+                                                                                  " is not a folder"));
+      continue;
+    }
+    std::vector<std::pair<const char*, topology::Located<std::vector<std::string>>>> programs;
+    if (command.run) {
+      programs.emplace_back("run", *command.run);
+    }
+    if (command.current) {
+      programs.emplace_back("current", *command.current);
+    } else if (command.alembic) {
+      programs.emplace_back("current", topology::Located<std::vector<std::string>>{{"alembic"}, command.current_where});
+    }
+    if (command.heads) {
+      programs.emplace_back("heads", *command.heads);
+    }
+    for (const auto& [key, argv] : programs) {
+      const std::string& program = argv.value.front();
+      if (!util::find_program(program, target.command_cwd)) {
+        diagnostics.error(argv.where, path + key + ": " + program +
+                                          (program.find('/') != std::string::npos
+                                               ? " is not an executable file (in " + target.command_cwd.string() + ")"
+                                               : " is not on PATH" +
+                                                     std::string(command.alembic && std::string(key) == "current"
+                                                                     ? " (current: alembic runs `alembic heads`; "
+                                                                       "Debian: apt-get install python3-alembic)"
+                                                                     : "")));
+      }
+    }
+  }
+}
+
 // List every selected target's migration folder, then read the files now or in the background.
 void scan_migrations(Project& project, Scan scan, LintFiles lint, util::Diagnostics& diagnostics) {
+  check_commands(project, diagnostics);
   for (const auto& target : project.selected) {
-    if (!target.migrations || project.migrations.count(*target.migrations) != 0) {
+    if (!target.migrations || target.command != nullptr || project.migrations.count(*target.migrations) != 0) {
       continue;
     }
     const topology::Service* service = project.topology.find_service(target.service);
@@ -113,6 +168,10 @@ std::vector<util::Secret> secrets_of(const Project& project) {
 const migration::MigrationSet& files_of(const Project& project, const targets::Target& target) {
   await_files(project);
   static const migration::MigrationSet k_none;
+  if (target.command != nullptr) {
+    auto found = project.commands.find(target.service);
+    return found == project.commands.end() ? k_none : found->second;
+  }
   if (!target.migrations) {
     return k_none;
   }
@@ -132,6 +191,10 @@ std::filesystem::path migrations_folder(const Project& project, const std::strin
       message += " (did you mean '" + *suggestion + "'?)";
     }
     throw UsageError(message);
+  }
+  if (service->runs_command()) {
+    throw UsageError("service '" + name + "' is format: command: its own tool writes its migrations (e.g. alembic "
+                     "revision -m ...)");
   }
   if (!service->migrations) {
     throw UsageError("service '" + name + "' has migrations: none");

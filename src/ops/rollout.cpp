@@ -1,17 +1,11 @@
 #include "dbctl/ops/rollout.hpp"
 
+#include "dbctl/util/process.hpp"
+
 #include <algorithm>
 #include <cmath>
-#include <cerrno>
 #include <cstdlib>
 #include <map>
-
-#include <csignal>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
 
 namespace dbctl::ops {
 
@@ -111,54 +105,11 @@ std::vector<std::vector<std::size_t>> plan_waves(const std::vector<targets::Targ
 }
 
 int run_wave_check(const std::string& command, std::size_t wave, std::size_t waves) {
-  std::vector<std::string> env{"DBCTL_WAVE=" + std::to_string(wave), "DBCTL_WAVES=" + std::to_string(waves)};
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    std::string_view item(*entry);
-    if (item.rfind("DBCTL_WAVE=", 0) != 0 && item.rfind("DBCTL_WAVES=", 0) != 0) {
-      env.emplace_back(item);
-    }
-  }
-  std::vector<char*> envp;
-  for (auto& item : env) {
-    envp.push_back(item.data());
-  }
-  envp.push_back(nullptr);
-  std::string shell = "/bin/sh";
-  std::string flag = "-c";
-  std::string text = command;
-  std::vector<char*> argv{shell.data(), flag.data(), text.data(), nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
-  // dbctl blocks SIGINT and SIGTERM in every thread (its signal watcher takes them); the check
-  // starts with none blocked and default handlers, so Ctrl-C and kill stop it as they would
-  // any command.
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t none;
-  sigset_t defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = 0;
-  int failed = posix_spawn(&pid, shell.c_str(), &actions, &attributes, argv.data(), envp.data());
-  posix_spawnattr_destroy(&attributes);
-  posix_spawn_file_actions_destroy(&actions);
-  if (failed != 0) {
-    return 127;
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      return 127;
-    }
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  util::ProcessSpec spec;
+  spec.argv = {"/bin/sh", "-c", command};
+  spec.env = {{"DBCTL_WAVE", std::to_string(wave)}, {"DBCTL_WAVES", std::to_string(waves)}};
+  util::ProcessResult result = util::run_process(spec); // its output goes to dbctl's stderr
+  return result.exit_code;
 }
 
 } // namespace dbctl::ops

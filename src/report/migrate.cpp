@@ -72,6 +72,9 @@ std::string outcome_line(const ops::Outcome& outcome) {
     return "would apply " + list;
   }
   case ops::Result::migrated:
+    if (!outcome.ran.empty()) {
+      return "ran " + outcome.ran + at;
+    }
     return "applied " + std::to_string(outcome.applied) + " migration" + (outcome.applied == 1 ? "" : "s") + at;
   case ops::Result::up_to_date: return "up to date" + at;
   default: return result_name(outcome.result);

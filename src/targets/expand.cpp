@@ -72,6 +72,10 @@ private:
     target.server = server;
     target.placed_at = placed_at;
     target.migrations = service.migrations ? std::optional(service.migrations->value) : std::nullopt;
+    if (service.runs_command()) {
+      target.command = &service.command;
+      target.command_cwd = service.command_folder();
+    }
     for (const auto& extension : service.extensions) {
       target.extensions.push_back(extension.value);
       if (server->engine->value == Engine::mysql) {

@@ -79,7 +79,7 @@ std::optional<Manifest> read_document(Reader& reader, const YAML::Node& root, co
   }
   if (!reader.mapping(root, "the manifest",
                       {"version", "name", "engines", "extensions", "min_server_version",
-                       "migrations", "format", "app"})) {
+                       "migrations", "format", "app", "run", "cwd", "current", "heads", "url_scheme", "version_table"})) {
     return std::nullopt;
   }
   if (!reader.integer(root["version"], "version", 1, 1) && !root["version"]) {
@@ -103,6 +103,7 @@ std::optional<Manifest> read_document(Reader& reader, const YAML::Node& root, co
     }
     read_format(reader, root["format"], "format", service);
   }
+  read_command(reader, root, "", folder, service);
   return manifest;
 }
 

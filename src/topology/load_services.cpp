@@ -56,7 +56,7 @@ void read_service(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   }
   if (!reader.mapping(node, path,
                       {"server", "path", "migrations", "format", "database", "owner", "app", "extensions",
-                       "tenanted"})) {
+                       "tenanted", "run", "cwd", "current", "heads", "url_scheme", "version_table"})) {
     // Keep the name known so references to it do not add errors of their own.
     topology.services.push_back(std::move(service));
     return;
@@ -72,12 +72,14 @@ void read_service(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   service.extensions = reader.text_list(node["extensions"], path + ".extensions");
   service.tenanted = reader.boolean(node["tenanted"], path + ".tenanted");
   read_format(reader, node["format"], path + ".format", service);
+  read_command(reader, node, path + ".", topology.dir, service);
   if (node["path"]) {
     read_manifest(reader, node, path, topology.dir, service); // the manifest names the migrations
   } else {
     read_migrations(reader, node["migrations"], path + ".migrations", topology.dir,
                     default_migrations, service);
   }
+  check_command(reader, path + ".", service);
   topology.services.push_back(std::move(service));
 }
 
@@ -163,7 +165,8 @@ void read_format(Reader& reader, const YAML::Node& node, const std::string& path
                                                     {"golang-migrate", MigrationFormat::golang_migrate},
                                                     {"dbmate", MigrationFormat::dbmate},
                                                     {"goose", MigrationFormat::goose},
-                                                    {"auto", MigrationFormat::automatic}})) {
+                                                    {"auto", MigrationFormat::automatic},
+                                                    {"command", MigrationFormat::command}})) {
     service.format = format;
   }
 }

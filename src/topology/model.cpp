@@ -62,6 +62,8 @@ std::string_view to_string(MigrationFormat format) {
     return "dbmate";
   case MigrationFormat::goose:
     return "goose";
+  case MigrationFormat::command:
+    return "command";
   case MigrationFormat::automatic:
     return "auto";
   }
@@ -76,6 +78,25 @@ std::optional<Engine> engine_of_scheme(std::string_view scheme) {
     return Engine::mysql;
   }
   return std::nullopt;
+}
+
+const Located<std::string>* CommandRunner::scheme_for(Engine engine) const {
+  for (const auto& [each, scheme] : url_scheme) {
+    if (each == engine) {
+      return &scheme;
+    }
+  }
+  return nullptr;
+}
+
+std::filesystem::path Service::command_folder() const {
+  if (command.cwd) {
+    return command.cwd->value;
+  }
+  if (path) {
+    return path->value;
+  }
+  return migrations ? migrations->value : std::filesystem::path();
 }
 
 bool Manifest::supports(Engine engine) const {

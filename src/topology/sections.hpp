@@ -15,8 +15,15 @@ void read_services(Reader& reader, const YAML::Node& node, Topology& topology);
 void read_migrations(Reader& reader, const YAML::Node& node, const std::string& path,
                      const std::filesystem::path& base, const Located<std::filesystem::path>& absent,
                      Service& service);
-/// Read a `format:` (flyway, golang-migrate, dbmate, goose, auto) into service.format.
+/// Read a `format:` (flyway, golang-migrate, dbmate, goose, auto, command) into service.format.
 void read_format(Reader& reader, const YAML::Node& node, const std::string& path, Service& service);
+/// Read the `format: command` keys present in `node` (a service entry or a manifest; `prefix`
+/// is "services.<name>." or "") into service.command, a relative cwd against `base`; a key
+/// that the entry and the manifest both give is an error.
+void read_command(Reader& reader, const YAML::Node& node, const std::string& prefix,
+                  const std::filesystem::path& base, Service& service);
+/// Check that format: command has run:, and that no other format has command keys.
+void check_command(Reader& reader, const std::string& prefix, Service& service);
 /// Read the manifest in the folder `services.<name>.path` names (relative to `dir`) and apply
 /// it to the service: its migrations folder and app role; its engines, extensions and minimum
 /// server versions are kept for the checks. `node` is the service's mapping, `path` its name

@@ -6,10 +6,11 @@
 
 namespace dbctl::engine {
 
-/// What a history row records.
-enum class RowType { versioned, repeatable, baseline };
+/// What a history row records: a file applied, a baseline, or a run of a service's program
+/// (format: command; its version is the revision the run left, its script the command line).
+enum class RowType { versioned, repeatable, baseline, command };
 
-/// Return `versioned`, `repeatable` or `baseline`; parse the same (nullopt for others).
+/// Return `versioned`, `repeatable`, `baseline` or `command`; parse the same (nullopt for others).
 std::string to_string(RowType type);
 std::optional<RowType> parse_row_type(const std::string& text);
 

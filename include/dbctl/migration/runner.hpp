@@ -32,6 +32,7 @@ struct MigrateResult {
   std::vector<std::string> would_apply;        ///< with dry_run: the scripts, in order
   std::optional<std::string> version;          ///< the version the target is at afterwards
   std::size_t notices = 0;                     ///< distinct server notices/warnings logged
+  std::string ran;                             ///< format: command: the command line it ran
 };
 
 /// A target's migration files, asked for once its history has been read: they may still be

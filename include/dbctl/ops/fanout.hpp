@@ -30,6 +30,7 @@ struct Outcome {
   std::size_t notices = 0; ///< distinct server notices and warnings the target's files raised
   std::optional<std::string> version;
   std::vector<std::string> would_apply; ///< migrate --dry-run: the scripts it would run
+  std::string ran;                      ///< format: command: the command line migrate ran
   long long duration_ms = 0;            ///< the job's wall time (set by fan_out)
 };
 

@@ -2,6 +2,7 @@
 // Migrations over many targets: migrate, status, the migrations plan would apply, and the
 // history edits (repair, baseline, Flyway import).
 #include "dbctl/engine/driver.hpp"
+#include "dbctl/migration/command.hpp"
 #include "dbctl/migration/runner.hpp"
 #include "dbctl/ops/fanout.hpp"
 #include "dbctl/ops/project.hpp"
@@ -36,6 +37,8 @@ struct MigrateFlags {
   std::string wave_check; ///< run between waves (run_wave_check); a non-zero exit stops the rollout
   /// Lint each file before it runs and refuse it on an error-level finding (PendingLint).
   bool lint = true;
+  /// format: command: how long one target's program may run (0: no limit).
+  std::chrono::seconds command_timeout{0};
 };
 
 /// What a migrate run over the selected targets ended with.
@@ -83,6 +86,11 @@ void baseline_targets(const Project& project, const engine::Registry& registry,
 void import_tool_targets(const Project& project, const engine::Registry& registry, migration::Tool tool,
                          const std::string& table, std::chrono::seconds lock_timeout,
                          const std::function<void(const targets::Target&, const migration::FlywayImportResult&)>& each);
+
+/// Take over each selected target's Alembic revision (format: command, current: alembic), in turn.
+void import_alembic_targets(const Project& project, const engine::Registry& registry, std::chrono::seconds lock_timeout,
+                            const util::Interrupt* interrupt,
+                            const std::function<void(const targets::Target&, const migration::AlembicImport&)>& each);
 
 /// Take over each selected target's Flyway history from `table`, in turn.
 void import_flyway_targets(const Project& project, const engine::Registry& registry, const std::string& table,

@@ -38,6 +38,8 @@ struct Project {
   std::vector<targets::Target> selected; ///< those chosen by --service/--tenant/--server
   /// Migrations per service folder, read and checksummed once however many targets share it.
   std::map<std::filesystem::path, migration::MigrationSet> migrations;
+  /// format: command services' one entry each (migration::command_set), by service.
+  std::map<std::string, migration::MigrationSet> commands;
   std::vector<util::Diagnostic> warnings;
   /// With LintFiles::yes: every file's lint, complete once the files were read (files_of,
   /// await_files).
@@ -75,7 +77,8 @@ std::vector<util::Secret> secrets_of(const Project& project);
 /// each file that could not be. Returns at once otherwise.
 void await_files(const Project& project);
 
-/// Return the migrations found for a target (none for `migrations: none`), once read.
+/// Return the migrations found for a target (none for `migrations: none`; a format: command
+/// service's run), once read.
 const migration::MigrationSet& files_of(const Project& project, const targets::Target& target);
 
 /// Return the migrations folder of the topology's service `name` (which need not exist yet).

@@ -35,6 +35,10 @@ struct Target {
   std::vector<RoleGrant> grants;
   std::vector<std::string> extensions;
   std::optional<std::filesystem::path> migrations; ///< nullopt for `migrations: none`
+  /// format: command: the program that migrates it (into the Topology), null otherwise.
+  const topology::CommandRunner* command = nullptr;
+  /// format: command: the folder the program runs in (cwd:, else the service's folder).
+  std::filesystem::path command_cwd;
   util::Location placed_at; ///< the topology line that chose the server (messages name it)
   bool canary = false;      ///< its tenant is a canary: first in a rollout in waves
 

@@ -28,8 +28,9 @@ enum class Tenancy { database, schema };
 enum class Privilege { read, write, all };
 enum class LintLevel { off, warning, error };
 /// How a service's migration files are named and written: Flyway's (dbctl's own), another
-/// tool's, or `auto` (whichever the folder's files are).
-enum class MigrationFormat { flyway, golang_migrate, dbmate, goose, automatic };
+/// tool's, `auto` (whichever the folder's files are), or `command`: a program (Alembic, say)
+/// migrates the database itself.
+enum class MigrationFormat { flyway, golang_migrate, dbmate, goose, automatic, command };
 
 /// Return the name used in files and output (`postgres`, `db-per-service`, `read`, ...).
 std::string_view to_string(Engine engine);
@@ -88,6 +89,31 @@ struct Manifest {
   const Located<std::string>* minimum(std::string_view product) const;
 };
 
+/// `format: command`: the program that migrates a service's database, and how dbctl asks
+/// where the database stands. Every key is the service entry's or its manifest's.
+struct CommandRunner {
+  std::optional<Located<std::vector<std::string>>> run; ///< argv, never a shell string
+  std::optional<Located<std::filesystem::path>> cwd;    ///< resolved; default: the service folder
+  /// `current: alembic`: the revisions are alembic_version's rows and the heads `alembic heads`'s.
+  bool alembic = false;
+  /// `current: [argv]`: a program printing the applied revision(s), a line each, or `none`.
+  std::optional<Located<std::vector<std::string>>> current;
+  /// `heads: [argv]`: a program printing the revision(s) the run reaches (with current: [argv]).
+  std::optional<Located<std::vector<std::string>>> heads;
+  Location current_where; ///< the current: key
+  /// With current: alembic, the version table (`version_table:`; default alembic_version). Its
+  /// program gets it as ALEMBIC_VERSION_TABLE, so two services in one MySQL database can keep apart.
+  std::optional<Located<std::string>> version_table;
+
+  /// Return the Alembic version table's name.
+  std::string alembic_table() const { return version_table ? version_table->value : "alembic_version"; }
+  /// The URL scheme DATABASE_URL gets per engine (`postgresql+psycopg2`); none: dbctl's own.
+  std::vector<std::pair<Engine, Located<std::string>>> url_scheme;
+
+  /// Return the scheme for an engine, if one was given.
+  const Located<std::string>* scheme_for(Engine engine) const;
+};
+
 /// A service: its placement, roles and migrations.
 struct Service {
   std::string name;
@@ -108,6 +134,14 @@ struct Service {
   std::optional<Located<std::string>> schema;
   /// `format:` (the service's entry, or its manifest); nullopt: flyway.
   std::optional<Located<MigrationFormat>> format;
+  /// With format: command, what to run (the keys are refused with any other format).
+  CommandRunner command;
+
+  /// Tell whether a program migrates the service (format: command).
+  bool runs_command() const { return format && format->value == MigrationFormat::command; }
+  /// Return the folder its program runs in: cwd:, else the manifest's folder (path:), else its
+  /// migrations folder (empty with migrations: none).
+  std::filesystem::path command_folder() const;
 
   /// Tell whether the service is copied per tenant (multi-tenant mode only).
   bool is_tenanted() const { return !tenanted || tenanted->value; }
