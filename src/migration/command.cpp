@@ -281,23 +281,33 @@ MigrateResult run_command(engine::TargetSession& session, const targets::Target&
                   " does not exist; run dbctl init first (or dbctl up)");
   }
   MigrateResult result;
-  std::vector<std::string> current = applied_revisions(session, target, options.interrupt);
-  result.version = current.empty() ? std::nullopt : std::optional(join(current, ", "));
-  if (!run_due(heads, current, last_run(session.read_history(), target.service))) {
-    return result;
+  // Without heads every run is due: nothing to read before the lock.
+  std::vector<std::string> current;
+  if (heads) {
+    current = applied_revisions(session, target, options.interrupt);
+    result.version = current.empty() ? std::nullopt : std::optional(join(current, ", "));
+    if (!run_due(heads, current, last_run(session.read_history(), target.service))) {
+      return result;
+    }
   }
   if (options.dry_run) {
     result.would_apply.push_back(set.repeatable.front().script);
     return result;
   }
   auto lock = session.lock(options.lock_timeout);
-  // Another run may have brought it to its heads while this one waited for the lock.
-  current = applied_revisions(session, target, options.interrupt);
-  if (!run_due(heads, current, last_run(session.read_history(), target.service))) {
-    result.version = current.empty() ? std::nullopt : std::optional(join(current, ", "));
-    return result;
+  std::vector<engine::HistoryRow> history = session.read_history();
+  std::optional<engine::HistoryRow> last = last_run(history, target.service);
+  if (heads) {
+    // Another run may have brought it to its heads while this one waited for the lock.
+    current = applied_revisions(session, target, options.interrupt);
+    if (!run_due(heads, current, last)) {
+      result.version = current.empty() ? std::nullopt : std::optional(join(current, ", "));
+      return result;
+    }
   }
-  session.ensure_history();
+  if (!last) {
+    session.ensure_history(); // a command row of the service's proves the table takes them
+  }
   util::throw_if_interrupted(options.interrupt);
   Program program{target, runner.run->value, "run", true};
   std::string line = util::command_line(program.argv);

@@ -82,7 +82,8 @@ void read_command(Reader& reader, const YAML::Node& node, const std::string& pre
     }
     return true;
   };
-  if (given("run", command.run.has_value())) {
+  if (given("run", command.run_given)) {
+    command.run_given = true;
     command.run = read_argv(reader, node["run"], prefix + "run");
   }
   if (given("cwd", command.cwd.has_value())) {
@@ -123,7 +124,7 @@ void read_command(Reader& reader, const YAML::Node& node, const std::string& pre
 void check_command(Reader& reader, const std::string& prefix, Service& service) {
   const CommandRunner& command = service.command;
   if (service.runs_command()) {
-    if (!command.run) {
+    if (!command.run_given) {
       reader.error(service.format->where, prefix + "format: command needs run: [program, args...], e.g. run: "
                                                    "[\"alembic\", \"upgrade\", \"head\"]");
     }
@@ -145,6 +146,8 @@ void check_command(Reader& reader, const std::string& prefix, Service& service) 
   };
   if (command.run) {
     refuse("run", command.run->where);
+  } else if (command.run_given) {
+    refuse("run", service.where);
   }
   if (command.cwd) {
     refuse("cwd", command.cwd->where);

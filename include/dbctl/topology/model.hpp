@@ -93,6 +93,7 @@ struct Manifest {
 /// where the database stands. Every key is the service entry's or its manifest's.
 struct CommandRunner {
   std::optional<Located<std::vector<std::string>>> run; ///< argv, never a shell string
+  bool run_given = false; ///< a run: key was there (valid or reported)
   std::optional<Located<std::filesystem::path>> cwd;    ///< resolved; default: the service folder
   /// `current: alembic`: the revisions are alembic_version's rows and the heads `alembic heads`'s.
   bool alembic = false;
