@@ -8,6 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <csignal>
+#include <thread>
+
 using namespace dbctl::test;
 
 namespace {
@@ -277,6 +281,38 @@ def downgrade():
     CHECK(status.exit_code == 0);
     Result again = project.dbctl({"migrate"});
     CHECK(again.out.find("ran sh -c") != std::string::npos);
+    CHECK(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+
+  TEST_CASE("SIGINT ends the program and its children - the run is recorded failed - --statement-timeout too") {
+    TestProject project("als", "topology: {mode: db-per-service}\n"
+                               "services:\n"
+                               "  @P@svc:\n"
+                               "    format: command\n"
+                               "    run: [\"sh\", \"-c\", \"echo started; touch started.flag; sleep 30 & sleep 30\"]\n"
+                               "    owner: {password: als-pw}\n");
+    project.write("migrations/@P@svc/.keep", "");
+    REQUIRE(project.dbctl({"init"}).exit_code == 0);
+    std::filesystem::path flag = project.dir.path() / "migrations" / (project.prefix + "svc") / "started.flag";
+    auto process = project.start({"migrate"});
+    for (int i = 0; i < 200 && !std::filesystem::exists(flag); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50)); // until the program runs
+    }
+    REQUIRE(std::filesystem::exists(flag));
+    auto began = std::chrono::steady_clock::now();
+    REQUIRE(process->signal(SIGINT));
+    Result interrupted = process->wait(30);
+    INFO(interrupted.err);
+    CHECK(interrupted.exit_code == 130);
+    CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(10));
+    CHECK(run({"pgrep", "-f", "touch started.flag; sleep 30"}).exit_code == 1); // no process left behind
+    Result status = project.dbctl({"status"});
+    CHECK(status.out.find("failed") != std::string::npos);
+
+    Result timed = project.dbctl({"migrate", "--statement-timeout", "1"});
+    CHECK(timed.exit_code == 1);
+    CHECK(timed.err.find("was stopped after 1 s (--statement-timeout)") != std::string::npos);
+    CHECK(timed.err.find("started") != std::string::npos);
     CHECK(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 
