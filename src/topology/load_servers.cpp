@@ -121,7 +121,7 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   server.name = name;
   server.where = reader.at(key);
   if (!reader.mapping(node, path,
-                      {"engine", "host", "port", "user", "password", "password_file", "options",
+                      {"engine", "host", "port", "user", "password", "password_file", "password_command", "options",
                        "max_connections", "url", "lock", "user_host"})) {
     topology.servers.push_back(std::move(server));
     return;
@@ -131,7 +131,7 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
                                          {"mysql", Engine::mysql},
                                          {"mariadb", Engine::mysql}});
   if (node["url"]) {
-    for (const char* field : {"host", "port", "user", "password", "password_file"}) {
+    for (const char* field : {"host", "port", "user", "password", "password_file", "password_command"}) {
       if (node[field]) {
         reader.error(node[field], path + ": url and " + field +
                                       " are alternatives; put the " + field + " in the url");

@@ -15,7 +15,7 @@ RoleSpec read_role(Reader& reader, const YAML::Node& node, const std::string& pa
     role.name = reader.text(node, path);
     return role;
   }
-  if (!reader.mapping(node, path, {"name", "password", "password_file"})) {
+  if (!reader.mapping(node, path, {"name", "password", "password_file", "password_command"})) {
     return role;
   }
   role.name = reader.text(node["name"], path + ".name");
@@ -117,7 +117,7 @@ void read_role_entry(Reader& reader, const YAML::Node& key, const YAML::Node& no
   role.name = key.Scalar();
   role.where = reader.at(key);
   std::string path = "roles." + role.name;
-  if (!reader.mapping(node, path, {"password", "password_file", "grants"})) {
+  if (!reader.mapping(node, path, {"password", "password_file", "password_command", "grants"})) {
     return;
   }
   role.password = reader.password(node, path);

@@ -1,5 +1,8 @@
 #include "yaml_reader.hpp"
 
+#include "dbctl/util/process.hpp"
+#include "dbctl/util/secret.hpp"
+
 #include "sections.hpp"
 
 #include "dbctl/util/text.hpp"
@@ -66,7 +69,9 @@ Reader::Reader(std::string file, std::filesystem::path dir, util::Diagnostics& d
       m_secrets(secrets) {}
 
 Reader Reader::for_file(std::string file, std::filesystem::path dir) const {
-  return Reader(std::move(file), std::move(dir), m_diagnostics, m_env, m_secrets);
+  Reader reader(std::move(file), std::move(dir), m_diagnostics, m_env, m_secrets);
+  reader.m_commands = m_commands; // a command another file of the load ran is not run again
+  return reader;
 }
 
 std::optional<YAML::Node> Reader::parse(const std::string& text) {
@@ -169,14 +174,116 @@ std::optional<Located<Secret>> Reader::secret(const YAML::Node& node, const std:
   return Located<Secret>{Secret(std::move(*value)), at(node)};
 }
 
+namespace {
+
+// The text without its leading and trailing blanks and newlines.
+std::string trimmed(const std::string& text) {
+  std::size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) {
+    return {};
+  }
+  return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
+}
+
+} // namespace
+
+std::optional<Located<Secret>> Reader::password_from_command(const YAML::Node& node, const std::string& path) {
+  if (!node.IsSequence()) {
+    error(node, path + " must be a list of words (argv), e.g. [\"vault\", \"kv\", \"get\", \"-field=password\", "
+                       "\"secret/users\"]; dbctl runs no shell");
+    return std::nullopt;
+  }
+  std::vector<Located<std::string>> words = text_list(node, path);
+  if (words.size() != node.size() || words.empty()) {
+    if (words.empty() && node.size() == 0) {
+      error(node, path + " is empty; give the program and its arguments");
+    }
+    return std::nullopt;
+  }
+  std::vector<std::string> argv;
+  for (const auto& word : words) {
+    argv.push_back(word.value);
+  }
+  Location where = at(node);
+  auto [entry, fresh] = m_commands->try_emplace(argv);
+  CommandOutput& output = entry->second;
+  if (fresh) {
+    std::optional<std::filesystem::path> program = util::find_program(argv.front(), m_dir);
+    if (!program) {
+      output.problem = argv.front() + (argv.front().find('/') != std::string::npos ? " is not an executable file"
+                                                                                    : " is not on PATH");
+    } else {
+      util::ProcessSpec spec;
+      spec.argv = argv;
+      spec.argv.front() = program->string();
+      spec.cwd = m_dir;
+      spec.timeout = std::chrono::seconds(60);
+      std::string out;
+      std::vector<std::string> err;
+      spec.on_line = [&](util::Stream stream, std::string_view line) {
+        if (stream == util::Stream::out) {
+          out.append(line).push_back('\n');
+        } else {
+          err.emplace_back(line);
+        }
+      };
+      util::ProcessResult result = util::run_process(spec);
+      std::string value = trimmed(out);
+      std::vector<std::string> secrets;
+      if (!value.empty()) {
+        secrets.push_back(value);
+      }
+      std::string command = "`" + util::command_line(argv) + "`";
+      if (!result.started) {
+        output.problem = result.error;
+      } else if (result.timed_out) {
+        output.problem = command + " did not finish within 60 s";
+      } else if (result.exit_code != 0) {
+        output.problem = command + " exited " + std::to_string(result.exit_code);
+      } else if (value.empty()) {
+        output.problem = command + " printed nothing";
+      } else if (value.find('\0') != std::string::npos) {
+        output.problem = command + " printed a NUL byte; a password is text";
+      } else {
+        output.value = value;
+      }
+      for (const auto& line : err) {
+        std::string shown = util::mask_secrets(line, secrets);
+        if (output.value) {
+          m_diagnostics.warning(where, path + ": " + argv.front() + ": " + shown);
+        } else {
+          output.problem += (output.problem.find(": ") == std::string::npos ? ": " : "; ") + shown;
+        }
+      }
+    }
+  }
+  if (!output.value) {
+    error(where, path + ": " + output.problem);
+    return std::nullopt;
+  }
+  m_secrets.emplace_back(*output.value);
+  return Located<Secret>{Secret(*output.value), where};
+}
+
 std::optional<Located<Secret>> Reader::password(const YAML::Node& mapping, const std::string& path) {
   const YAML::Node file_node = mapping["password_file"];
+  const YAML::Node command_node = mapping["password_command"];
+  std::vector<std::string> given;
+  for (const char* key : {"password", "password_file", "password_command"}) {
+    if (mapping[key]) {
+      given.emplace_back(key);
+    }
+  }
+  if (given.size() > 1) {
+    std::string keys = given[0] + (given.size() == 3 ? ", " + given[1] + " and " + given[2] : " and " + given[1]);
+    error(file_node ? file_node : command_node, path + ": " + keys + " are alternatives; give one");
+    return std::nullopt;
+  }
+  if (command_node) {
+    return password_from_command(command_node, path + ".password_command");
+  }
   if (!file_node) {
     return secret(mapping["password"], path + ".password");
-  }
-  if (mapping["password"]) {
-    error(file_node, path + ": password and password_file are alternatives; give one");
-    return std::nullopt;
   }
   auto name = text(file_node, path + ".password_file");
   if (!name) {

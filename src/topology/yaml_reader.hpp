@@ -6,6 +6,8 @@
 
 #include <initializer_list>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,10 +52,13 @@ public:
   std::optional<Located<std::string>> text(const YAML::Node& node, const std::string& path);
   /// Read a secret scalar; its value never appears in a message.
   std::optional<Located<Secret>> secret(const YAML::Node& node, const std::string& path);
-  /// Read the password of a mapping: its `password` key (a secret scalar) or its
+  /// Read the password of a mapping: its `password` key (a secret scalar), its
   /// `password_file` key (a file, relative to the topology's folder, whose contents less one
-  /// trailing newline are the password, as Docker and Kubernetes mount secrets). Both at once,
-  /// an unreadable, empty or binary file are errors; the value never appears in a message.
+  /// trailing newline are the password, as Docker and Kubernetes mount secrets) or its
+  /// `password_command` key (an argv run in the topology's folder, no shell; its stdout,
+  /// trimmed, is the password; each argv runs once per load; its stderr lines become warnings
+  /// with the value masked). Two at once, an unreadable, empty or binary file, a command that
+  /// fails or prints nothing are errors; the value never appears in a message.
   std::optional<Located<Secret>> password(const YAML::Node& mapping, const std::string& path);
   /// Read an integer in [min, max].
   std::optional<Located<int>> integer(const YAML::Node& node, const std::string& path, int min,
@@ -96,6 +101,15 @@ private:
   util::Diagnostics& m_diagnostics;
   const util::EnvLookup& m_env;
   std::vector<Secret>& m_secrets;
+  /// password_command: what each argv printed (or why it failed), so one runs once per load.
+  struct CommandOutput {
+    std::optional<std::string> value;
+    std::string problem;
+  };
+  std::shared_ptr<std::map<std::vector<std::string>, CommandOutput>> m_commands =
+      std::make_shared<std::map<std::vector<std::string>, CommandOutput>>();
+
+  std::optional<Located<Secret>> password_from_command(const YAML::Node& node, const std::string& path);
 };
 
 /// Parse YAML text; on a syntax error (or NUL bytes) report it at its place in `file` and

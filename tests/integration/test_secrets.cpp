@@ -131,3 +131,50 @@ TEST_SUITE("secrets") {
     }
   }
 }
+
+TEST_SUITE("secrets") {
+  TEST_CASE("password_command: a secrets CLI stand-in gives the admin's and the owner's passwords - never logged") {
+    dbctl::util::ParsedUrl admin = dbctl::util::parse_url(required_env("DBCTL_TEST_PG_URL"));
+    REQUIRE(admin.url);
+    std::string prefix = unique_prefix("pwc");
+    std::string owner_password = "from-the-vault-" + prefix + "Qx7";
+    TestProject project("pwc", "topology: {mode: db-per-service}\n"
+                               "services:\n"
+                               "  @P@svc:\n"
+                               "    migrations: none\n"
+                               "    owner: {password_command: [\"./fake-vault\", \"kv\", \"get\", \"owner\"]}\n",
+                        "  pg:\n    engine: postgres\n    host: 127.0.0.1\n    port: " +
+                            std::to_string(*admin.url->port) +
+                            "\n    user: postgres\n"
+                            "    password_command: [\"./fake-vault\", \"kv\", \"get\", \"admin\"]\n");
+    // Like `vault kv get -field=password secret/NAME`: the value from its store, a note on stderr.
+    std::filesystem::path cli = project.write("fake-vault", "#!/bin/sh\n"
+                                                             "echo \"reading $3\" >&2\n"
+                                                             "cat \"$(dirname \"$0\")/store/$3\"\n");
+    std::filesystem::permissions(cli, std::filesystem::perms::owner_exec, std::filesystem::perm_options::add);
+    project.write("store/admin", *admin.url->password + "\n");
+    project.write("store/owner", owner_password + "\n");
+    Result up = project.dbctl({"up", "-vv"});
+    INFO(up.err);
+    REQUIRE(up.exit_code == 0);
+    CHECK(up.err.find("reading admin") != std::string::npos); // its stderr is shown
+    CHECK(up.err.find(owner_password) == std::string::npos);
+    CHECK(up.err.find(*admin.url->password) == std::string::npos);
+    Result env = project.dbctl({"env", "--role", "owner"});
+    REQUIRE(env.exit_code == 0);
+    CHECK(passwords_in(env.out) == std::set<std::string>{owner_password});
+    std::string url = env.out.substr(env.out.find('=') + 1);
+    Result login = psql(url.substr(0, url.find('\n')), "SELECT current_user");
+    CHECK(login.out.find(prefix + "svc") != std::string::npos);
+
+    // A CLI that fails stops everything before any server is touched.
+    std::filesystem::remove(project.dir.path() / "store/owner");
+    Result failed = project.dbctl({"destroy", "--yes"});
+    CHECK(failed.exit_code == 2);
+    CHECK(failed.err.find("services." + prefix + "svc.owner.password_command: `./fake-vault kv get owner` exited 1") !=
+          std::string::npos);
+    CHECK(pg_query("SELECT count(*) FROM pg_roles WHERE rolname = '" + prefix + "svc'") == "1");
+    project.write("store/owner", owner_password + "\n");
+    CHECK(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+}
