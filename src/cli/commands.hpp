@@ -28,6 +28,8 @@ struct Command {
 Command validate_command();
 /// Return `lint [FILE...]`: check migration SQL offline.
 Command lint_command();
+/// Return `graph`: the topology as a picture.
+Command graph_command();
 /// Return `new SERVICE DESCRIPTION`: write the next migration file.
 Command new_command();
 /// Return `new-service NAME`: scaffold a service folder and add it to the topology.

@@ -29,7 +29,8 @@ namespace dbctl::cli {
 std::vector<Command> all_commands() {
   return {validate_command(), lint_command(), plan_command(),    init_command(),     migrate_command(),
           status_command(),   up_command(),      wait_command(),     env_command(),
-          new_command(),      new_service_command(), repair_command(),  baseline_command(), destroy_command()};
+          new_command(),      new_service_command(), repair_command(),  baseline_command(), destroy_command(),
+          graph_command()};
 }
 
 void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help) {
