@@ -1,5 +1,6 @@
 // `dbctl migrate`: apply pending migrations to every selected target.
 #include "commands.hpp"
+#include "metrics.hpp"
 #include "progress.hpp"
 #include "project.hpp"
 
@@ -23,6 +24,7 @@ struct MigrateCommandOptions {
   RolloutOptions rollout;
   int lock_timeout = 60;
   bool no_lint = false;
+  std::string metrics_file;
 };
 
 ExitCode run_migrate(const Context& context, const MigrateCommandOptions& options) {
@@ -46,6 +48,12 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
     Progress progress(context, project->selected.size(), !json);
     run = ops::migrate_targets(*project, registry_for(context), flags, progress.run_options());
   }
+  write_metrics(options.metrics_file,
+                {"migrate", project->topology.name.value, static_cast<double>(run.duration_ms) / 1000.0, 0,
+                 !ops::any_failed(run.outcomes), std::nullopt},
+                [&](const report::RunMetrics& metrics) {
+                  return report::migrate_metrics(metrics, project->selected, run.outcomes);
+                });
   std::cout << (json ? report::migrate_json(project->selected, run.outcomes)
                      : report::migrate_summary("migrate", project->selected, run.outcomes, run.duration_ms,
                                                context.color));
@@ -64,6 +72,7 @@ Command migrate_command() {
                          "Apply pending versions older than the newest applied one");
             add_rollout_options(app, options->rollout);
             add_no_lint(app, options->no_lint);
+            add_metrics_file(app, options->metrics_file);
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another run migrating the same target");
           },
           [options](const Context& context) { return run_migrate(context, *options); }};

@@ -1,11 +1,13 @@
 // `dbctl status`: where every selected target stands.
 #include "commands.hpp"
+#include "metrics.hpp"
 #include "progress.hpp"
 #include "project.hpp"
 
 #include "dbctl/ops/migrate.hpp"
 #include "dbctl/report/status.hpp"
 
+#include <chrono>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -16,16 +18,22 @@ namespace {
 
 struct StatusOptions {
   bool check = false;
+  std::string metrics_file;
 };
 
 ExitCode run_status(const Context& context, const StatusOptions& options) {
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
+  auto began = std::chrono::steady_clock::now();
   ops::StatusRun run;
   {
     Progress progress(context, project->selected.size(), false); // the table comes at the end
     run = ops::status_targets(*project, registry_for(context), progress.run_options());
   }
   std::vector<report::StatusRow> rows = report::status_rows(project->selected, run);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  write_metrics(options.metrics_file,
+                {"status", project->topology.name.value, took, 0, !ops::any_failed(run.outcomes), std::nullopt},
+                [&](const report::RunMetrics& metrics) { return report::status_metrics(metrics, rows); });
   std::cout << (context.global.output == OutputFormat::json ? report::status_json(rows)
                                                             : report::status_table(rows, context.color));
   if (ops::any_failed(run.outcomes)) {
@@ -41,6 +49,7 @@ Command status_command() {
   return {"status", "Show each target's state, version, applied and pending migrations",
           [options](CLI::App& app) {
             app.add_flag("--check", options->check, "Exit 3 unless every target is up to date");
+            add_metrics_file(app, options->metrics_file);
           },
           [options](const Context& context) { return run_status(context, *options); }};
 }

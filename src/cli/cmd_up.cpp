@@ -1,5 +1,6 @@
 // `dbctl up`: wait, init, migrate: the one-shot bootstrap.
 #include "commands.hpp"
+#include "metrics.hpp"
 #include "progress.hpp"
 #include "project.hpp"
 
@@ -23,6 +24,7 @@ struct UpOptions {
   int lock_timeout = 60;
   RolloutOptions rollout;
   bool no_lint = false;
+  std::string metrics_file;
 };
 
 ExitCode run_up(const Context& context, const UpOptions& options) {
@@ -49,6 +51,12 @@ ExitCode run_up(const Context& context, const UpOptions& options) {
     run = ops::migrate_targets(*project, registry, flags, progress.run_options());
   }
   long long took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count();
+  write_metrics(options.metrics_file,
+                {"up", project->topology.name.value, static_cast<double>(took) / 1000.0, 0,
+                 !ops::any_failed(run.outcomes), std::nullopt},
+                [&](const report::RunMetrics& metrics) {
+                  return report::migrate_metrics(metrics, project->selected, run.outcomes);
+                });
   std::cout << (json ? report::up_json(ready, applied, project->selected, run.outcomes, took)
                      : report::migrate_summary("migrate", project->selected, run.outcomes, run.duration_ms,
                                                context.color));
@@ -66,6 +74,7 @@ Command up_command() {
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another dbctl on the same server or target");
             add_rollout_options(app, options->rollout);
             add_no_lint(app, options->no_lint);
+            add_metrics_file(app, options->metrics_file);
           },
           [options](const Context& context) { return run_up(context, *options); }};
 }

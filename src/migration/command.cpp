@@ -294,7 +294,9 @@ MigrateResult run_command(engine::TargetSession& session, const targets::Target&
     result.would_apply.push_back(set.repeatable.front().script);
     return result;
   }
+  auto asked = Clock::now();
   auto lock = session.lock(options.lock_timeout);
+  result.lock_wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - asked).count();
   std::vector<engine::HistoryRow> history = session.read_history();
   std::optional<engine::HistoryRow> last = last_run(history, target.service);
   if (heads) {

@@ -292,8 +292,11 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
   const MigrationSet& files = files_source();
   MigrationPlan plan = plan_migrations(files, history, target.service, true, plan_options);
   std::unique_ptr<engine::Lock> lock;
+  long long lock_wait_ms = 0;
   if (!plan.pending.empty() && !options.dry_run) {
+    auto asked = Clock::now();
     lock = session.lock(options.lock_timeout);
+    lock_wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - asked).count();
     plan = plan_migrations(files, session.read_history(), target.service, true, plan_options);
   }
   if (options.refuse) {
@@ -306,6 +309,7 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
     throw DbError(prefix(target) + "nothing was applied:" + join(plan.problems));
   }
   MigrateResult result;
+  result.lock_wait_ms = lock_wait_ms;
   if (options.dry_run) {
     for (const MigrationFile* file : plan.pending) {
       result.would_apply.push_back(file->script);

@@ -33,6 +33,7 @@ Outcome outcome_of(const migration::MigrateResult& result, bool dry_run) {
   outcome.version = result.version;
   outcome.would_apply = result.would_apply;
   outcome.ran = result.ran;
+  outcome.lock_wait_ms = result.lock_wait_ms;
   return outcome;
 }
 

@@ -33,6 +33,7 @@ struct MigrateResult {
   std::optional<std::string> version;          ///< the version the target is at afterwards
   std::size_t notices = 0;                     ///< distinct server notices/warnings logged
   std::string ran;                             ///< format: command: the command line it ran
+  long long lock_wait_ms = 0;                  ///< time spent waiting for the target's lock
 };
 
 /// A target's migration files, asked for once its history has been read: they may still be

@@ -31,6 +31,7 @@ struct Outcome {
   std::optional<std::string> version;
   std::vector<std::string> would_apply; ///< migrate --dry-run: the scripts it would run
   std::string ran;                      ///< format: command: the command line migrate ran
+  long long lock_wait_ms = 0;           ///< migrate: time spent waiting for the target's lock
   long long duration_ms = 0;            ///< the job's wall time (set by fan_out)
 };
 
