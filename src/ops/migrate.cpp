@@ -238,6 +238,23 @@ std::vector<Inspected> inspect_targets(const Project& project, const engine::Reg
   return out;
 }
 
+std::vector<PendingSql> pending_sql(const Inspected& inspected) {
+  std::vector<PendingSql> out;
+  for (const auto* file : inspected.plan.pending) {
+    PendingSql item;
+    item.script = file->script;
+    item.no_transaction = file->no_transaction;
+    if (file->format == migration::Format::command) {
+      item.command = true;
+      item.sql = file->script;
+    } else {
+      item.sql = migration::read_runnable(*file).sql;
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 void repair_targets(const Project& project, const engine::Registry& registry, std::chrono::seconds lock_timeout,
                     const std::function<void(const targets::Target&, const migration::RepairResult&)>& each) {
   each_session(project, registry, [&](const targets::Target& target, engine::TargetSession& session) {

@@ -91,7 +91,8 @@ std::string plan_text(const std::vector<ops::ServerStatements>& plans, const std
   return out;
 }
 
-std::string plan_json(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations) {
+std::string plan_json(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations,
+                      const std::vector<std::vector<ops::PendingSql>>* sql) {
   Json doc = detail::statements_doc(plans);
   Json targets = Json::array();
   for (const auto& [target, plan] : migrations) {
@@ -101,9 +102,68 @@ std::string plan_json(const std::vector<ops::ServerStatements>& plans, const std
     }
     targets.push_back({{"target", target->key()}, {"state", migration::to_string(plan.state)},
                        {"pending", scripts}, {"issues", plan.problems}});
+    if (sql != nullptr) {
+      Json items = Json::array();
+      for (const auto& item : (*sql)[targets.size() - 1]) {
+        items.push_back({{"script", item.script}, {item.command ? "command" : "sql", item.sql}});
+      }
+      targets.back()["sql"] = std::move(items);
+    }
   }
   doc["migrations"] = std::move(targets);
   return detail::dump(doc);
+}
+
+std::vector<SqlPart> plan_sql(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations,
+                              const std::vector<std::vector<ops::PendingSql>>& sql) {
+  std::vector<SqlPart> out;
+  for (const auto& plan : plans) {
+    if (plan.statements.empty()) {
+      continue;
+    }
+    SqlPart part{"init@" + plan.server->name + ".sql",
+                 "-- dbctl init: server " + plan.server->name + ", " + changes(plan.statements.size()) + "\n"};
+    std::optional<std::string> database;
+    for (const auto& statement : plan.statements) {
+      if (!database || *database != statement.database) {
+        database = statement.database;
+        part.text += "\n-- on " + (statement.database.empty() ? std::string("the admin database")
+                                                                : "database " + statement.database) + "\n";
+      }
+      std::string shown = statement.shown;
+      for (std::size_t at = shown.find("'***'"); at != std::string::npos; at = shown.find("'***'", at)) {
+        shown.replace(at, 5, "'<redacted>'");
+      }
+      part.text += shown + ";\n";
+    }
+    out.push_back(std::move(part));
+  }
+  for (std::size_t i = 0; i < migrations.size() && i < sql.size(); ++i) {
+    const targets::Target& target = *migrations[i].target;
+    if (sql[i].empty()) {
+      continue;
+    }
+    std::string name = target.service + (target.tenant ? "." + *target.tenant : "") + "@" + target.server->name + ".sql";
+    SqlPart part{name, "-- dbctl migrate: " + target.key() + ", database " + target.database +
+                           (target.schema ? ", schema " + *target.schema : "") + ", as " + target.owner.name + "\n"};
+    for (const auto& item : sql[i]) {
+      if (item.command) {
+        part.text += "\n-- runs `" + item.sql + "` (format: command): the tool's own SQL\n";
+        continue;
+      }
+      part.text += "\n-- " + item.script +
+                   (target.engine() != topology::Engine::postgres ? " (statement by statement, its progress recorded)"
+                    : item.no_transaction                          ? " (outside a transaction)"
+                                                                   : " (one transaction with its history row)") +
+                   "\n";
+      part.text += item.sql;
+      if (!item.sql.empty() && item.sql.back() != '\n') {
+        part.text += "\n";
+      }
+    }
+    out.push_back(std::move(part));
+  }
+  return out;
 }
 
 std::size_t plan_changes(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations) {

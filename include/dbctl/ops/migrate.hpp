@@ -70,6 +70,19 @@ struct Inspected {
   migration::MigrationPlan plan;
 };
 
+/// One pending migration as migrate would run it (plan --sql): its SQL (the up part, other
+/// lines blanked), or for a format: command service the command line it would run.
+struct PendingSql {
+  std::string script;
+  std::string sql;
+  bool no_transaction = false;
+  bool command = false; ///< `sql` is a program's command line, not SQL
+};
+
+/// Return the pending migrations of an inspected target with their SQL, in order. Throws
+/// ConfigError when a file cannot be read.
+std::vector<PendingSql> pending_sql(const Inspected& inspected);
+
 /// Inspect, one after another, the selected targets that have migrations.
 std::vector<Inspected> inspect_targets(const Project& project, const engine::Registry& registry);
 

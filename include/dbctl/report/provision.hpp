@@ -26,7 +26,22 @@ std::string plan_text(const std::vector<ops::ServerStatements>& plans, const std
 
 /// Return `plan -o json`: statements_json with "migrations": [{"target", "state", "pending",
 /// "issues"}].
-std::string plan_json(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations);
+std::string plan_json(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations,
+                      const std::vector<std::vector<ops::PendingSql>>* sql = nullptr);
+
+/// One part of `plan --sql`: a server's init statements or a target's migrations, and the
+/// file `--out` writes it to (`init@SERVER.sql`, `SERVICE[.TENANT]@SERVER.sql`).
+struct SqlPart {
+  std::string file;
+  std::string text;
+};
+
+/// Return `plan --sql`: each server's statements in the order init runs them (each under the
+/// database its connection is in), then each target's pending migrations with their SQL in
+/// order, passwords as '<redacted>'; the same bytes for the same state. `sql` is
+/// ops::pending_sql of each of `migrations`.
+std::vector<SqlPart> plan_sql(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations,
+                              const std::vector<std::vector<ops::PendingSql>>& sql);
 
 /// Return the number of things `plan` found to do: statements, pending files and problems.
 std::size_t plan_changes(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations);
