@@ -117,15 +117,6 @@ private:
   // The comma-separated tables from i that were not created in this file.
   std::vector<std::string> existing_tables(std::size_t i) const;
 
-  // The names joined with ", ".
-  static std::string join(const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& name : names) {
-      out += (out.empty() ? "" : ", ") + name;
-    }
-    return out;
-  }
-
   // MySQL: RENAME TABLE a TO b [, c TO d].
   void rename_tables();
 

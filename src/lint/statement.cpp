@@ -1,5 +1,7 @@
 #include "analyzer.hpp"
 
+#include "dbctl/util/text.hpp"
+
 namespace dbctl::lint {
 
 using topology::Engine;
@@ -135,7 +137,7 @@ void Analyzer::drop() {
   skip(i, {"IF", "EXISTS"});
   std::vector<std::string> dropped = existing_tables(i);
   if (!dropped.empty()) {
-    m_sink.report("drop-table", m_t.front(), "DROP TABLE " + join(dropped) + " drops a table the running service may still use");
+    m_sink.report("drop-table", m_t.front(), "DROP TABLE " + util::join(dropped) + " drops a table the running service may still use");
     lock_taken(m_t.front());
   }
 }
@@ -145,7 +147,7 @@ void Analyzer::truncate() {
   skip(i, {"TABLE", "ONLY"});
   std::vector<std::string> tables = existing_tables(i);
   if (!tables.empty()) {
-    m_sink.report("truncate", m_t.front(), "TRUNCATE " + join(tables) + " deletes every row");
+    m_sink.report("truncate", m_t.front(), "TRUNCATE " + util::join(tables) + " deletes every row");
     lock_taken(m_t.front());
   }
 }

@@ -1,11 +1,14 @@
 #include "dbctl/migration/command.hpp"
 
+#include "messages.hpp"
+
 #include "dbctl/engine/error.hpp"
 #include "dbctl/targets/url.hpp"
 #include "dbctl/util/error.hpp"
 #include "dbctl/util/hash.hpp"
 #include "dbctl/util/process.hpp"
 #include "dbctl/util/secret.hpp"
+#include "dbctl/util/text.hpp"
 #include "dbctl/util/url.hpp"
 
 #include <algorithm>
@@ -18,19 +21,11 @@ namespace dbctl::migration {
 
 namespace {
 
+using util::join;
+
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t k_tail_lines = 20; // of a failed run's output, in its error
-
-std::string prefix(const targets::Target& target) { return target.key() + ": "; }
-
-std::string join(const std::vector<std::string>& words, const char* separator) {
-  std::string out;
-  for (const auto& word : words) {
-    out += (out.empty() ? "" : separator) + word;
-  }
-  return out;
-}
 
 const topology::CommandRunner& runner_of(const targets::Target& target) {
   if (target.command == nullptr) {
@@ -71,10 +66,8 @@ Ran run_program(const Program& program, bool collect, const util::Interrupt* int
                 std::optional<std::chrono::seconds> timeout) {
   std::optional<std::filesystem::path> found = util::find_program(program.argv.front(), program.target.command_cwd);
   if (!found) {
-    throw ConfigError("services." + program.target.service + "." + program.key + ": " + program.argv.front() +
-                      (program.argv.front().find('/') != std::string::npos
-                           ? " is not an executable file (in " + program.target.command_cwd.string() + ")"
-                           : " is not on PATH"));
+    throw ConfigError("services." + program.target.service + "." + program.key + ": " +
+                      util::missing_program(program.argv.front(), program.target.command_cwd));
   }
   std::vector<std::string> secrets = secrets_of(program.target);
   Ran ran;
@@ -276,9 +269,7 @@ MigrateResult run_command(engine::TargetSession& session, const targets::Target&
                           const MigrateOptions& options, std::optional<std::chrono::seconds> timeout) {
   const topology::CommandRunner& runner = runner_of(target);
   if (!session.exists()) {
-    throw DbError(prefix(target) + "database " + target.database +
-                  (target.schema && *target.schema != "public" ? " schema " + *target.schema : "") +
-                  " does not exist; run dbctl init first (or dbctl up)");
+    throw missing_target(target);
   }
   MigrateResult result;
   // Without heads every run is due: nothing to read before the lock.

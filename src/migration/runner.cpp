@@ -1,5 +1,7 @@
 #include "dbctl/migration/runner.hpp"
 
+#include "messages.hpp"
+
 #include "dbctl/engine/error.hpp"
 #include "dbctl/migration/flyway.hpp"
 #include "dbctl/util/hash.hpp"
@@ -14,8 +16,6 @@ namespace dbctl::migration {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string prefix(const targets::Target& target) { return target.key() + ": "; }
 
 engine::HistoryRow row_for(const MigrationFile& file, const targets::Target& target,
                            const engine::TargetSession& session) {
@@ -280,9 +280,7 @@ MigrationPlan inspect(engine::TargetSession& session, const targets::Target& tar
 MigrateResult migrate(engine::TargetSession& session, const targets::Target& target,
                       const FilesSource& files_source, const MigrateOptions& options) {
   if (!session.exists()) {
-    throw DbError(prefix(target) + "database " + target.database +
-                  (target.schema && *target.schema != "public" ? " schema " + *target.schema : "") +
-                  " does not exist; run dbctl init first (or dbctl up)");
+    throw missing_target(target);
   }
   // A run with nothing to do needs no lock (and no lock connection): read first, and only
   // when there is work take the lock and read again, so concurrent runs apply each file once.

@@ -144,14 +144,15 @@ void each_session(const Project& project, const engine::Registry& registry,
 
 MigrateRun migrate_targets(const Project& project, const engine::Registry& registry,
                            const MigrateFlags& flags, const RunOptions& run) {
-  if (flags.options.plan.target && any_command(project.selected)) {
+  bool commands = any_command(project.selected);
+  if (flags.options.plan.target && commands) {
     throw UsageError("--target: a format: command service's program decides how far it goes; select the other "
                      "services with --service");
   }
   FanoutOptions fanout = fanout_of(run);
   // The work connection, and the lock's own connection when there is work; a service's program
   // opens its own too.
-  fanout.cost = any_command(project.selected) ? 3 : 2;
+  fanout.cost = commands ? 3 : 2;
   CommandHeads heads(project, run.interrupt);
   fanout.keep_going = flags.keep_going;
   const std::size_t total = project.selected.size();

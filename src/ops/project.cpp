@@ -80,14 +80,11 @@ void check_commands(Project& project, util::Diagnostics& diagnostics) {
     for (const auto& [key, argv] : programs) {
       const std::string& program = argv.value.front();
       if (!util::find_program(program, target.command_cwd)) {
-        diagnostics.error(argv.where, path + key + ": " + program +
-                                          (program.find('/') != std::string::npos
-                                               ? " is not an executable file (in " + target.command_cwd.string() + ")"
-                                               : " is not on PATH" +
-                                                     std::string(command.alembic && std::string(key) == "current"
-                                                                     ? " (current: alembic runs `alembic heads`; "
-                                                                       "Debian: apt-get install python3-alembic)"
-                                                                     : "")));
+        bool alembic = command.alembic && std::string(key) == "current";
+        diagnostics.error(argv.where, path + key + ": " + util::missing_program(program, target.command_cwd) +
+                                          (alembic ? " (current: alembic runs `alembic heads`; Debian: apt-get "
+                                                     "install alembic)"
+                                                   : ""));
       }
     }
   }

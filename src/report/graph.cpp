@@ -17,12 +17,14 @@ struct Node {
 
 struct Database {
   std::string id;
+  std::string key; ///< the database's name, or "*service" for a box standing for tenants' databases
   std::string label;
   std::vector<Node> nodes;
 };
 
 struct ServerBox {
   std::string id;
+  std::string name; ///< the topology's server
   std::string label;
   std::vector<Database> databases;
 };
@@ -88,11 +90,11 @@ private:
   ServerBox& server_of(const targets::Target& target) {
     const topology::Server& server = *target.server;
     for (auto& box : m_picture.servers) {
-      if (box.label.rfind(server.name + " ", 0) == 0) {
+      if (box.name == server.name) {
         return box;
       }
     }
-    m_picture.servers.push_back({id("s"), server.name + " (" + std::string(topology::to_string(target.engine())) +
+    m_picture.servers.push_back({id("s"), server.name, server.name + " (" + std::string(topology::to_string(target.engine())) +
                                               " " + server.host + ":" + std::to_string(server.port) + ")",
                                  {}});
     return m_picture.servers.back();
@@ -100,12 +102,11 @@ private:
 
   Database& database_of(ServerBox& server, const std::string& key, const std::string& label) {
     for (auto& database : server.databases) {
-      if (m_database_keys[database.id] == key) {
+      if (database.key == key) {
         return database;
       }
     }
-    server.databases.push_back({id("d"), label, {}});
-    m_database_keys[server.databases.back().id] = key;
+    server.databases.push_back({id("d"), key, label, {}});
     return server.databases.back();
   }
 
@@ -187,7 +188,6 @@ private:
   const GraphInput& m_input;
   Picture m_picture;
   int m_next = 0;
-  std::map<std::string, std::string> m_database_keys; ///< database id -> its key
   std::map<std::string, std::string> m_groups;        ///< server/service -> group node id
   std::map<std::string, std::string> m_roles;         ///< role key -> node id
   std::set<std::string> m_edges;

@@ -8,34 +8,10 @@ namespace dbctl::topology::detail {
 
 namespace {
 
-// An argv: a non-empty list of non-empty words. A string is refused: dbctl runs no shell.
+// An argv, as run: and current: take it.
 std::optional<Located<std::vector<std::string>>> read_argv(Reader& reader, const YAML::Node& node,
                                                            const std::string& path) {
-  if (node.IsScalar()) {
-    reader.error(node, path + " must be a list of words (argv), e.g. [\"alembic\", \"upgrade\", \"head\"]; dbctl "
-                              "runs no shell (for one, write [\"sh\", \"-c\", \"...\"])");
-    return std::nullopt;
-  }
-  std::vector<Located<std::string>> words = reader.text_list(node, path);
-  if (!node.IsSequence()) {
-    return std::nullopt; // text_list said what it is
-  }
-  if (words.size() != node.size()) {
-    return std::nullopt; // an item was reported
-  }
-  Located<std::vector<std::string>> argv{{}, reader.at(node)};
-  for (const auto& word : words) {
-    if (word.value.empty()) {
-      reader.error(word.where, path + " holds an empty word");
-      return std::nullopt;
-    }
-    argv.value.push_back(word.value);
-  }
-  if (argv.value.empty()) {
-    reader.error(node, path + " is empty; give the program and its arguments");
-    return std::nullopt;
-  }
-  return argv;
+  return reader.argv(node, path, "[\"alembic\", \"upgrade\", \"head\"]");
 }
 
 // url_scheme: a scheme for every engine, or {postgres: ..., mysql: ...}.

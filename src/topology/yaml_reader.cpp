@@ -187,31 +187,45 @@ std::string trimmed(const std::string& text) {
 
 } // namespace
 
-std::optional<Located<Secret>> Reader::password_from_command(const YAML::Node& node, const std::string& path) {
+std::optional<Located<std::vector<std::string>>> Reader::argv(const YAML::Node& node, const std::string& path,
+                                                              const std::string& example) {
   if (!node.IsSequence()) {
-    error(node, path + " must be a list of words (argv), e.g. [\"vault\", \"kv\", \"get\", \"-field=password\", "
-                       "\"secret/users\"]; dbctl runs no shell");
+    error(node, path + " must be a list of words (argv), e.g. " + example +
+                    "; dbctl runs no shell (for one, write [\"sh\", \"-c\", \"...\"])");
     return std::nullopt;
   }
   std::vector<Located<std::string>> words = text_list(node, path);
-  if (words.size() != node.size() || words.empty()) {
-    if (words.empty() && node.size() == 0) {
-      error(node, path + " is empty; give the program and its arguments");
+  if (words.size() != node.size()) {
+    return std::nullopt; // an item was reported
+  }
+  Located<std::vector<std::string>> out{{}, at(node)};
+  for (const auto& word : words) {
+    if (word.value.empty()) {
+      error(word.where, path + " holds an empty word");
+      return std::nullopt;
     }
+    out.value.push_back(word.value);
+  }
+  if (out.value.empty()) {
+    error(node, path + " is empty; give the program and its arguments");
     return std::nullopt;
   }
-  std::vector<std::string> argv;
-  for (const auto& word : words) {
-    argv.push_back(word.value);
+  return out;
+}
+
+std::optional<Located<Secret>> Reader::password_from_command(const YAML::Node& node, const std::string& path) {
+  auto given = argv(node, path, "[\"vault\", \"kv\", \"get\", \"-field=password\", \"secret/users\"]");
+  if (!given) {
+    return std::nullopt;
   }
+  const std::vector<std::string>& argv = given->value;
   Location where = at(node);
   auto [entry, fresh] = m_commands->try_emplace(argv);
   CommandOutput& output = entry->second;
   if (fresh) {
     std::optional<std::filesystem::path> program = util::find_program(argv.front(), m_dir);
     if (!program) {
-      output.problem = argv.front() + (argv.front().find('/') != std::string::npos ? " is not an executable file"
-                                                                                    : " is not on PATH");
+      output.problem = util::missing_program(argv.front(), m_dir);
     } else {
       util::ProcessSpec spec;
       spec.argv = argv;

@@ -52,6 +52,10 @@ public:
   std::optional<Located<std::string>> text(const YAML::Node& node, const std::string& path);
   /// Read a secret scalar; its value never appears in a message.
   std::optional<Located<Secret>> secret(const YAML::Node& node, const std::string& path);
+  /// Read a program's argv: a non-empty list of non-empty words. Anything else (a string
+  /// above all: dbctl runs no shell) is an error whose message shows `example`.
+  std::optional<Located<std::vector<std::string>>> argv(const YAML::Node& node, const std::string& path,
+                                                        const std::string& example);
   /// Read the password of a mapping: its `password` key (a secret scalar), its
   /// `password_file` key (a file, relative to the topology's folder, whose contents less one
   /// trailing newline are the password, as Docker and Kubernetes mount secrets) or its

@@ -117,6 +117,13 @@ std::optional<std::filesystem::path> find_program(const std::string& name, const
   }
 }
 
+std::string missing_program(const std::string& name, const std::filesystem::path& cwd) {
+  if (name.find('/') == std::string::npos) {
+    return name + " is not on PATH";
+  }
+  return name + " is not an executable file" + (cwd.empty() ? "" : " (in " + cwd.string() + ")");
+}
+
 std::string command_line(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& word : argv) {

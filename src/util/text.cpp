@@ -126,6 +126,17 @@ bool is_utf8(std::string_view text) {
   return true;
 }
 
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) {
+      out += separator;
+    }
+    out += item;
+  }
+  return out;
+}
+
 std::string format_duration(long long ms) {
   char out[32];
   if (ms < 1000) {

@@ -51,6 +51,10 @@ ProcessResult run_process(const ProcessSpec& spec);
 /// first executable of that name on PATH; nullopt when there is none.
 std::optional<std::filesystem::path> find_program(const std::string& name, const std::filesystem::path& cwd);
 
+/// Return why find_program(name, cwd) found nothing, for a message: "NAME is not on PATH", or
+/// for a name with a '/', "NAME is not an executable file (in CWD)".
+std::string missing_program(const std::string& name, const std::filesystem::path& cwd);
+
 /// Return argv as a reader would type it: words joined by spaces, a word with spaces or quotes
 /// in single quotes.
 std::string command_line(const std::vector<std::string>& argv);

@@ -2,6 +2,8 @@
 
 #include "connection.hpp"
 
+#include "dbctl/util/text.hpp"
+
 #include <algorithm>
 
 namespace dbctl::engine::mysql {
@@ -9,14 +11,6 @@ namespace dbctl::engine::mysql {
 namespace {
 
 Statement plain(std::string sql) { return {"", sql, sql, StatementKind::other}; }
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    out += (out.empty() ? "" : ", ") + item;
-  }
-  return out;
-}
 
 // The database name as GRANT stores it: `_` and `%` escaped with a backslash.
 std::string stored_name(const std::string& database) {
@@ -122,7 +116,7 @@ std::vector<Statement> Planner::grant(const GrantSpec& spec) const {
   std::string who = account(spec.role, m_catalog.user_host);
   std::vector<Statement> out;
   if (!absent.empty()) {
-    std::string what = spec.access == Access::all ? "ALL PRIVILEGES" : join(absent);
+    std::string what = spec.access == Access::all ? "ALL PRIVILEGES" : util::join(absent);
     out.push_back(plain("GRANT " + what + on + "TO " + who));
   }
   // What the topology no longer gives (a role changed from write to read): the privileges of
@@ -136,7 +130,7 @@ std::vector<Statement> Planner::grant(const GrantSpec& spec) const {
     }
   }
   if (!beyond.empty()) {
-    out.push_back(plain("REVOKE " + join(beyond) + on + "FROM " + who));
+    out.push_back(plain("REVOKE " + util::join(beyond) + on + "FROM " + who));
   }
   return out;
 }
