@@ -6,6 +6,7 @@ pg_bin=/usr/lib/postgresql/15/bin
 started_pg=()
 started_mysql=()
 started_pgbouncer=()
+started_redis=()
 
 # Print a TCP port on 127.0.0.1 that nothing listens on.
 free_port() {
@@ -184,6 +185,55 @@ INI
   return 1
 }
 
+# start_redis DIR: a Redis 7 with ACLs (the default user behind a password), on a plain port and
+# a TLS port, every command in its slow log (so tests can read what reached it); sets REDIS_URL,
+# REDIS_TLS_URL, REDIS_PORT, REDIS_PASSWORD and REDIS_CA. The password is in DIR/redis.conf
+# (mode 600), never on a command line.
+start_redis() {
+  local dir=$1 attempt
+  mkdir -p "$dir"
+  REDIS_PASSWORD=$(random_password)
+  make_tls "$dir/tls"
+  REDIS_CA=$dir/tls/ca.pem
+  for attempt in 1 2 3 4 5; do
+    REDIS_PORT=$(free_port)
+    REDIS_TLS_PORT=$(free_port)
+    cat >"$dir/redis.conf" <<CONF
+bind 127.0.0.1
+port $REDIS_PORT
+tls-port $REDIS_TLS_PORT
+tls-cert-file $dir/tls/server.pem
+tls-key-file $dir/tls/server.key
+tls-ca-cert-file $dir/tls/ca.pem
+tls-auth-clients no
+requirepass $REDIS_PASSWORD
+dir $dir
+save ""
+appendonly no
+daemonize yes
+pidfile $dir/redis.pid
+logfile $dir/redis.log
+slowlog-log-slower-than 0
+slowlog-max-len 100000
+CONF
+    chmod 600 "$dir/redis.conf"
+    if redis-server "$dir/redis.conf" >/dev/null 2>&1; then
+      for _ in $(seq 1 100); do
+        if REDISCLI_AUTH=$REDIS_PASSWORD redis-cli -p "$REDIS_PORT" PING 2>/dev/null | grep -q PONG; then
+          started_redis+=("$dir")
+          REDIS_URL="redis://default:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT"
+          REDIS_TLS_URL="rediss://default:$REDIS_PASSWORD@127.0.0.1:$REDIS_TLS_PORT"
+          return 0
+        fi
+        sleep 0.1
+      done
+    fi
+    echo "start_redis: attempt $attempt failed on port $REDIS_PORT" >&2
+    tail -5 "$dir/redis.log" >&2 || true
+  done
+  return 1
+}
+
 # Stop every server this shell started.
 stop_servers() {
   local data dir
@@ -202,7 +252,11 @@ stop_servers() {
   for dir in "${started_pgbouncer[@]}"; do
     if [[ -f "$dir/pgbouncer.pid" ]]; then kill "$(cat "$dir/pgbouncer.pid")" 2>/dev/null || true; fi
   done
+  for dir in "${started_redis[@]}"; do
+    if [[ -f "$dir/redis.pid" ]]; then kill -9 "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
+  done
   started_pg=()
   started_mysql=()
   started_pgbouncer=()
+  started_redis=()
 }

@@ -17,6 +17,7 @@ namespace {
 
 struct DestroyOptions {
   bool yes = false;
+  bool flush = false;
   int lock_timeout = 60;
 };
 
@@ -28,7 +29,7 @@ ExitCode run_destroy(const Context& context, const DestroyOptions& options) {
   }
   std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
   std::vector<ops::ServerStatements> done = ops::destroy_servers(
-      *project, registry_for(context), std::chrono::seconds(options.lock_timeout), context.interrupt);
+      *project, registry_for(context), std::chrono::seconds(options.lock_timeout), context.interrupt, options.flush);
   std::cout << (context.global.output == OutputFormat::json ? report::statements_json(done)
                                                             : report::applied_text(done, "nothing to drop"));
   return ExitCode::ok;
@@ -39,9 +40,11 @@ ExitCode run_destroy(const Context& context, const DestroyOptions& options) {
 Command destroy_command() {
   auto options = std::make_shared<DestroyOptions>();
   return {"destroy",
-          "Drop the databases, schemas and roles the topology manages (refuses without --yes)",
+          "Drop the databases, schemas and roles (and Redis ACL users) the topology manages (refuses without --yes)",
           [options](CLI::App& app) {
             app.add_flag("--yes", options->yes, "Really drop them, with their data");
+            app.add_flag("--flush", options->flush,
+                         "Also delete the keys of each Redis namespace (without it, only the ACL users go)");
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another dbctl provisioning the same server");
           },
           [options](const Context& context) { return run_destroy(context, *options); }};

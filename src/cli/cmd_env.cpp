@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -27,6 +28,13 @@ ExitCode run_env(const Context& context, const EnvOptions& options) {
   require_topology(context, "env");
   std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
   std::vector<report::EnvEntry> entries;
+  std::set<std::size_t> printed; // selected_stores already printed
+  auto add_store = [&](std::size_t i) {
+    const targets::Target& store = project->selected_stores[i];
+    if (printed.insert(i).second) {
+      entries.push_back({targets::url_variable(store), targets::connection_url(store, targets::RoleKind::owner)});
+    }
+  };
   for (const auto& target : project->selected) {
     bool use_app = options.role == RoleChoice::app ||
                    (options.role == RoleChoice::preferred && target.app.has_value());
@@ -39,6 +47,16 @@ ExitCode run_env(const Context& context, const EnvOptions& options) {
     entries.push_back({targets::url_variable(target),
                        targets::connection_url(target, use_app ? targets::RoleKind::app
                                                                : targets::RoleKind::owner)});
+    // The service's Redis namespace, beside its database (the same selection).
+    for (std::size_t i = 0; i < project->selected_stores.size(); ++i) {
+      const targets::Target& store = project->selected_stores[i];
+      if (store.service == target.service && store.tenant == target.tenant) {
+        add_store(i);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < project->selected_stores.size(); ++i) {
+    add_store(i); // those whose database is not selected (--server naming a Redis server)
   }
   report::EnvFormat format = options.format.value_or(
       context.global.output == OutputFormat::json ? report::EnvFormat::json
@@ -52,7 +70,7 @@ ExitCode run_env(const Context& context, const EnvOptions& options) {
 Command env_command() {
   auto options = std::make_shared<EnvOptions>();
   return {"env",
-          "Print each target's connection URL ({SERVICE}_DATABASE_URL; passwords included)",
+          "Print each target's connection URL ({SERVICE}_DATABASE_URL, {SERVICE}_REDIS_URL; passwords included)",
           [options](CLI::App& app) {
             app.add_option("--role", options->role,
                            "Role in the URL: owner or app (default: app where one exists)")

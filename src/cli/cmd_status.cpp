@@ -5,6 +5,7 @@
 #include "project.hpp"
 
 #include "dbctl/ops/migrate.hpp"
+#include "dbctl/ops/provision.hpp"
 #include "dbctl/report/status.hpp"
 
 #include <chrono>
@@ -30,13 +31,25 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
     run = ops::status_targets(*project, registry_for(context), progress.run_options());
   }
   std::vector<report::StatusRow> rows = report::status_rows(project->selected, run);
+  bool store_failed = false;
+  if (!project->selected_stores.empty()) {
+    std::vector<ops::StoreStatus> stores = ops::inspect_stores(*project, registry_for(context));
+    for (const auto& store : stores) {
+      store_failed = store_failed || !store.state;
+    }
+    std::vector<report::StatusRow> more = report::store_rows(project->selected_stores, stores);
+    rows.insert(rows.end(), more.begin(), more.end());
+  }
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   write_metrics(options.metrics_file,
                 {"status", project->topology.name.value, took, 0, !ops::any_failed(run.outcomes), std::nullopt},
-                [&](const report::RunMetrics& metrics) { return report::status_metrics(metrics, rows); });
+                [&](const report::RunMetrics& metrics) {
+                  // Redis namespaces have no migrations: the metrics are the SQL targets'.
+                  return report::status_metrics(metrics, {rows.begin(), rows.begin() + static_cast<long>(project->selected.size())});
+                });
   std::cout << (context.global.output == OutputFormat::json ? report::status_json(rows)
                                                             : report::status_table(rows, context.color));
-  if (ops::any_failed(run.outcomes)) {
+  if (ops::any_failed(run.outcomes) || store_failed) {
     return ExitCode::failed; // the failures were logged, and the table shows them too
   }
   return options.check && !report::all_up_to_date(rows) ? ExitCode::check : ExitCode::ok;

@@ -2,10 +2,21 @@
 
 #include "mysql/session.hpp"
 #include "postgres/driver.hpp"
+#include "redis/driver.hpp"
 
 #include "dbctl/util/error.hpp"
 
 namespace dbctl::engine {
+
+std::vector<Statement> AdminSession::converge(const AclUserSpec& spec) {
+  throw Error(info().product + " has no ACL users (Redis user '" + spec.name + "')");
+}
+
+AclState AdminSession::inspect(const AclUserSpec& spec, std::vector<std::string>& /*why*/) {
+  throw Error(info().product + " has no ACL users (Redis user '" + spec.name + "')");
+}
+
+std::vector<Statement> AdminSession::drop_keys(int /*db*/, const std::string& /*prefix*/) { return {}; }
 
 void Registry::add(topology::Engine engine, std::unique_ptr<Driver> driver) {
   m_drivers[engine] = std::move(driver);
@@ -24,6 +35,7 @@ Registry default_registry(const SessionOptions& options) {
   Registry registry;
   registry.add(topology::Engine::postgres, postgres::make_driver(options));
   registry.add(topology::Engine::mysql, mysql::make_driver(options));
+  registry.add(topology::Engine::redis, redis::make_driver(options));
   return registry;
 }
 

@@ -159,6 +159,11 @@ std::vector<util::Secret> secrets_of(const Project& project) {
       }
     }
   }
+  for (const auto& store : project.stores) {
+    if (store.owner.password) {
+      secrets.push_back(*store.owner.password);
+    }
+  }
   return secrets;
 }
 
@@ -238,11 +243,14 @@ std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Di
   targets::Expansion expansion = targets::expand(project->topology);
   diagnostics.merge(expansion.diagnostics);
   project->all = std::move(expansion.targets);
+  project->stores = std::move(expansion.stores);
   if (diagnostics.has_errors()) {
     // Selection of a broken topology would only add noise; scan every folder for the report.
     project->selected = project->all;
+    project->selected_stores = project->stores;
   } else {
     project->selected = targets::select(project->all, source.selection, project->topology);
+    project->selected_stores = targets::select(project->stores, source.selection, project->topology);
   }
   if (scan != Scan::topology_only) {
     scan_migrations(*project, scan, lint, diagnostics);

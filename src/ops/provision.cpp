@@ -155,7 +155,7 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
 
 std::vector<ServerStatements> destroy_servers(const Project& project, const engine::Registry& registry,
                                               std::chrono::seconds lock_timeout,
-                                              const util::Interrupt* interrupt) {
+                                              const util::Interrupt* interrupt, bool flush) {
   // Entries of the topology that reach one physical server are torn down as one, through the
   // first one's session: a role granted in the databases of two entries is dropped once, after
   // what it holds in all of them.
@@ -178,12 +178,47 @@ std::vector<ServerStatements> destroy_servers(const Project& project, const engi
   for (std::size_t i = 0; i < groups.size(); ++i) {
     engine::AdminSession& session = *sessions[i];
     auto lock = session.lock("provision", lock_timeout);
-    provision::Teardown teardown = provision::teardown(groups[i].selected, groups[i].all, session.info());
+    provision::Teardown teardown = provision::teardown(groups[i].selected, groups[i].all, session.info(), flush);
     ServerStatements plan{groups[i].server, provision::plan_teardown(session, teardown), std::nullopt};
     execute_logged(session, plan, interrupt);
     done.push_back(std::move(plan));
   }
   return done;
+}
+
+std::vector<StoreStatus> inspect_stores(const Project& project, const engine::Registry& registry) {
+  std::vector<StoreStatus> out(project.selected_stores.size());
+  std::vector<std::future<void>> runs;
+  for (const auto& server : project.topology.servers) {
+    std::vector<std::size_t> mine;
+    for (std::size_t i = 0; i < project.selected_stores.size(); ++i) {
+      if (project.selected_stores[i].server == &server) {
+        mine.push_back(i);
+      }
+    }
+    if (mine.empty()) {
+      continue;
+    }
+    runs.push_back(std::async(std::launch::async, [&project, &registry, &server, &out, mine] {
+      try {
+        auto session = registry.get(server.engine->value).admin(server);
+        for (std::size_t i : mine) {
+          StoreStatus& status = out[i];
+          status.state = session->inspect(provision::acl_user_spec(project.selected_stores[i]), status.issues);
+        }
+      } catch (const Error& e) {
+        for (std::size_t i : mine) {
+          if (!out[i].state) {
+            out[i].error = e.what();
+          }
+        }
+      }
+    }));
+  }
+  for (auto& run : runs) {
+    run.get();
+  }
+  return out;
 }
 
 } // namespace dbctl::ops

@@ -14,7 +14,10 @@ std::vector<ServerGroup> group_by_server(const Project& project) {
   for (const auto& server : project.topology.servers) {
     ServerGroup group;
     group.server = &server;
-    for (const auto& target : project.selected) {
+    // A Redis server holds the services' namespaces, a SQL server their targets.
+    const auto& selected = server.is_redis() ? project.selected_stores : project.selected;
+    const auto& all = server.is_redis() ? project.stores : project.all;
+    for (const auto& target : selected) {
       if (target.server == &server) {
         group.selected.push_back(target);
       }
@@ -22,7 +25,7 @@ std::vector<ServerGroup> group_by_server(const Project& project) {
     if (group.selected.empty()) {
       continue;
     }
-    for (const auto& target : project.all) {
+    for (const auto& target : all) {
       if (target.server == &server) {
         group.all.push_back(target);
       }

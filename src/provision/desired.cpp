@@ -128,9 +128,34 @@ private:
 
 } // namespace
 
+engine::AclUserSpec acl_user_spec(const targets::Target& store) {
+  engine::AclUserSpec spec;
+  spec.name = store.owner.name;
+  spec.password = store.owner.password.value_or(util::Secret("")); // expansion refuses a user without one
+  spec.keys = store.redis->key_pattern();
+  spec.channels = store.redis->channel_pattern();
+  spec.commands = store.redis->commands;
+  spec.service = store.service;
+  if (store.redis->prefix.empty()) {
+    spec.own_database = store.redis->db;
+  }
+  return spec;
+}
+
 DesiredState desired_state(const std::vector<targets::Target>& selected,
                            const std::vector<targets::Target>& all, const engine::AdminInfo& admin) {
   DesiredState out;
+  if (!selected.empty() && selected.front().redis) {
+    // A Redis server holds ACL users only, one per namespace (a name shared by targets means
+    // one namespace: expansion checked).
+    std::set<std::string> seen;
+    for (const auto& store : selected) {
+      if (seen.insert(store.owner.name).second) {
+        out.acl_users.push_back(acl_user_spec(store));
+      }
+    }
+    return out;
+  }
   Accesses accesses(all);
   RoleList roles;
   std::set<std::string> databases;

@@ -72,11 +72,46 @@ std::vector<engine::Statement> plan(engine::AdminSession& session, const Desired
     append(session, in.extensions, out);
     append(session, in.grants, out);
   }
+  append(session, desired.acl_users, out);
   return out;
 }
 
+namespace {
+
+// A Redis server's teardown: its users, and with flush the namespaces' keys.
+Teardown redis_teardown(const std::vector<targets::Target>& selected, const std::vector<targets::Target>& all,
+                        const engine::AdminInfo& admin, bool flush) {
+  std::set<std::string> selected_keys;
+  for (const auto& store : selected) {
+    selected_keys.insert(store.key());
+  }
+  std::set<std::string> kept;
+  for (const auto& store : all) {
+    if (selected_keys.count(store.key()) == 0) {
+      kept.insert(store.owner.name);
+    }
+  }
+  Teardown out;
+  std::set<std::string> seen;
+  std::set<std::pair<int, std::string>> flushed;
+  for (const auto& store : selected) {
+    if (store.owner.name != admin.user && kept.count(store.owner.name) == 0 && seen.insert(store.owner.name).second) {
+      out.roles.push_back(store.owner.name);
+    }
+    if (flush && flushed.insert({store.redis->db, store.redis->prefix}).second) {
+      out.keys.emplace_back(store.redis->db, store.redis->prefix);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
 Teardown teardown(const std::vector<targets::Target>& selected,
-                  const std::vector<targets::Target>& all, const engine::AdminInfo& admin) {
+                  const std::vector<targets::Target>& all, const engine::AdminInfo& admin, bool flush) {
+  if (!selected.empty() && selected.front().redis) {
+    return redis_teardown(selected, all, admin, flush);
+  }
   std::set<std::string> selected_keys;
   for (const auto& target : selected) {
     selected_keys.insert(target.key());
@@ -148,6 +183,9 @@ std::vector<engine::Statement> plan_teardown(engine::AdminSession& session,
   }
   for (const auto& role : teardown.roles) {
     add(session.drop_role(role, teardown.surviving_databases));
+  }
+  for (const auto& [db, prefix] : teardown.keys) {
+    add(session.drop_keys(db, prefix));
   }
   return out;
 }

@@ -54,7 +54,8 @@ std::string statements_text(const std::vector<ops::ServerStatements>& plans, con
     }
     out += plan.server->name + ": " + changes(plan.statements.size()) + " " + verb + "\n";
     for (const auto& statement : plan.statements) {
-      out += "  " + (statement.database.empty() ? "" : "[" + statement.database + "] ") + statement.shown + ";\n";
+      out += "  " + (statement.database.empty() ? "" : "[" + statement.database + "] ") + statement.shown +
+             (plan.server->is_redis() ? "\n" : ";\n"); // a Redis command, not SQL
     }
   }
   return out;
@@ -121,20 +122,23 @@ std::vector<SqlPart> plan_sql(const std::vector<ops::ServerStatements>& plans, c
     if (plan.statements.empty()) {
       continue;
     }
-    SqlPart part{"init@" + plan.server->name + ".sql",
-                 "-- dbctl init: server " + plan.server->name + ", " + changes(plan.statements.size()) + "\n"};
+    // A Redis server's part is its commands as redis-cli takes them, with # comments.
+    bool redis = plan.server->is_redis();
+    std::string comment = redis ? "# " : "-- ";
+    SqlPart part{"init@" + plan.server->name + (redis ? ".redis" : ".sql"),
+                 comment + "dbctl init: server " + plan.server->name + ", " + changes(plan.statements.size()) + "\n"};
     std::optional<std::string> database;
     for (const auto& statement : plan.statements) {
       if (!database || *database != statement.database) {
         database = statement.database;
-        part.text += "\n-- on " + (statement.database.empty() ? std::string("the admin database")
-                                                                : "database " + statement.database) + "\n";
+        part.text += "\n" + comment + "on " + (statement.database.empty() ? std::string("the admin database")
+                                                                         : "database " + statement.database) + "\n";
       }
       std::string shown = statement.shown;
       for (std::size_t at = shown.find("'***'"); at != std::string::npos; at = shown.find("'***'", at)) {
         shown.replace(at, 5, "'<redacted>'");
       }
-      part.text += shown + ";\n";
+      part.text += shown + (redis ? "\n" : ";\n");
     }
     out.push_back(std::move(part));
   }

@@ -47,14 +47,42 @@ std::vector<StatusRow> status_rows(const std::vector<targets::Target>& selected,
   return rows;
 }
 
+std::vector<StatusRow> store_rows(const std::vector<targets::Target>& stores,
+                                  const std::vector<ops::StoreStatus>& inspected) {
+  std::vector<StatusRow> rows;
+  for (std::size_t i = 0; i < stores.size(); ++i) {
+    StatusRow row = row_of(stores[i]);
+    const ops::StoreStatus& status = inspected[i];
+    if (!status.state) {
+      row.store_state = "error";
+      row.issues.push_back(status.error.empty() ? "not inspected" : status.error);
+    } else {
+      row.store_state = *status.state == engine::AclState::ready     ? "ready"
+                        : *status.state == engine::AclState::missing ? "missing"
+                                                                     : "drift";
+      if (*status.state == engine::AclState::missing) {
+        row.issues.push_back("no ACL user " + stores[i].owner.name + " (dbctl init creates it)");
+      }
+      for (const auto& why : status.issues) {
+        row.issues.push_back("ACL user " + stores[i].owner.name + ": " + why + " (dbctl init rewrites it)");
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 bool all_up_to_date(const std::vector<StatusRow>& rows) {
-  return std::all_of(rows.begin(), rows.end(),
-                     [](const StatusRow& row) { return row.state == migration::State::up_to_date; });
+  return std::all_of(rows.begin(), rows.end(), [](const StatusRow& row) {
+    return row.store_state ? *row.store_state == "ready" : row.state == migration::State::up_to_date;
+  });
 }
 
 std::string state_name(const std::optional<migration::State>& state) {
   return state ? migration::to_string(*state) : "error";
 }
+
+std::string state_name(const StatusRow& row) { return row.store_state ? *row.store_state : state_name(row.state); }
 
 std::string status_json(const std::vector<StatusRow>& rows) {
   detail::Json out = detail::Json::array();
@@ -65,7 +93,7 @@ std::string status_json(const std::vector<StatusRow>& rows) {
                    {"engine", row.engine},
                    {"database", row.database},
                    {"schema", or_null(row.schema)},
-                   {"state", state_name(row.state)},
+                   {"state", state_name(row)},
                    {"current_version", or_null(row.current_version)},
                    {"applied", row.applied},
                    {"pending", row.pending},
@@ -90,14 +118,21 @@ std::string state_color(const std::optional<migration::State>& state) {
   return "";
 }
 
+std::string state_color(const StatusRow& row) {
+  if (!row.store_state) {
+    return state_color(row.state);
+  }
+  return *row.store_state == "ready" ? "\033[32m" : *row.store_state == "missing" ? "\033[33m" : "\033[31m";
+}
+
 std::string status_table(const std::vector<StatusRow>& rows, bool color) {
   std::vector<std::vector<std::string>> cells{
       {"TARGET", "SERVER", "DATABASE", "SCHEMA", "STATE", "VERSION", "APPLIED", "PENDING"}};
   for (const auto& row : rows) {
     cells.push_back({row.service + (row.tenant ? "[" + *row.tenant + "]" : ""), row.server,
-                     row.database, row.schema.value_or("-"), state_name(row.state),
-                     row.current_version.value_or("-"), std::to_string(row.applied),
-                     std::to_string(row.pending)});
+                     row.database, row.schema.value_or("-"), state_name(row),
+                     row.current_version.value_or("-"), row.store_state ? "-" : std::to_string(row.applied),
+                     row.store_state ? "-" : std::to_string(row.pending)});
   }
   std::vector<std::size_t> widths(cells[0].size(), 0);
   for (const auto& line : cells) {
@@ -110,7 +145,7 @@ std::string status_table(const std::vector<StatusRow>& rows, bool color) {
   for (std::size_t r = 0; r < cells.size(); ++r) {
     std::string line;
     for (std::size_t i = 0; i < cells[r].size(); ++i) {
-      std::string paint = !color ? "" : r == 0 ? "\033[1m" : i == k_state ? state_color(rows[r - 1].state) : "";
+      std::string paint = !color ? "" : r == 0 ? "\033[1m" : i == k_state ? state_color(rows[r - 1]) : "";
       line += paint.empty() ? cells[r][i] : paint + cells[r][i] + "\033[0m";
       if (i + 1 < cells[r].size()) {
         line += std::string(widths[i] - cells[r][i].size() + 2, ' ');

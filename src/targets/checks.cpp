@@ -121,8 +121,32 @@ private:
 
 } // namespace
 
+// One Redis user serves one namespace: a name two targets of a server share must mean the same
+// keys, database, commands and password.
+void check_redis_users(Expansion& out) {
+  std::map<std::pair<const topology::Server*, std::string>, const Target*> users;
+  for (const auto& store : out.stores) {
+    auto [first, fresh] = users.emplace(std::pair{store.server, store.owner.name}, &store);
+    if (fresh) {
+      continue;
+    }
+    const Target& other = *first->second;
+    bool same = other.redis->prefix == store.redis->prefix && other.redis->db == store.redis->db &&
+                other.redis->commands == store.redis->commands &&
+                other.owner.password.has_value() == store.owner.password.has_value() &&
+                (!store.owner.password || other.owner.password->reveal() == store.owner.password->reveal());
+    if (!same) {
+      out.diagnostics.error(store.placed_at, "Redis user '" + store.owner.name + "' on server '" + store.server->name +
+                                                 "' would serve both " + other.key(false) + " and " + store.key(false) +
+                                                 " with different keys, commands or passwords; give each its own "
+                                                 "name (redis.user, e.g. \"{service}_{tenant}\")");
+    }
+  }
+}
+
 void check_conflicts(const Topology& topology, Expansion& out) {
   check_placements(topology, out);
+  check_redis_users(out);
   RoleRegistry roles(topology, out);
   for (const auto& target : out.targets) {
     const std::string& server = target.server->name;

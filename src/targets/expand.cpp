@@ -93,8 +93,51 @@ private:
       }
     }
     if (place_schema(service, tenant, target)) {
+      if (service.redis) {
+        add_store(service, tenant, target);
+      }
       m_out.targets.push_back(std::move(target));
     }
+  }
+
+  // The Redis namespace of a service's target: its ACL user named like its owner (or by
+  // redis.user), the keys and channels under "{service}:" ("{service}:{tenant}:").
+  void add_store(const Service& service, const Tenant* tenant, const Target& sql) {
+    const topology::RedisPlacement& redis = *service.redis;
+    const topology::Server* server = redis.server ? m_topology.find_server(redis.server->value) : nullptr;
+    if (server == nullptr || !server->is_redis()) {
+      return; // reported by validate
+    }
+    Target store;
+    store.service = sql.service;
+    store.tenant = sql.tenant;
+    store.canary = sql.canary;
+    store.server = server;
+    store.placed_at = redis.server->where;
+    std::string path = "services." + service.name + ".redis";
+    if (redis.user.name) {
+      std::optional<std::string> name = fill({redis.user.name->value, redis.user.name->where, path + ".user"}, service, tenant);
+      if (!name) {
+        return;
+      }
+      store.owner = redis_user(*name, redis.user.password, sql.owner);
+    } else {
+      store.owner = redis_user(sql.owner.name, redis.user.password, sql.owner); // the owner's name
+    }
+    if (!store.owner.password) {
+      error(redis.where, path + ": Redis user '" + store.owner.name + "' of " + sql.key(false) +
+                             " has no password; give redis.user.password (or the owner's) or passwords.derive_from");
+      return;
+    }
+    targets::RedisAccess access;
+    access.db = redis.db ? redis.db->value : 0;
+    access.commands = redis.commands();
+    if (redis.space.value == topology::RedisNamespace::keys) {
+      access.prefix = service.name + ":" + (tenant_copy(tenant) ? tenant->name + ":" : "");
+    }
+    store.database = std::to_string(access.db);
+    store.redis = std::move(access);
+    m_out.stores.push_back(std::move(store));
   }
 
   // Check a placement against the service's manifest, once per service and server.
@@ -127,8 +170,8 @@ private:
       ref = &*service.server;
     }
     if (ref == nullptr) {
-      if (m_topology.servers.size() == 1) {
-        return &m_topology.servers.front();
+      if (const topology::Server* only = m_topology.only_sql_server()) {
+        return only;
       }
       if (!m_topology.servers.empty()) {
         error(service.where, "services." + service.name +
@@ -237,6 +280,20 @@ private:
     }
     target.app = role(*app_name, service.app ? service.app->password : std::nullopt);
     return true;
+  }
+
+  // A Redis user's password: redis.user.password; else derived from passwords.derive_from and
+  // "redis:" + its name, so it is a credential of its own even under the owner's name; else
+  // the owner's password (a topology without derive_from).
+  Role redis_user(const std::string& name, const std::optional<Located<util::Secret>>& password,
+                  const Role& owner) const {
+    if (password && !password->value.empty()) {
+      return {name, password->value};
+    }
+    if (m_topology.derive_from) {
+      return {name, derive_password(m_topology.derive_from->value, "redis:" + name)};
+    }
+    return {name, owner.password};
   }
 
   Role role(const std::string& name, const std::optional<Located<util::Secret>>& password) const {

@@ -45,6 +45,15 @@ std::string connection_url(const Target& target, RoleKind kind) {
     throw UsageError(target.key() + " has no app role (declare app: or set naming.app)");
   }
   const Role& role = kind == RoleKind::app ? *target.app : target.owner;
+  if (target.redis) {
+    // redis-py, ioredis, go-redis and redis-cli -u all read user, password and database here.
+    std::string url = std::string(target.server->tls ? "rediss" : "redis") + "://" + util::percent_encode(role.name);
+    if (role.password) {
+      url += ":" + util::percent_encode(role.password->reveal());
+    }
+    return url + "@" + host_part(target.server->host) + ":" + std::to_string(target.server->port) + "/" +
+           std::to_string(target.redis->db);
+  }
   std::string scheme = target.engine() == topology::Engine::postgres ? "postgres" : "mysql";
   std::string url = scheme + "://" + util::percent_encode(role.name);
   if (role.password) {
@@ -60,7 +69,7 @@ std::string url_variable(const Target& target) {
   if (target.tenant) {
     name += "_" + util::env_name(*target.tenant);
   }
-  return name + "_DATABASE_URL";
+  return name + (target.redis ? "_REDIS_URL" : "_DATABASE_URL");
 }
 
 } // namespace dbctl::targets

@@ -27,7 +27,7 @@ void apply_url(Reader& reader, const YAML::Node& node, const std::string& path, 
   std::optional<Engine> engine = engine_of_scheme(url.scheme);
   if (!engine) {
     reader.error(text->where, path + " has scheme '" + util::printable(url.scheme) +
-                                  "'; expected postgres://, postgresql://, mysql:// or mariadb://");
+                                  "'; expected postgres://, postgresql://, mysql://, mariadb://, redis:// or rediss://");
     return;
   }
   if (server.engine && server.engine->value != *engine) {
@@ -37,6 +37,7 @@ void apply_url(Reader& reader, const YAML::Node& node, const std::string& path, 
     return;
   }
   server.engine = Located<Engine>{*engine, text->where};
+  server.tls = url.scheme == "rediss";
   if (!url.host.empty()) {
     server.host = url.host;
   }
@@ -83,32 +84,35 @@ void read_options(Reader& reader, const YAML::Node& node, const std::string& pat
   }
 }
 
-// MySQL servers take the mysql client's option names; PostgreSQL ones go to libpq as they are.
-void check_mysql_options(Reader& reader, const YAML::Node& node, const std::string& path,
-                         const Server& server) {
-  if (!server.engine || server.engine->value != Engine::mysql) {
+// MySQL servers take the mysql client's option names, Redis servers redis-cli's; PostgreSQL
+// ones go to libpq as they are.
+void check_options(Reader& reader, const YAML::Node& node, const std::string& path, Server& server) {
+  if (!server.engine || server.engine->value == Engine::postgres) {
     return;
   }
-  static const std::vector<std::string> k_keys{"connect_timeout", "ssl-mode", "ssl-ca", "ssl-cert",
-                                               "ssl-key"};
+  bool redis = server.engine->value == Engine::redis;
+  static const std::vector<std::string> k_mysql{"connect_timeout", "ssl-mode", "ssl-ca", "ssl-cert", "ssl-key"};
+  static const std::vector<std::string> k_redis{"connect_timeout", "tls", "cacert", "cert", "key"};
+  const std::vector<std::string>& keys = redis ? k_redis : k_mysql;
   static const std::vector<std::string> k_modes{"DISABLED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"};
+  // From options: or from the url's query: point at whichever gave it.
+  auto where = [&](const std::string& key) {
+    return node && node.IsMap() && node[key] ? reader.at(node[key]) : server.where;
+  };
   for (const auto& [key, value] : server.options) {
-    if (std::find(k_keys.begin(), k_keys.end(), key) != k_keys.end()) {
-      continue;
-    }
-    // From options: or from the url's query: point at whichever gave it.
-    Location where = node && node.IsMap() && node[key] ? reader.at(node[key]) : server.where;
-    std::string message = "unknown MySQL option '" + util::printable(key) + "' in " + path;
-    auto suggestion = util::closest(key, k_keys);
-    reader.error(where, message + (suggestion ? " (did you mean '" + *suggestion + "'?)"
-                                              : " (expected connect_timeout, ssl-mode, ssl-ca, "
-                                                "ssl-cert or ssl-key)"));
-  }
-  for (const auto& [key, value] : server.options) {
-    if (key == "ssl-mode" && std::find(k_modes.begin(), k_modes.end(), value) == k_modes.end()) {
-      reader.error(node && node.IsMap() && node[key] ? reader.at(node[key]) : server.where,
-                   path + ".ssl-mode must be DISABLED, REQUIRED, VERIFY_CA or "
-                                     "VERIFY_IDENTITY, not '" + util::printable(value) + "'");
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      std::string message = "unknown " + std::string(redis ? "Redis" : "MySQL") + " option '" +
+                            util::printable(key) + "' in " + path;
+      auto suggestion = util::closest(key, keys);
+      reader.error(where(key), message + (suggestion ? " (did you mean '" + *suggestion + "'?)"
+                                                     : " (expected " + util::join(keys, ", ") + ")"));
+    } else if (key == "ssl-mode" && std::find(k_modes.begin(), k_modes.end(), value) == k_modes.end()) {
+      reader.error(where(key), path + ".ssl-mode must be DISABLED, REQUIRED, VERIFY_CA or "
+                                      "VERIFY_IDENTITY, not '" + util::printable(value) + "'");
+    } else if (key == "tls" && value != "true" && value != "false") {
+      reader.error(where(key), path + ".tls must be true or false, not '" + util::printable(value) + "'");
+    } else if (key == "tls") {
+      server.tls = value == "true";
     }
   }
 }
@@ -129,7 +133,8 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   server.engine = reader.choice<Engine>(node["engine"], path + ".engine",
                                         {{"postgres", Engine::postgres},
                                          {"mysql", Engine::mysql},
-                                         {"mariadb", Engine::mysql}});
+                                         {"mariadb", Engine::mysql},
+                                         {"redis", Engine::redis}});
   if (node["url"]) {
     for (const char* field : {"host", "port", "user", "password", "password_file", "password_command"}) {
       if (node[field]) {
@@ -153,10 +158,10 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
     }
   }
   if (!server.engine && !node["engine"] && !node["url"]) {
-    reader.error(node, path + ".engine is required (postgres or mysql)");
+    reader.error(node, path + ".engine is required (postgres, mysql or redis)");
   }
   read_options(reader, node["options"], path + ".options", server);
-  check_mysql_options(reader, node["options"], path + ".options", server);
+  check_options(reader, node["options"], path + ".options", server);
   // At least 2: a migration holds its lock on a connection of its own.
   if (auto max = reader.integer(node["max_connections"], path + ".max_connections", 2, 10000)) {
     server.max_connections = max->value;
@@ -165,6 +170,9 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
                                               {{"advisory", LockStrategy::advisory},
                                                {"table", LockStrategy::table}})) {
     server.lock = lock->value;
+    if (server.is_redis()) {
+      reader.error(lock->where, path + ".lock applies to SQL servers; dbctl runs no migrations on Redis");
+    }
   }
   if (auto host = reader.text(node["user_host"], path + ".user_host")) {
     if (server.engine && server.engine->value != Engine::mysql) {
@@ -176,7 +184,10 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
     }
   }
   if (server.port == 0 && server.engine) {
-    server.port = server.engine->value == Engine::postgres ? 5432 : 3306;
+    server.port = server.engine->value == Engine::postgres ? 5432 : server.is_redis() ? 6379 : 3306;
+  }
+  if (server.is_redis() && server.user.empty() && server.password) {
+    server.user = "default"; // redis://:password@host: the password of Redis's default user
   }
   if (server.admin_database.empty() && server.engine &&
       server.engine->value == Engine::postgres) {

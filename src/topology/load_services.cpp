@@ -40,6 +40,33 @@ std::optional<RoleSpec> read_app(Reader& reader, const YAML::Node& node, const s
   return read_role(reader, node, path);
 }
 
+// `redis: { server, user, namespace, db, acl }`.
+std::optional<RedisPlacement> read_redis(Reader& reader, const YAML::Node& node, const std::string& path) {
+  if (!node) {
+    return std::nullopt;
+  }
+  RedisPlacement redis;
+  redis.where = reader.at(node);
+  redis.user.where = redis.where;
+  if (!reader.mapping(node, path, {"server", "user", "namespace", "db", "acl"})) {
+    return redis;
+  }
+  redis.server = reader.text(node["server"], path + ".server");
+  if (!node["server"]) {
+    reader.error(node, path + ".server is required (an engine: redis server)");
+  }
+  if (node["user"]) {
+    redis.user = read_role(reader, node["user"], path + ".user");
+  }
+  if (auto space = reader.choice<RedisNamespace>(node["namespace"], path + ".namespace",
+                                                 {{"keys", RedisNamespace::keys}, {"db", RedisNamespace::db}})) {
+    redis.space = *space;
+  }
+  redis.db = reader.integer(node["db"], path + ".db", 0, 65535);
+  redis.acl = reader.text(node["acl"], path + ".acl");
+  return redis;
+}
+
 void read_service(Reader& reader, const YAML::Node& key, const YAML::Node& node,
                   Topology& topology) {
   Service service;
@@ -56,7 +83,7 @@ void read_service(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   }
   if (!reader.mapping(node, path,
                       {"server", "path", "migrations", "format", "database", "owner", "app", "extensions",
-                       "tenanted", "run", "cwd", "current", "heads", "url_scheme", "version_table"})) {
+                       "tenanted", "run", "cwd", "current", "heads", "url_scheme", "version_table", "redis"})) {
     // Keep the name known so references to it do not add errors of their own.
     topology.services.push_back(std::move(service));
     return;
@@ -80,6 +107,7 @@ void read_service(Reader& reader, const YAML::Node& key, const YAML::Node& node,
                     default_migrations, service);
   }
   check_command(reader, path + ".", service);
+  service.redis = read_redis(reader, node["redis"], path + ".redis");
   topology.services.push_back(std::move(service));
 }
 

@@ -5,7 +5,19 @@
 namespace dbctl::topology {
 
 std::string_view to_string(Engine engine) {
-  return engine == Engine::postgres ? "postgres" : "mysql";
+  switch (engine) {
+  case Engine::postgres:
+    return "postgres";
+  case Engine::mysql:
+    return "mysql";
+  case Engine::redis:
+    return "redis";
+  }
+  return "?";
+}
+
+std::string_view to_string(RedisNamespace space) {
+  return space == RedisNamespace::keys ? "keys" : "db";
 }
 
 std::string_view to_string(LockStrategy lock) {
@@ -77,6 +89,9 @@ std::optional<Engine> engine_of_scheme(std::string_view scheme) {
   if (scheme == "mysql" || scheme == "mariadb") {
     return Engine::mysql;
   }
+  if (scheme == "redis" || scheme == "rediss") {
+    return Engine::redis;
+  }
   return std::nullopt;
 }
 
@@ -122,6 +137,20 @@ template <typename T> const T* find_named(const std::vector<T>& items, std::stri
 
 const Server* Topology::find_server(std::string_view server_name) const {
   return find_named(servers, server_name);
+}
+
+const Server* Topology::only_sql_server() const {
+  const Server* found = nullptr;
+  for (const auto& server : servers) {
+    if (server.is_redis()) {
+      continue;
+    }
+    if (found != nullptr) {
+      return nullptr;
+    }
+    found = &server;
+  }
+  return found;
 }
 
 const Service* Topology::find_service(std::string_view service_name) const {

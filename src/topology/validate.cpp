@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 namespace dbctl::topology {
 
@@ -41,11 +42,19 @@ void check_identifier(const std::string& name, const Location& where, const std:
   }
 }
 
+// A reference to a server: a SQL one (services, tenants, topology.server) unless `redis`.
 void check_server_ref(const Topology& topology, const Located<std::string>& ref,
-                      const std::string& what, Diagnostics& out) {
-  if (topology.find_server(ref.value) == nullptr) {
+                      const std::string& what, Diagnostics& out, bool redis = false) {
+  const Server* server = topology.find_server(ref.value);
+  if (server == nullptr) {
     out.error(ref.where, what + " names unknown server '" + util::printable(ref.value) + "'" +
                              did_you_mean(ref.value, names_of(topology.servers)));
+  } else if (server->engine && server->is_redis() != redis) {
+    out.error(ref.where, redis ? what + " names server '" + ref.value + "', which is " +
+                                     std::string(to_string(server->engine->value)) + "; it needs an engine: redis server"
+                               : what + " names Redis server '" + ref.value + "'; SQL goes to a postgres or mysql "
+                                        "server, and a service's Redis namespace under redis: { server: " +
+                                        ref.value + " }");
   }
 }
 
@@ -119,7 +128,7 @@ void check_mode_keys(const Topology& topology, Diagnostics& out) {
 void check_shared_placement(const Topology& topology, Diagnostics& out) {
   if (topology.shared_server) {
     check_server_ref(topology, *topology.shared_server, "topology.server", out);
-  } else if (topology.servers.size() > 1) {
+  } else if (topology.only_sql_server() == nullptr) {
     bool every_service_names_one = std::all_of(
         topology.services.begin(), topology.services.end(),
         [](const Service& s) { return s.server.has_value(); });
@@ -175,6 +184,74 @@ void check_naming(const Topology& topology, const Service& service, Diagnostics&
   }
 }
 
+// `redis:`: an engine: redis server, a namespace that isolates, command rules only in acl:.
+void check_redis(const Topology& topology, const Service& service, Diagnostics& out) {
+  const RedisPlacement& redis = *service.redis;
+  std::string path = "services." + service.name + ".redis";
+  if (redis.server) {
+    check_server_ref(topology, *redis.server, path + ".server", out, true);
+  }
+  if (redis.user.name && !topology.names_as_given) {
+    check_template(topology, *redis.user.name, path + ".user", out);
+  }
+  bool tenanted = topology.mode && topology.mode->value == Mode::multi_tenant && service.is_tenanted();
+  if (redis.space.value == RedisNamespace::db) {
+    if (!redis.db) {
+      out.error(redis.space.where, path + ": namespace: db needs db: N, the service's own database number");
+    }
+    if (tenanted) {
+      out.error(redis.space.where, path + ": namespace: db gives one database number to a service, and its "
+                                          "tenants would share it with nothing between them; use namespace: keys "
+                                          "(each tenant's user gets {service}:{tenant}:* only)");
+    }
+  }
+  if (redis.acl) {
+    for (const std::string& word : util::split_words(redis.acl->value)) {
+      bool command_rule = word == "allcommands" || word == "nocommands" ||
+                          ((word[0] == '+' || word[0] == '-') && word.size() > 1);
+      if (!command_rule) {
+        out.error(redis.acl->where, path + ".acl: '" + util::printable(word) + "' is not a command rule "
+                                    "(+command, -command, +@category, -@category, allcommands, nocommands); "
+                                    "dbctl sets the user's keys, channels and password itself");
+      }
+    }
+    if (util::split_words(redis.acl->value).empty()) {
+      out.error(redis.acl->where, path + ".acl is empty; leave it out for \"" + std::string(RedisPlacement::default_acl) + "\"");
+    }
+  }
+}
+
+// Two services' Redis namespaces in one database: a namespace: db service may read every key
+// of its database, so it shares its number with nobody.
+void check_redis_databases(const Topology& topology, Diagnostics& out) {
+  std::map<std::pair<std::string, int>, const Service*> owners; // (server, db) -> namespace: db service
+  for (const auto& service : topology.services) {
+    if (service.redis && service.redis->server && service.redis->db &&
+        service.redis->space.value == RedisNamespace::db) {
+      auto [at, fresh] = owners.emplace(std::pair{service.redis->server->value, service.redis->db->value}, &service);
+      if (!fresh) {
+        out.error(service.redis->db->where, "services." + service.name + ".redis.db " +
+                                                std::to_string(service.redis->db->value) + " on server '" +
+                                                service.redis->server->value + "' is already service '" +
+                                                at->second->name + "''s (namespace: db); give each its own number");
+      }
+    }
+  }
+  for (const auto& service : topology.services) {
+    if (!service.redis || !service.redis->server || service.redis->space.value == RedisNamespace::db) {
+      continue;
+    }
+    int db = service.redis->db ? service.redis->db->value : 0;
+    auto owner = owners.find({service.redis->server->value, db});
+    if (owner != owners.end()) {
+      out.error(service.redis->db ? service.redis->db->where : service.redis->where,
+                "services." + service.name + ".redis: database " + std::to_string(db) + " on server '" +
+                    service.redis->server->value + "' is service '" + owner->second->name +
+                    "''s own (namespace: db), whose user may read every key in it");
+    }
+  }
+}
+
 void check_services(const Topology& topology, Diagnostics& out) {
   bool multi_tenant = topology.mode && topology.mode->value == Mode::multi_tenant;
   for (const auto& service : topology.services) {
@@ -189,7 +266,11 @@ void check_services(const Topology& topology, Diagnostics& out) {
     if (service.tenanted && !multi_tenant) {
       out.error(service.tenanted->where, path + ".tenanted applies to multi-tenant mode only");
     }
+    if (service.redis) {
+      check_redis(topology, service, out);
+    }
   }
+  check_redis_databases(topology, out);
 }
 
 void check_roles(const Topology& topology, Diagnostics& out) {

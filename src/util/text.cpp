@@ -149,4 +149,15 @@ std::string format_duration(long long ms) {
   return out;
 }
 
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::size_t at = 0;
+  while ((at = text.find_first_not_of(" \t", at)) != std::string_view::npos) {
+    std::size_t end = text.find_first_of(" \t", at);
+    words.emplace_back(text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
+    at = end;
+  }
+  return words;
+}
+
 } // namespace dbctl::util

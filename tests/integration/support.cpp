@@ -332,6 +332,16 @@ const std::map<std::string, std::optional<std::string>>& shipped_topology_env() 
   return env;
 }
 
+std::string json_violations(const std::string& definition, const std::string& document) {
+  TempDir dir;
+  std::filesystem::path file = dir.write("doc.json", document);
+  Result checked = run({"python3", (source_dir() / "scripts/check-json").string(),
+                        (source_dir() / "docs/schemas/output.schema.json").string(), definition,
+                        file.string()});
+  REQUIRE_MESSAGE(checked.exit_code != 2, checked.err);
+  return checked.exit_code == 0 ? "" : checked.err + "(exit " + std::to_string(checked.exit_code) + ")";
+}
+
 TestProject::TestProject(const std::string& tag, const std::string& body, const std::string& server)
     : prefix(unique_prefix(tag)) {
   std::string text = "version: 1\nname: " + prefix + "shop\nservers:\n" + server + body;

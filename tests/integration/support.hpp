@@ -109,6 +109,10 @@ std::string mysql_query(const std::string& sql, const std::string& database = ""
 /// The shipped topologies: topology.yaml and examples/*.yaml.
 std::vector<std::filesystem::path> shipped_topologies();
 
+/// Check a JSON document against one definition of docs/schemas/output.schema.json (by
+/// scripts/check-json); return the violations, "" when none.
+std::string json_violations(const std::string& definition, const std::string& document);
+
 /// The variables the shipped topologies read (none of their servers is contacted with them).
 const std::map<std::string, std::optional<std::string>>& shipped_topology_env();
 

@@ -142,9 +142,62 @@ void conform(const std::string& url_variable, const std::string& tag) {
   CHECK_FALSE(driver.target(target)->exists());
 }
 
+// The provisioning part on Redis: its namespaces' ACL users converge, converge again to nothing,
+// and are torn down; the server knows itself by one identity.
+void conform_redis() {
+  test::required_env("DBCTL_TEST_REDIS_URL");
+  std::string prefix = test::unique_prefix("crd");
+  std::string text = "version: 1\nname: " + prefix + "conf\nservers:\n  pg: {url: \"${DBCTL_TEST_PG_URL}\"}\n"
+                     "  cache: {url: \"${DBCTL_TEST_REDIS_URL}\"}\ntopology: {mode: multi-tenant, tenants: [a, b]}\n"
+                     "passwords: {derive_from: conformance-secret}\n"
+                     "services:\n  " + prefix + "svc: {migrations: none, redis: {server: cache}}\n";
+  auto loaded = topology::load_text(text, "conformance.yaml", ".", util::process_environment());
+  REQUIRE_FALSE(loaded.diagnostics.has_errors());
+  util::Diagnostics diagnostics;
+  topology::validate(*loaded.topology, diagnostics);
+  targets::Expansion expansion = targets::expand(*loaded.topology);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  REQUIRE_FALSE(expansion.diagnostics.has_errors());
+  REQUIRE(expansion.stores.size() == 2);
+  const topology::Server& server = *expansion.stores.front().server;
+  engine::Registry registry = engine::default_registry();
+  engine::Driver& driver = registry.get(topology::Engine::redis);
+  driver.ping(server);
+  auto provision = [&] {
+    auto session = driver.admin(server);
+    auto statements = provision::plan(*session, provision::desired_state(expansion.stores, expansion.stores, session->info()), "cache");
+    for (const auto& statement : statements) {
+      session->execute(statement);
+    }
+    return statements.size();
+  };
+  auto admin = driver.admin(server);
+  std::vector<std::string> why;
+  engine::AclUserSpec spec = provision::acl_user_spec(expansion.stores.front());
+  CHECK(admin->inspect(spec, why) == engine::AclState::missing);
+  CHECK(provision() == 2);
+  CHECK(provision() == 0); // converged: nothing left to do
+  CHECK(admin->inspect(spec, why) == engine::AclState::ready);
+  CHECK(why.empty());
+  CHECK(admin->info().product == "redis");
+  CHECK_FALSE(admin->identity().empty());
+  CHECK(admin->identity() == driver.admin(server)->identity());
+  CHECK(admin->available_extensions().empty());
+  CHECK(admin->drop_role(prefix + "no_such_user", {}).empty());
+  CHECK_THROWS_AS(driver.target(expansion.stores.front()), Error); // no migrations on Redis
+  auto teardown = provision::teardown(expansion.stores, expansion.stores, admin->info(), true);
+  CHECK(teardown.roles.size() == 2);
+  CHECK(teardown.keys.size() == 2);
+  for (const auto& statement : provision::plan_teardown(*admin, teardown)) {
+    admin->execute(statement);
+  }
+  CHECK(admin->inspect(spec, why) == engine::AclState::missing);
+}
+
 } // namespace
 
 TEST_SUITE("engine conformance") {
+  TEST_CASE("Redis passes the provisioning part of the engine conformance suite") { conform_redis(); }
   TEST_CASE("PostgreSQL passes the engine conformance suite") { conform("DBCTL_TEST_PG_URL", "cpg"); }
   TEST_CASE("MariaDB passes the engine conformance suite") { conform("DBCTL_TEST_MYSQL_URL", "cmy"); }
 }

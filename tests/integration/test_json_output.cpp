@@ -11,17 +11,6 @@ using namespace dbctl::test;
 
 namespace {
 
-// Check a document against one definition of the schema; return the violations ("" when none).
-std::string violations(const std::string& definition, const std::string& document) {
-  TempDir dir;
-  std::filesystem::path file = dir.write("doc.json", document);
-  Result checked = run({"python3", (source_dir() / "scripts/check-json").string(),
-                        (source_dir() / "docs/schemas/output.schema.json").string(), definition,
-                        file.string()});
-  REQUIRE_MESSAGE(checked.exit_code != 2, checked.err);
-  return checked.exit_code == 0 ? "" : checked.err + "(exit " + std::to_string(checked.exit_code) + ")";
-}
-
 // Run a command with -o json and check its stdout against the command's definition.
 Result check_command(const TestProject& project, std::vector<std::string> args, const std::string& definition,
                      int expected_exit = 0) {
@@ -30,7 +19,7 @@ Result check_command(const TestProject& project, std::vector<std::string> args, 
   CAPTURE(definition);
   INFO(result.err);
   CHECK(result.exit_code == expected_exit);
-  std::string problems = violations(definition, result.out);
+  std::string problems = json_violations(definition, result.out);
   INFO(result.out);
   CHECK_MESSAGE(problems.empty(), problems);
   return result;
@@ -79,10 +68,10 @@ void every_command(const std::string& server, const std::string& engine) {
 
 TEST_SUITE("integration: -o json") {
   TEST_CASE("the schema checker rejects a document that breaks it") {
-    CHECK(violations("status", "[]").empty());
-    CHECK_FALSE(violations("status", R"([{"service": "a"}])").empty());
-    CHECK_FALSE(violations("migrate", R"([{"result": "exploded"}])").empty());
-    CHECK_FALSE(violations("validate", "not json").empty());
+    CHECK(json_violations("status", "[]").empty());
+    CHECK_FALSE(json_violations("status", R"([{"service": "a"}])").empty());
+    CHECK_FALSE(json_violations("migrate", R"([{"result": "exploded"}])").empty());
+    CHECK_FALSE(json_violations("validate", "not json").empty());
   }
 
   TEST_CASE("every reporting command on PostgreSQL matches the documented schema") {
@@ -117,7 +106,7 @@ TEST_SUITE("integration: -o json") {
                                "services: {users: {migratons: m}}\n");
     Result bad = run_dbctl({"-o", "json", "validate"}, {dir.path(), {}, {}});
     CHECK(bad.exit_code == 2);
-    CHECK(violations("validate", bad.out).empty());
+    CHECK(json_violations("validate", bad.out).empty());
     CHECK_FALSE(nlohmann::json::parse(bad.out)["errors"].empty());
   }
 

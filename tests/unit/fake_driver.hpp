@@ -259,13 +259,13 @@ private:
     if (m_server.objects.count(key) != 0) {
       return {};
     }
-    return {engine::Statement{database, key, key, kind}};
+    return {engine::Statement{database, key, key, kind, {}}};
   }
   std::vector<engine::Statement> present(const std::string& key) const {
     if (m_server.objects.count(key) == 0) {
       return {};
     }
-    return {engine::Statement{"", "DROP " + key, "DROP " + key, engine::StatementKind::other}};
+    return {engine::Statement{"", "DROP " + key, "DROP " + key, engine::StatementKind::other, {}}};
   }
 
   FakeServer& m_server;

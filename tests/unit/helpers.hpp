@@ -37,6 +37,7 @@ inline std::vector<std::string> messages(const util::Diagnostics& diagnostics) {
 struct Loaded {
   topology::Topology topology;
   std::vector<targets::Target> targets;
+  std::vector<targets::Target> stores; ///< Redis namespaces
   std::vector<std::string> problems;
 };
 
@@ -52,6 +53,7 @@ inline std::unique_ptr<Loaded> load(const std::string& text,
     targets::Expansion expansion = targets::expand(out->topology);
     diagnostics.merge(expansion.diagnostics);
     out->targets = std::move(expansion.targets);
+    out->stores = std::move(expansion.stores);
   }
   out->problems = messages(diagnostics);
   return out;

@@ -104,7 +104,7 @@ TEST_SUITE("topology::load") {
                        "topology: {mode: multitenant}\n" + k_services);
     CHECK(loaded->problems ==
           std::vector<std::string>{
-              "4:16: servers.pg.engine must be postgres, mysql or mariadb, not 'postgress' (did "
+              "4:16: servers.pg.engine must be postgres, mysql, mariadb or redis, not 'postgress' (did "
               "you mean 'postgres'?)",
               "5:18: topology.mode must be shared, db-per-service or multi-tenant, not "
               "'multitenant' (did you mean 'multi-tenant'?)"});

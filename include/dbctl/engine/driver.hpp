@@ -73,6 +73,15 @@ public:
   /// Return the statements creating an extension.
   virtual std::vector<Statement> converge(const ExtensionSpec& spec) = 0;
 
+  /// Return the commands creating or rewriting an ACL user (Redis); throws DbError when the spec
+  /// cannot be met (a database number recorded as another service's). SQL engines have none.
+  virtual std::vector<Statement> converge(const AclUserSpec& spec);
+  /// Return where an ACL user stands against its spec, and why when it drifted (`why`).
+  virtual AclState inspect(const AclUserSpec& spec, std::vector<std::string>& why);
+  /// Return the commands deleting a namespace's keys in database `db`: those starting with
+  /// `prefix`, or the whole database when the prefix is empty (Redis; SQL engines have none).
+  virtual std::vector<Statement> drop_keys(int db, const std::string& prefix);
+
   /// Return the extensions the server could create, by name (none on MySQL).
   virtual std::map<std::string, AvailableExtension> available_extensions() = 0;
 

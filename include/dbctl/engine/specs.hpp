@@ -17,10 +17,11 @@ enum class StatementKind {
 };
 
 struct Statement {
-  std::string database; ///< the database whose connection runs it; empty: the admin database
-  std::string sql;      ///< what is sent to the server
+  std::string database; ///< the database whose connection runs it; empty: the admin database (Redis: its number)
+  std::string sql;      ///< what is sent to the server (SQL engines)
   std::string shown;    ///< what plans and logs show: the same with secrets masked
   StatementKind kind;
+  std::vector<std::string> args; ///< Redis: the command's words, sent as they are (no text to quote)
 };
 
 /// What a role may do with a target's objects.
@@ -83,6 +84,22 @@ struct AvailableExtension {
   bool superuser = true; ///< only a superuser may create it...
   bool trusted = false;  ///< ...unless it is trusted (then CREATE on the database suffices)
 };
+
+/// A Redis ACL user and the namespace it may reach, in ACL's own words.
+struct AclUserSpec {
+  std::string name;
+  util::Secret password; ///< sent as its SHA-256 (`#<hex>`), never in clear
+  std::string keys;      ///< "~users:*"
+  std::string channels;  ///< "&users:*"
+  std::string commands;  ///< "+@all -@admin -@dangerous"
+  std::string service;   ///< whose namespace it is
+  /// namespace: db: the database number that is the service's own (recorded on the server, so
+  /// that no other service is ever given it).
+  std::optional<int> own_database;
+};
+
+/// Where a Redis ACL user stands against its spec.
+enum class AclState { ready, missing, drift };
 
 /// What the admin connection is and may do.
 struct AdminInfo {

@@ -36,6 +36,10 @@ struct Project {
   topology::Topology topology;
   std::vector<targets::Target> all;      ///< every target, in topology order
   std::vector<targets::Target> selected; ///< those chosen by --service/--tenant/--server
+  /// The services' Redis namespaces (`redis:`; targets::Expansion::stores): init, plan,
+  /// destroy, status, env and wait cover them; migrations never do.
+  std::vector<targets::Target> stores;
+  std::vector<targets::Target> selected_stores; ///< chosen by the same selection
   /// Migrations per service folder, read and checksummed once however many targets share it.
   std::map<std::filesystem::path, migration::MigrationSet> migrations;
   /// format: command services' one entry each (migration::command_set), by service.

@@ -44,10 +44,24 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
                                            const util::Interrupt* interrupt);
 
 /// Drop the databases, schemas and roles of the selected targets, server by server under each
-/// one's provisioning lock; entries that reach one physical server are torn down as one.
+/// one's provisioning lock; entries that reach one physical server are torn down as one. On
+/// Redis servers the ACL users go, and with `flush` the namespaces' keys.
 /// Returns the statements that ran per (merged) server.
 std::vector<ServerStatements> destroy_servers(const Project& project, const engine::Registry& registry,
                                               std::chrono::seconds lock_timeout,
-                                              const util::Interrupt* interrupt);
+                                              const util::Interrupt* interrupt, bool flush = false);
+
+/// Where one selected Redis namespace (Project::selected_stores) stands: its ACL user against
+/// the topology, or why it could not be read.
+struct StoreStatus {
+  std::optional<engine::AclState> state; ///< nullopt: not inspected (`error` says why)
+  std::vector<std::string> issues;       ///< how a drifted user differs
+  std::string error;
+};
+
+/// Inspect every selected Redis namespace, one admin session per Redis server (servers in
+/// parallel); in Project::selected_stores order. A server that cannot be reached fails its
+/// namespaces only.
+std::vector<StoreStatus> inspect_stores(const Project& project, const engine::Registry& registry);
 
 } // namespace dbctl::ops

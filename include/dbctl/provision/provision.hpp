@@ -20,7 +20,11 @@ struct DesiredState {
   std::vector<engine::SchemaSpec> schemas;
   std::vector<engine::ExtensionSpec> extensions;
   std::vector<engine::GrantSpec> grants;
+  std::vector<engine::AclUserSpec> acl_users; ///< a Redis server's (it has nothing above)
 };
+
+/// Return the ACL user of a Redis target (Expansion::stores).
+engine::AclUserSpec acl_user_spec(const targets::Target& store);
 
 /// Compute the desired state of the `selected` targets of one server. `all` holds every target
 /// on that server: a database's owner and who may connect to it depend on all of them. An
@@ -54,14 +58,19 @@ struct Teardown {
   std::vector<std::pair<std::string, std::string>> schemas; ///< (database, schema) dropped
   std::vector<std::string> roles;                           ///< dropped after clean-up
   std::vector<std::string> surviving_databases;             ///< managed ones that stay
+  /// Redis, with flush: the (database, key prefix) namespaces whose keys go; an empty prefix
+  /// is the whole database (namespace: db).
+  std::vector<std::pair<int, std::string>> keys;
 };
 
 /// Compute what destroying the `selected` targets removes, given every target on the server:
 /// a database goes when all its targets are selected, else only the selected schemas; a role
 /// goes when no unselected target uses it. Throws UsageError for a database dbctl must never
-/// drop (postgres, template0, template1) and never drops the admin's own role.
+/// drop (postgres, template0, template1) and never drops the admin's own role. On a Redis
+/// server: the ACL users no unselected target uses, and with `flush` the selected namespaces'
+/// keys (without it, no key is touched).
 Teardown teardown(const std::vector<targets::Target>& selected,
-                  const std::vector<targets::Target>& all, const engine::AdminInfo& admin);
+                  const std::vector<targets::Target>& all, const engine::AdminInfo& admin, bool flush = false);
 
 /// Return the statements that carry out a teardown.
 std::vector<engine::Statement> plan_teardown(engine::AdminSession& session, const Teardown& teardown);

@@ -14,6 +14,9 @@ namespace dbctl::targets {
 /// sharing a database and schema, a role name used with two meanings or passwords.
 struct Expansion {
   std::vector<Target> targets;
+  /// The services' Redis namespaces (`redis:`), one per SQL target of a service that has one,
+  /// in the same order; each on an engine: redis server.
+  std::vector<Target> stores;
   util::Diagnostics diagnostics;
 };
 

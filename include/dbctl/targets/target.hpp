@@ -22,6 +22,18 @@ struct RoleGrant {
   topology::Privilege privilege = topology::Privilege::read;
 };
 
+/// A Redis target's namespace: what its ACL user may reach.
+struct RedisAccess {
+  int db = 0;           ///< the logical database its URL selects
+  std::string prefix;   ///< its keys' and channels' prefix, "users:" or "users:acme:"; empty: all (namespace: db)
+  std::string commands; ///< the ACL command rules, "+@all -@admin -@dangerous"
+
+  /// Return the ACL key pattern: "~users:*" (namespace: db: "~*").
+  std::string key_pattern() const { return "~" + prefix + "*"; }
+  /// Return the ACL channel pattern: "&users:*" (namespace: db: "&*").
+  std::string channel_pattern() const { return "&" + prefix + "*"; }
+};
+
 /// What every command works on; the three modes differ only in how they expand into these.
 /// Holds a pointer into the Topology it came from, which must outlive it.
 struct Target {
@@ -41,6 +53,9 @@ struct Target {
   std::filesystem::path command_cwd;
   util::Location placed_at; ///< the topology line that chose the server (messages name it)
   bool canary = false;      ///< its tenant is a canary: first in a rollout in waves
+  /// A Redis target (Expansion::stores): the namespace its ACL user (`owner`) reaches; its
+  /// `database` is the number as text, and it has no schema, app role or migrations.
+  std::optional<RedisAccess> redis;
 
   /// Return the engine of the target's server.
   topology::Engine engine() const { return server->engine->value; }

@@ -21,12 +21,16 @@ template <typename T> struct Located {
   Location where;
 };
 
-enum class Engine { postgres, mysql };
+enum class Engine { postgres, mysql, redis };
 enum class LockStrategy { advisory, table };
 enum class Mode { shared, db_per_service, multi_tenant };
 enum class Tenancy { database, schema };
 enum class Privilege { read, write, all };
 enum class LintLevel { off, warning, error };
+/// How a Redis ACL user is kept to its service's data: by key and channel patterns (`keys`,
+/// the default), or by a logical database number of its own (`db`, by convention only: Redis
+/// ACLs cannot bind a user to a database).
+enum class RedisNamespace { keys, db };
 /// How a service's migration files are named and written: Flyway's (dbctl's own), another
 /// tool's, `auto` (whichever the folder's files are), or `command`: a program (Alembic, say)
 /// migrates the database itself.
@@ -40,8 +44,10 @@ std::string_view to_string(Tenancy tenancy);
 std::string_view to_string(Privilege privilege);
 std::string_view to_string(LintLevel level);
 std::string_view to_string(MigrationFormat format);
+std::string_view to_string(RedisNamespace space);
 
-/// Return the engine a URL scheme names (postgres, postgresql, mysql, mariadb), if any.
+/// Return the engine a URL scheme names (postgres, postgresql, mysql, mariadb, redis, rediss),
+/// if any.
 std::optional<Engine> engine_of_scheme(std::string_view scheme);
 
 /// A database server and the admin credentials dbctl uses on it.
@@ -61,6 +67,11 @@ struct Server {
   /// What every connection calls itself (PostgreSQL application_name, MySQL's program_name
   /// connection attribute): "dbctl:<project>", so a DBA can tell whose lock or session it is.
   std::string application_name = "dbctl";
+  /// Redis: TLS (a rediss:// URL, or options.tls); its CA, certificate and key are options.
+  bool tls = false;
+
+  /// Tell whether this is a Redis server, which holds services' Redis namespaces, never their SQL.
+  bool is_redis() const { return engine && engine->value == Engine::redis; }
 };
 
 /// An owner or app role as the file gives it; name is a naming template.
@@ -115,6 +126,25 @@ struct CommandRunner {
   const Located<std::string>* scheme_for(Engine engine) const;
 };
 
+/// `services.<s>.redis:`: the service's Redis namespace (per tenant in multi-tenant mode) on an
+/// `engine: redis` server, and the ACL user that reaches it.
+struct RedisPlacement {
+  Location where;
+  std::optional<Located<std::string>> server;
+  /// The ACL user: name a naming template (default: the owner's name), password (default: the
+  /// owner's password when the name is the owner's, else derived).
+  RoleSpec user;
+  Located<RedisNamespace> space{RedisNamespace::keys, {}};
+  std::optional<Located<int>> db; ///< the logical database; namespace: db requires one; default 0
+  std::optional<Located<std::string>> acl; ///< command rules; default default_acl
+
+  /// Everything but administration and what reaches past the user's keys or hurts other
+  /// services (FLUSHALL, KEYS, CONFIG, ACL, MONITOR, ...).
+  static constexpr const char* default_acl = "+@all -@admin -@dangerous";
+  /// Return the user's command rules: acl:, else default_acl.
+  std::string commands() const { return acl ? acl->value : default_acl; }
+};
+
 /// A service: its placement, roles and migrations.
 struct Service {
   std::string name;
@@ -137,6 +167,7 @@ struct Service {
   std::optional<Located<MigrationFormat>> format;
   /// With format: command, what to run (the keys are refused with any other format).
   CommandRunner command;
+  std::optional<RedisPlacement> redis; ///< `redis:`
 
   /// Tell whether a program migrates the service (format: command).
   bool runs_command() const { return format && format->value == MigrationFormat::command; }
@@ -222,6 +253,8 @@ struct Topology {
   const Server* find_server(std::string_view server_name) const;
   /// Return the service of that name, or nullptr.
   const Service* find_service(std::string_view service_name) const;
+  /// Return the one server that can hold SQL (not Redis), or nullptr when there are several or none.
+  const Server* only_sql_server() const;
   /// Return the tenant of that name, or nullptr.
   const Tenant* find_tenant(std::string_view tenant_name) const;
 };

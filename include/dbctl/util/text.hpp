@@ -29,6 +29,9 @@ bool is_utf8(std::string_view text);
 /// Return the items joined by `separator` ("a, b, c" with the default).
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 
+/// Return the words of `text`, split at spaces and tabs.
+std::vector<std::string> split_words(std::string_view text);
+
 /// Return a duration for people: "340 ms", "12.4 s", "3 min 05 s".
 std::string format_duration(long long ms);
 

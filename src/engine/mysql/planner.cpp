@@ -10,7 +10,7 @@ namespace dbctl::engine::mysql {
 
 namespace {
 
-Statement plain(std::string sql) { return {"", sql, sql, StatementKind::other}; }
+Statement plain(std::string sql) { return {"", sql, sql, StatementKind::other, {}}; }
 
 // The database name as GRANT stores it: `_` and `%` escaped with a backslash.
 std::string stored_name(const std::string& database) {
@@ -67,7 +67,7 @@ std::vector<Statement> Planner::role(const RoleSpec& spec, bool locked) const {
   std::string identified = m_catalog.mariadb ? " IDENTIFIED BY PASSWORD "
                                              : " IDENTIFIED WITH mysql_native_password AS ";
   auto with_hash = [&](const std::string& head) {
-    return Statement{"", head + identified + "'" + hash + "'", head + identified + "'***'", StatementKind::other};
+    return Statement{"", head + identified + "'" + hash + "'", head + identified + "'***'", StatementKind::other, {}};
   };
   auto existing = m_catalog.users.find(spec.name);
   if (existing == m_catalog.users.end()) {
