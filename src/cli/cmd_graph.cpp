@@ -65,7 +65,10 @@ ExitCode run_graph(const Context& context, const GraphOptions& options) {
   require_topology(context, "graph");
   std::unique_ptr<Project> project = load_project(context, options.status ? Scan::read_ahead : Scan::topology_only);
   report::GraphInput input;
-  input.targets = &project->selected;
+  // The SQL targets, then the Redis namespaces.
+  std::vector<targets::Target> drawn = project->selected;
+  drawn.insert(drawn.end(), project->selected_stores.begin(), project->selected_stores.end());
+  input.targets = &drawn;
   input.max_tenants = options.max_tenants;
   bool failed = false;
   if (options.status) {
@@ -74,10 +77,13 @@ ExitCode run_graph(const Context& context, const GraphOptions& options) {
       Progress progress(context, project->selected.size(), false);
       run = ops::status_targets(*project, registry_for(context), progress.run_options());
     }
-    for (const auto& row : report::status_rows(project->selected, run)) {
-      input.states.push_back(row.state ? migration::to_string(*row.state) : "error");
-    }
+    std::vector<report::StatusRow> rows = report::status_rows(project->selected, run);
     failed = ops::any_failed(run.outcomes);
+    std::vector<report::StatusRow> redis = redis_rows(context, *project, failed);
+    rows.insert(rows.end(), redis.begin(), redis.end());
+    for (const auto& row : rows) {
+      input.states.push_back(report::state_name(row));
+    }
   }
   std::string dot = report::graph_dot(input);
   switch (options.format) {

@@ -5,7 +5,6 @@
 #include "project.hpp"
 
 #include "dbctl/ops/migrate.hpp"
-#include "dbctl/ops/provision.hpp"
 #include "dbctl/report/status.hpp"
 
 #include <chrono>
@@ -32,14 +31,8 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
   }
   std::vector<report::StatusRow> rows = report::status_rows(project->selected, run);
   bool store_failed = false;
-  if (!project->selected_stores.empty()) {
-    std::vector<ops::StoreStatus> stores = ops::inspect_stores(*project, registry_for(context));
-    for (const auto& store : stores) {
-      store_failed = store_failed || !store.state;
-    }
-    std::vector<report::StatusRow> more = report::store_rows(project->selected_stores, stores);
-    rows.insert(rows.end(), more.begin(), more.end());
-  }
+  std::vector<report::StatusRow> redis = redis_rows(context, *project, store_failed);
+  rows.insert(rows.end(), redis.begin(), redis.end());
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   write_metrics(options.metrics_file,
                 {"status", project->topology.name.value, took, 0, !ops::any_failed(run.outcomes), std::nullopt},

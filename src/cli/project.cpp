@@ -1,5 +1,7 @@
 #include "project.hpp"
 
+#include "dbctl/ops/provision.hpp"
+
 #include "dbctl/util/error.hpp"
 
 #include <map>
@@ -46,6 +48,17 @@ std::unique_ptr<Project> load_project(const Context& context, Scan scan, ops::Li
     throw ConfigError(diagnostics.errors());
   }
   return project;
+}
+
+std::vector<report::StatusRow> redis_rows(const Context& context, const Project& project, bool& failed) {
+  if (project.selected_stores.empty()) {
+    return {};
+  }
+  std::vector<ops::StoreStatus> stores = ops::inspect_stores(project, registry_for(context));
+  for (const auto& store : stores) {
+    failed = failed || !store.state;
+  }
+  return report::store_rows(project.selected_stores, stores);
 }
 
 } // namespace dbctl::cli

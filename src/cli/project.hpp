@@ -3,6 +3,7 @@
 #include "context.hpp"
 
 #include "dbctl/ops/project.hpp"
+#include "dbctl/report/status.hpp"
 
 #include <memory>
 #include <string>
@@ -19,6 +20,10 @@ ops::Source source_of(const Context& context);
 /// its warnings. Throws ConfigError listing every problem, or UsageError for a bad selection;
 /// nothing is contacted.
 std::unique_ptr<Project> load_project(const Context& context, Scan scan, ops::LintFiles lint = ops::LintFiles::no);
+
+/// Inspect the selected Redis namespaces (ops::inspect_stores; none: nothing contacted) and
+/// return their status rows; set `failed` when one could not be read.
+std::vector<report::StatusRow> redis_rows(const Context& context, const Project& project, bool& failed);
 
 /// Throw UsageError when --url/--dir were given to a command that needs a topology.
 void require_topology(const Context& context, const std::string& command);

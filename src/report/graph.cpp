@@ -78,6 +78,9 @@ public:
       if (target.schema && *target.schema != "public") {
         node.lines.push_back("schema " + *target.schema);
       }
+      if (target.redis) {
+        node.lines.push_back(target.redis->prefix.empty() ? "every key" : "keys " + target.redis->prefix + "*");
+      }
       database.nodes.push_back(node);
       add_roles(target, node.id, false);
     }
@@ -123,11 +126,12 @@ private:
     }
     bool schemas = target.schema && *target.schema != "public";
     std::string tenant_count = std::to_string(count) + " tenants";
-    Database& database = schemas ? database_of(server, target.database, "database " + target.database)
+    // On Redis the tenants share the database: a key prefix each.
+    Database& database = schemas || target.redis ? database_of(server, target.database, "database " + target.database)
                                  : database_of(server, "*" + target.service,
                                                std::to_string(count) + " databases, one per tenant");
     Node node{id("g"), {target.service + " x " + tenant_count}, state};
-    node.lines.push_back(schemas ? "a schema each" : "e.g. " + target.database);
+    node.lines.push_back(target.redis ? "e.g. keys " + target.redis->prefix + "*" : schemas ? "a schema each" : "e.g. " + target.database);
     database.nodes.push_back(node);
     m_groups[key] = node.id;
     add_roles(target, node.id, true);
@@ -160,6 +164,10 @@ private:
       m_roles[key] = role_id;
       return role_id;
     };
+    if (target.redis) {
+      edge(role(target.owner.name, "ACL user"), node_id, "reads, writes");
+      return;
+    }
     edge(role(target.owner.name, "owner"), node_id, "owns");
     if (target.app) {
       edge(role(target.app->name, "app role"), node_id, "DML");
@@ -198,7 +206,7 @@ std::string colour(const std::string& state) {
   if (state.empty()) {
     return "#dde7f3";
   }
-  if (state == "up-to-date") {
+  if (state == "up-to-date" || state == "ready") {
     return "#b7e4b0";
   }
   if (state == "pending" || state == "empty" || state == "missing") {

@@ -195,7 +195,14 @@ void check_redis(const Topology& topology, const Service& service, Diagnostics& 
     check_template(topology, *redis.user.name, path + ".user", out);
   }
   bool tenanted = topology.mode && topology.mode->value == Mode::multi_tenant && service.is_tenanted();
+  if (service.name == "dbctl") {
+    out.error(redis.where, path + ": keys under dbctl: are dbctl's own records on the server; rename the service");
+  }
   if (redis.space.value == RedisNamespace::db) {
+    if (redis.db && redis.db->value == 0) {
+      out.error(redis.db->where, path + ": namespace: db needs a database other than 0, which every client "
+                                        "without a number uses and where dbctl keeps its records");
+    }
     if (!redis.db) {
       out.error(redis.space.where, path + ": namespace: db needs db: N, the service's own database number");
     }

@@ -335,6 +335,8 @@ TEST_SUITE("redis") {
              {"  s: {migrations: none, tenanted: false, redis: {server: cache, namespace: db, db: 4}}\n"
               "  t: {migrations: none, tenanted: false, redis: {server: cache, db: 4}}\n", "is service 's''s own (namespace: db)"},
              {"  s: {migrations: none, redis: {server: cache, nmespace: db}}\n", "did you mean 'namespace'"},
+             {"  s: {migrations: none, tenanted: false, redis: {server: cache, namespace: db, db: 0}}\n", "a database other than 0"},
+             {"  s: {migrations: none, redis: {}}\n", "services.s.redis.server is required"},
          }) {
       // Servers that do not exist: nothing may be contacted.
       TempDir dir;

@@ -236,7 +236,7 @@ Connection::Connection(const topology::Server& server, std::chrono::seconds time
       throw DbError("TLS to Redis at " + describe() + " failed: " + why);
     }
   }
-  if (server.password) {
+  if (server.password && !server.password->empty()) {
     Reply auth = call({"AUTH", server.user.empty() ? "default" : server.user, server.password->reveal()});
     if (auth.type == Reply::Type::error) {
       throw DbError(DbFailure::login_refused, "Redis at " + describe() + " refused user " +
