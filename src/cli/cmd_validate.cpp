@@ -33,6 +33,7 @@ report::ValidationSummary summarize(const Context& context, const Project* proje
   summary.services = topology.services.size();
   summary.servers = topology.servers.size();
   summary.targets = project->selected.size();
+  summary.redis_namespaces = project->selected_stores.size();
   for (const auto& [folder, set] : project->migrations) {
     summary.migrations += set.versioned.size() + set.repeatable.size();
   }

@@ -3,6 +3,7 @@
 #include "dbctl/provision/provision.hpp"
 #include "dbctl/util/error.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <future>
 #include <map>
@@ -45,34 +46,31 @@ private:
   std::set<std::string> m_taken;
 };
 
-Checked plan_server(const engine::Registry& registry, const Project& project, const ServerGroup& group,
-                    std::optional<std::chrono::seconds> lock_timeout, ProvisionLocks& locks) {
+// Open a server's admin session and learn which physical server it reaches.
+Checked open_server(const engine::Registry& registry, const ServerGroup& group) {
   Checked out;
   spdlog::debug("{}: reading the catalogs", group.server->name);
   out.server.session = registry.get(group.server->engine->value).admin(*group.server);
   out.server.identity = out.server.session->identity();
-  // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail with
-  // "tuple concurrently updated", and two runs would plan the same CREATEs. The catalogs are
-  // read after the lock, so each run plans from what the last one left.
-  if (lock_timeout && locks.first(out.server.identity)) {
-    out.server.lock = out.server.session->lock("provision", *lock_timeout);
-  }
-  out.problems = provision::check_hosting(*out.server.session, project.topology, group.selected);
   out.server.plan.server = group.server;
   out.server.group = group;
-  if (out.problems.empty()) {
-    out.server.plan.statements = plan_statements(*out.server.session, group);
-  }
   return out;
 }
 
+// Check what a server's services need and plan its statements (after its lock, if any).
+void plan_server(const Project& project, Checked& out) {
+  out.problems = provision::check_hosting(*out.server.session, project.topology, out.server.group.selected);
+  if (out.problems.empty()) {
+    out.server.plan.statements = plan_statements(*out.server.session, out.server.group);
+  }
+}
+
 // Wait for every run; rethrow the first failure, in topology order, once all have ended.
-template <typename T> std::vector<T> join_all(std::vector<std::future<T>>& runs) {
-  std::vector<T> out;
+void join_all(std::vector<std::future<void>>& runs) {
   std::exception_ptr failure;
   for (auto& run : runs) {
     try {
-      out.push_back(run.get());
+      run.get();
     } catch (...) {
       failure = failure ? failure : std::current_exception();
     }
@@ -80,23 +78,47 @@ template <typename T> std::vector<T> join_all(std::vector<std::future<T>>& runs)
   if (failure) {
     std::rethrow_exception(failure);
   }
-  return out;
 }
 
 } // namespace
 
 std::vector<PlannedServer> plan_servers(const Project& project, const engine::Registry& registry,
                                         std::optional<std::chrono::seconds> lock_timeout) {
-  // Each server on a thread of its own (shards are independent).
+  // Each server on a thread of its own (shards are independent), but the provisioning locks one
+  // after another in the order of the servers' identities: two runs each holding one server's
+  // lock and waiting for another's (a PostgreSQL and a Redis server of two projects) would wait
+  // for each other until both timed out.
   std::vector<ServerGroup> groups = group_by_server(project);
-  ProvisionLocks locks;
-  std::vector<std::future<Checked>> planning;
-  for (const auto& group : groups) {
-    planning.push_back(std::async(std::launch::async, [&registry, &project, &group, lock_timeout, &locks] {
-      return plan_server(registry, project, group, lock_timeout, locks);
+  std::vector<Checked> checked(groups.size());
+  std::vector<std::future<void>> opening;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    opening.push_back(std::async(std::launch::async, [&registry, &groups, &checked, i] {
+      checked[i] = open_server(registry, groups[i]);
     }));
   }
-  std::vector<Checked> checked = join_all(planning);
+  join_all(opening);
+  if (lock_timeout) {
+    ProvisionLocks locks;
+    std::vector<Checked*> by_identity;
+    for (auto& server : checked) {
+      by_identity.push_back(&server);
+    }
+    std::stable_sort(by_identity.begin(), by_identity.end(),
+                     [](const Checked* a, const Checked* b) { return a->server.identity < b->server.identity; });
+    for (Checked* server : by_identity) {
+      // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail
+      // with "tuple concurrently updated", and two runs would plan the same CREATEs. The
+      // catalogs are read after the lock, so each run plans from what the last one left.
+      if (locks.first(server->server.identity)) {
+        server->server.lock = server->server.session->lock("provision", *lock_timeout);
+      }
+    }
+  }
+  std::vector<std::future<void>> planning;
+  for (auto& server : checked) {
+    planning.push_back(std::async(std::launch::async, [&project, &server] { plan_server(project, server); }));
+  }
+  join_all(planning);
   std::vector<util::Diagnostic> problems;
   std::vector<PlannedServer> planned;
   for (auto& server : checked) {
@@ -123,7 +145,7 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
   for (auto& server : planned) {
     same_server[server.identity].push_back(&server);
   }
-  std::vector<std::future<bool>> runs;
+  std::vector<std::future<void>> runs;
   for (auto& [identity, entries] : same_server) {
     runs.push_back(std::async(std::launch::async, [&entries = entries, &registry, interrupt] {
       for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -142,7 +164,6 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
         }
         execute_logged(*server.session, server.plan, interrupt);
       }
-      return true;
     }));
   }
   join_all(runs);

@@ -28,6 +28,7 @@ std::string validation_json(const ValidationSummary& summary) {
                                 {"services", summary.services},
                                 {"servers", summary.servers},
                                 {"targets", summary.targets},
+                                {"redis_namespaces", summary.redis_namespaces},
                                 {"migrations", summary.migrations},
                                 {"lint_warnings", summary.lint_warnings},
                                 {"errors", to_json(summary.errors)},
@@ -38,7 +39,9 @@ std::string validation_json(const ValidationSummary& summary) {
 
 std::string validation_text(const ValidationSummary& summary) {
   return summary.file + ": valid (" + summary.mode + ": " + plural(summary.services, "service") +
-         ", " + plural(summary.targets, "target") + " on " + plural(summary.servers, "server") +
+         ", " + plural(summary.targets, "target") +
+         (summary.redis_namespaces == 0 ? "" : " and " + plural(summary.redis_namespaces, "Redis namespace")) + " on " +
+         plural(summary.servers, "server") +
          ", " + plural(summary.migrations, "migration file") + ")" +
          (summary.lint_warnings == 0 ? std::string()
                                      : "; " + plural(summary.lint_warnings, "lint warning") + " (dbctl lint lists them)") +

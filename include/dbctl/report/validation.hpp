@@ -14,6 +14,7 @@ struct ValidationSummary {
   std::size_t services = 0;
   std::size_t servers = 0;
   std::size_t targets = 0;
+  std::size_t redis_namespaces = 0; ///< selected Redis targets (services' redis:)
   std::size_t migrations = 0;
   std::vector<util::Diagnostic> errors;
   std::vector<util::Diagnostic> warnings;
@@ -21,7 +22,7 @@ struct ValidationSummary {
 };
 
 /// Return the JSON document: {"valid", "file", "mode", "services", "servers", "targets",
-/// "migrations", "lint_warnings", "errors": [{file, line, column, message}], "warnings": [...]}.
+/// "redis_namespaces", "migrations", "lint_warnings", "errors": [{file, line, column, message}], "warnings": [...]}.
 std::string validation_json(const ValidationSummary& summary);
 
 /// Return the one-line text verdict for a valid topology.
