@@ -131,8 +131,10 @@ std::vector<SqlPart> plan_sql(const std::vector<ops::ServerStatements>& plans, c
     for (const auto& statement : plan.statements) {
       if (!database || *database != statement.database) {
         database = statement.database;
-        part.text += "\n" + comment + "on " + (statement.database.empty() ? std::string("the admin database")
-                                                                         : "database " + statement.database) + "\n";
+        std::string where = !statement.database.empty() ? "on database " + statement.database
+                            : redis                       ? "server-wide (ACL users)"
+                                                          : "on the admin database";
+        part.text += "\n" + comment + where + "\n";
       }
       std::string shown = statement.shown;
       for (std::size_t at = shown.find("'***'"); at != std::string::npos; at = shown.find("'***'", at)) {

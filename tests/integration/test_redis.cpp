@@ -128,6 +128,11 @@ TEST_SUITE("redis") {
     REQUIRE(plan.exit_code == 0);
     CHECK(plan.out.find("ACL SETUSER " + users + " reset on #<redacted> ~" + users + ":* &" + users +
                         ":* +@all -@admin -@dangerous") != std::string::npos);
+    Result sql = project.dbctl({"plan", "--out", (project.dir.path() / "plan").string()});
+    REQUIRE(sql.exit_code == 0);
+    std::string redis_part = read(project.dir.path() / "plan" / "init@cache.redis");
+    CHECK(redis_part.find("# server-wide (ACL users)\nACL SETUSER " + users + " reset on #<redacted> ") != std::string::npos);
+    CHECK(redis_part.find("# on database 0\nHSET dbctl:databases 7 " + orders) != std::string::npos);
     Result init = project.dbctl({"init"});
     INFO(init.err);
     REQUIRE(init.exit_code == 0);
@@ -251,7 +256,7 @@ TEST_SUITE("redis") {
     TestProject project("rsh", "topology: {mode: shared}\n"
                                "services:\n"
                                "  @P@a: {migrations: none, owner: {password: a-pw-123456}, redis: {server: cache, user: {name: \"{service}_cache\", password: a-cache-pw-123456}}}\n"
-                               "  @P@b: {migrations: none, owner: {password: b-pw-123456}, redis: {server: cache, acl: \"+@read +@write +@connection +@pubsub -@dangerous\"}}\n",
+                               "  @P@b: {migrations: none, owner: {password: b-pw-123456}, redis: {server: cache, db: 5, acl: \"+@read +@write +@connection +@pubsub -@dangerous\"}}\n",
                         k_servers);
     Result init = project.dbctl({"init"});
     INFO(init.err);
@@ -274,6 +279,10 @@ TEST_SUITE("redis") {
     CHECK(project.dbctl({"init"}).out.find("cache: 1 change applied") != std::string::npos);
     CHECK(cli(b, {"EVAL", "return 1", "0"}).out.find("1") != std::string::npos);
     CHECK(project.dbctl({"init"}).out.find("cache: nothing to do") != std::string::npos);
+    CHECK(b.db == "5");
+    // destroy ends in database 5 (b's keys): its lease is still released (it lives in 0).
+    CHECK(project.dbctl({"destroy", "--yes", "--flush"}).exit_code == 0);
+    CHECK(project.dbctl({"init", "--lock-timeout", "20"}).exit_code == 0);
     CHECK(project.dbctl({"destroy", "--yes", "--flush"}).exit_code == 0);
   }
 

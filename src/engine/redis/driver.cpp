@@ -8,6 +8,7 @@
 #include "dbctl/util/hash.hpp"
 #include "dbctl/util/text.hpp"
 
+#include <functional>
 #include <map>
 #include <random>
 #include <thread>
@@ -71,15 +72,22 @@ private:
   util::Interrupt* m_interrupt;
 };
 
+// A command run in database 0, where dbctl's own keys live, whichever database the session's
+// statements left the connection in.
+using InZero = std::function<Reply(const std::vector<std::string>&)>;
+
 // The provisioning lock: a lease key set only when absent, deleted by its holder alone.
 class Lease final : public Lock {
 public:
-  Lease(Connection& connection, std::string key, std::string token)
-      : m_connection(connection), m_key(std::move(key)), m_token(std::move(token)) {}
+  Lease(InZero call, std::string key, std::string token)
+      : m_call(std::move(call)), m_key(std::move(key)), m_token(std::move(token)) {}
   ~Lease() override {
     try {
-      m_connection.call({"EVAL", "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) "
-                                 "else return 0 end", "1", m_key, m_token});
+      Reply released = m_call({"EVAL", "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) "
+                                       "else return 0 end", "1", m_key, m_token});
+      if (released.type == Reply::Type::error && m_call({"GET", m_key}).text == m_token) {
+        m_call({"DEL", m_key}); // an admin without scripting: not atomic, but the lease is ours
+      }
     } catch (...) {
       // The lease expires on its own.
     }
@@ -88,7 +96,7 @@ public:
   Lease& operator=(const Lease&) = delete;
 
 private:
-  Connection& m_connection;
+  InZero m_call;
   std::string m_key;
   std::string m_token;
 };
@@ -208,7 +216,9 @@ public:
       Reply taken = select_and_call("0", {"SET", name, token, "NX", "PX",
                                           std::to_string(std::chrono::milliseconds(k_lease).count())}, true);
       if (taken.type == Reply::Type::status) {
-        return std::make_unique<Lease>(m_connected.get(), name, token);
+        // Released through this session (which outlives it), in database 0.
+        return std::make_unique<Lease>([this](const std::vector<std::string>& args) { return select_and_call("0", args); },
+                                       name, token);
       }
       if (std::chrono::steady_clock::now() >= deadline) {
         Reply holder = m_connected.get().call({"GET", name});

@@ -193,16 +193,16 @@ Connection::Connection(const topology::Server& server, std::chrono::seconds time
     throw DbError("cannot resolve Redis host " + m_host + ": " + gai_strerror(rc));
   }
   std::string error;
-  for (addrinfo* each = found; each != nullptr && m_fd < 0; each = each->ai_next) {
-    m_fd = connect_to(*each, timeout_ms, error);
+  for (addrinfo* each = found; each != nullptr && m_socket.fd < 0; each = each->ai_next) {
+    m_socket.fd = connect_to(*each, timeout_ms, error);
   }
   ::freeaddrinfo(found);
-  if (m_fd < 0) {
+  if (m_socket.fd < 0) {
     throw DbError("cannot connect to Redis at " + describe() + ": " + error);
   }
   if (read_timeout.count() > 0) {
     timeval limit{static_cast<time_t>(read_timeout.count()), 0};
-    setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    setsockopt(m_socket.fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   }
   if (server.tls) {
     m_tls = std::make_unique<Tls>();
@@ -222,7 +222,7 @@ Connection::Connection(const topology::Server& server, std::chrono::seconds time
     }
     SSL_CTX_set_verify(m_tls->context, SSL_VERIFY_PEER, nullptr);
     m_tls->ssl = SSL_new(m_tls->context);
-    SSL_set_fd(m_tls->ssl, m_fd);
+    SSL_set_fd(m_tls->ssl, m_socket.fd);
     SSL_set_tlsext_host_name(m_tls->ssl, m_host.c_str());
     SSL_set1_host(m_tls->ssl, m_host.c_str());
     if (SSL_connect(m_tls->ssl) != 1) {
@@ -231,8 +231,6 @@ Connection::Connection(const topology::Server& server, std::chrono::seconds time
       if (verify != X509_V_OK) {
         why = X509_verify_cert_error_string(verify);
       }
-      ::close(m_fd);
-      m_fd = -1;
       throw DbError("TLS to Redis at " + describe() + " failed: " + why);
     }
   }
@@ -245,18 +243,19 @@ Connection::Connection(const topology::Server& server, std::chrono::seconds time
   }
 }
 
-Connection::~Connection() {
-  m_tls.reset();
-  if (m_fd >= 0) {
-    ::close(m_fd);
+Connection::Socket::~Socket() {
+  if (fd >= 0) {
+    ::close(fd);
   }
 }
+
+Connection::~Connection() = default;
 
 std::string Connection::describe() const { return m_host + ":" + std::to_string(m_port); }
 
 void Connection::cancel() noexcept {
-  if (m_fd >= 0) {
-    ::shutdown(m_fd, SHUT_RDWR);
+  if (m_socket.fd >= 0) {
+    ::shutdown(m_socket.fd, SHUT_RDWR);
   }
 }
 
@@ -264,7 +263,7 @@ void Connection::send(const std::string& bytes) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {
     long n = m_tls ? SSL_write(m_tls->ssl, bytes.data() + sent, static_cast<int>(bytes.size() - sent))
-                   : ::send(m_fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+                   : ::send(m_socket.fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) {
       if (!m_tls && n < 0 && errno == EINTR) {
         continue;
@@ -289,7 +288,7 @@ Reply Connection::receive() {
       return reply;
     }
     char chunk[16384];
-    long n = m_tls ? SSL_read(m_tls->ssl, chunk, sizeof chunk) : ::recv(m_fd, chunk, sizeof chunk, 0);
+    long n = m_tls ? SSL_read(m_tls->ssl, chunk, sizeof chunk) : ::recv(m_socket.fd, chunk, sizeof chunk, 0);
     if (n <= 0) {
       if (!m_tls && n < 0 && errno == EINTR) {
         continue;

@@ -53,7 +53,15 @@ private:
   std::string describe() const;
 
   struct Tls;
-  int m_fd = -1;
+  /// The socket, closed by its destructor (also when the constructor throws).
+  struct Socket {
+    int fd = -1;
+    Socket() = default;
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+    ~Socket();
+  };
+  Socket m_socket; // declared before m_tls: TLS ends before the socket closes
   std::unique_ptr<Tls> m_tls;
   std::string m_host;
   int m_port = 0;
