@@ -82,11 +82,6 @@ void check_servers(const Topology& topology, Diagnostics& out) {
     if (server.host.empty()) {
       out.error(server.where, "servers." + server.name + ".host is empty");
     }
-    if (server.lock == LockStrategy::table && server.engine && server.engine->value == Engine::mysql) {
-      out.warning(server.where, "servers." + server.name + ".lock: table is implemented for PostgreSQL "
-                                "only so far; dbctl takes GET_LOCK on MySQL, which does not hold "
-                                "behind a transaction pooler");
-    }
   }
 }
 

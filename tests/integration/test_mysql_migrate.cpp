@@ -2,7 +2,9 @@
 // progress, resume after a fix, concurrency, and a mixed-engine topology.
 #include "support.hpp"
 
+#include <chrono>
 #include <future>
+#include <thread>
 
 #include <doctest/doctest.h>
 
@@ -132,6 +134,60 @@ TEST_SUITE("mysql: migrate") {
     std::string db = project.prefix + "svc";
     CHECK(mysql_query("SELECT CONCAT(COUNT(*), ':', COUNT(DISTINCT n)) FROM runs", db) == "5:5");
     CHECK(mysql_query("SELECT COUNT(*) FROM dbctl_history", db) == "6");
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+
+  TEST_CASE("lock: table on MariaDB: a lease row excludes a second run - names its holder - and is taken over once expired") {
+    TestProject project("myl", "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {}\n",
+                        "  my: {url: \"${DBCTL_TEST_MYSQL_URL}\", lock: table}\n");
+    project.write("migrations/@P@svc/V1__runs.sql", "CREATE TABLE runs (n INT);\n");
+    for (int i = 2; i <= 6; ++i) {
+      project.write("migrations/@P@svc/V" + std::to_string(i) + "__run.sql",
+                    "INSERT INTO runs VALUES (" + std::to_string(i) + ");\nDO SLEEP(0.05);\n");
+    }
+    project.write("migrations/@P@svc/V7__slow.sql", "DO SLEEP(3);\n");
+    Result init = project.dbctl({"init"});
+    INFO(init.err);
+    REQUIRE(init.exit_code == 0);
+    CHECK(init.err.find("lock: table") == std::string::npos); // no warning any more
+    std::string db = project.prefix + "svc";
+    // Four at once: each migration once.
+    std::vector<std::future<Result>> runs;
+    for (int i = 0; i < 4; ++i) {
+      runs.push_back(std::async(std::launch::async, [&project] { return project.dbctl({"migrate", "--target", "6"}); }));
+    }
+    for (auto& run : runs) {
+      Result result = run.get();
+      INFO(result.err);
+      CHECK(result.exit_code == 0);
+    }
+    CHECK(mysql_query("SELECT CONCAT(COUNT(*), ':', COUNT(DISTINCT n)) FROM runs", db) == "5:5");
+    CHECK(mysql_query("SELECT COUNT(*) FROM dbctl_history", db) == "6");
+    CHECK(mysql_query("SELECT COUNT(*) FROM dbctl_lock", db) == "0"); // each released its lease
+
+    // While one run holds the lease, another waits for it and, at its deadline, names the holder.
+    auto slow = project.start({"migrate"});
+    for (int i = 0; i < 100 && mysql_query("SELECT COUNT(*) FROM dbctl_lock", db) != "1"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(mysql_query("SELECT LEFT(holder, 10) FROM dbctl_lock", db) == "dbctl pid ");
+    Result blocked = project.dbctl({"migrate", "--lock-timeout", "1"});
+    CHECK(blocked.exit_code == 1);
+    CHECK(blocked.err.find("waiting for the migration lock (lock: table), held by dbctl pid " +
+                           std::to_string(slow->pid())) != std::string::npos);
+    Result done = slow->wait();
+    INFO(done.err);
+    CHECK(done.exit_code == 0);
+
+    // A lease whose holder died is taken over once it expired, with a warning naming it.
+    project.write("migrations/@P@svc/V8__more.sql", "INSERT INTO runs VALUES (8);\n");
+    mysql("INSERT INTO dbctl_lock VALUES ('migrate:" + db + ":" + db + "', 'ghost run', NOW(6) - INTERVAL 1 MINUTE, "
+          "NOW(6) - INTERVAL 1 SECOND)", db);
+    Result taken = project.dbctl({"migrate", "--lock-timeout", "5"});
+    INFO(taken.err);
+    CHECK(taken.exit_code == 0);
+    CHECK(taken.err.find("took over the migration lock from ghost run, whose lease had expired") != std::string::npos);
+    CHECK(mysql_query("SELECT COUNT(*) FROM dbctl_history WHERE version = '8'", db) == "1");
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 }

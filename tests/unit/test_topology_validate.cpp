@@ -16,7 +16,7 @@ TEST_SUITE("topology::validate") {
               "starting with a letter or _, at most 63 characters"});
   }
 
-  TEST_CASE("lock: table is taken on PostgreSQL - and accepted with a warning on MySQL") {
+  TEST_CASE("lock: table is taken on PostgreSQL and MySQL alike") {
     for (const std::string engine : {"postgres", "mysql"}) {
       CAPTURE(engine);
       auto loaded = dbctl::topology::load_text(
@@ -26,10 +26,8 @@ TEST_SUITE("topology::validate") {
       dbctl::util::Diagnostics diagnostics;
       dbctl::topology::validate(*loaded.topology, diagnostics);
       CHECK_FALSE(diagnostics.has_errors());
-      REQUIRE(diagnostics.warnings().size() == (engine == "mysql" ? 1U : 0U));
-      if (engine == "mysql") {
-        CHECK(diagnostics.warnings()[0].message.rfind("servers.pg.lock: table is implemented for PostgreSQL only", 0) == 0);
-      }
+      CHECK(diagnostics.warnings().empty());
+      CHECK(loaded.topology->servers[0].lock == dbctl::topology::LockStrategy::table);
     }
   }
 

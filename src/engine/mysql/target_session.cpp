@@ -2,6 +2,7 @@
 #include "target_session.hpp"
 
 #include "connection.hpp"
+#include "lease.hpp"
 #include "lock.hpp"
 
 #include "../lock_pair.hpp"
@@ -186,10 +187,22 @@ std::vector<HistoryRow> TargetSession::read_history() {
 }
 
 std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
+  std::string key = "migrate:" + m_target.database + ":" + m_target.service;
+  if (m_target.server->lock == topology::LockStrategy::table) {
+    return take_lease(connect(*m_target.server, m_target.database, login(), m_options), key, timeout, context(),
+                      m_options.interrupt);
+  }
   if (!m_lock) {
     m_lock = connect(*m_target.server, "", login(), m_options);
   }
-  std::string key = "migrate:" + m_target.database + ":" + m_target.service;
+  if (galera_node(*m_lock)) {
+    // GET_LOCK is one node's: two runs on two nodes would both take it and apply twice.
+    throw ConfigError({util::Diagnostic{m_target.server->where,
+                                        "servers." + m_target.server->name + " is a Galera node (wsrep_on=ON), where "
+                                        "GET_LOCK excludes runs on this node only; set lock: table (a lease row "
+                                        "that the cluster certifies) on this server",
+                                        util::Severity::error}});
+  }
   auto run = take_named_lock(*m_lock, lock_name(key), timeout, "migration", context(), m_options.interrupt);
   // As on PostgreSQL: the work connection holds a second lock, so a new run also waits for
   // a killed run's statement that the server is still finishing.

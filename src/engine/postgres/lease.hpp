@@ -11,9 +11,6 @@
 
 namespace dbctl::engine::postgres {
 
-/// How long a lease lasts without renewal; a holder renews it every third of that.
-constexpr std::chrono::seconds k_lease_length{30};
-
 /// Take the lease `key` in `table` (schema-qualified dbctl_lock, created when missing, as
 /// `owner` when that is not the login) on `connection`, which the lease then owns: a thread
 /// renews the lease on it until the returned lock goes, which deletes the row. A lease whose
