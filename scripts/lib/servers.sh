@@ -85,7 +85,7 @@ make_tls() {
 # MYSQL_PASSWORD and MYSQL_CA (the CA that signed its certificate). DIR/restart stops it
 # (SIGTERM: a normal shutdown) and starts it again on the same port.
 start_mariadb() {
-  local dir=$1 attempt
+  local dir=$1 attempt extra=("${@:2}")
   mkdir -p "$dir/data"
   make_tls "$dir/tls"
   MYSQL_CA=$dir/tls/ca.pem
@@ -105,7 +105,7 @@ start_mariadb() {
       --log-error="$dir/error.log" --general-log=1 --general-log-file="$MYSQL_LOG"
       --skip-name-resolve --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=0
       --max-connections=300 --ssl-ca="$dir/tls/ca.pem" --ssl-cert="$dir/tls/server.pem"
-      --ssl-key="$dir/tls/server.key")
+      --ssl-key="$dir/tls/server.key" "${extra[@]}")
     mariadbd "${args[@]}" >/dev/null 2>&1 &
     local pid=$!
     {
@@ -139,6 +139,18 @@ SQL
     tail -5 "$dir/error.log" >&2 || true
   done
   return 1
+}
+
+# start_galera DIR: a MariaDB Galera node that bootstraps a cluster of its own (gcomm:// on a
+# free loopback port), otherwise as start_mariadb (same variables set). One node: enough to
+# see wsrep_on=ON and the cluster's certification; not yet the three-node cluster of issue 22.
+start_galera() {
+  local dir=$1 gcomm
+  gcomm=$(free_port)
+  start_mariadb "$dir" --wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so \
+    --wsrep-cluster-address=gcomm:// --wsrep-new-cluster --wsrep-node-address="127.0.0.1:$gcomm" \
+    --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$gcomm;gcache.size=16M" \
+    --binlog-format=ROW --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2
 }
 
 # start_pgbouncer DIR PG_PORT PG_PASSWORD: a PgBouncer in transaction pooling mode in front of

@@ -18,6 +18,11 @@ AclState AdminSession::inspect(const AclUserSpec& spec, std::vector<std::string>
 
 std::vector<Statement> AdminSession::drop_keys(int /*db*/, const std::string& /*prefix*/) { return {}; }
 
+std::string galera_needs_lease(const topology::Server& server) {
+  return "servers." + server.name + " is a Galera node (wsrep_on=ON), where GET_LOCK excludes runs on this node "
+         "only; set lock: table (a lease row that the cluster certifies) on this server";
+}
+
 void Registry::add(topology::Engine engine, std::unique_ptr<Driver> driver) {
   m_drivers[engine] = std::move(driver);
 }

@@ -79,6 +79,9 @@ std::vector<util::Diagnostic> check_hosting(engine::AdminSession& session,
   std::set<std::string> versions_checked;
   std::set<std::pair<std::string, std::string>> extensions_reported;
   std::optional<std::map<std::string, engine::AvailableExtension>> available; // read when needed
+  if (admin.galera && !selected.empty() && selected.front().server->lock != topology::LockStrategy::table) {
+    out.error(selected.front().server->where, engine::galera_needs_lease(*selected.front().server));
+  }
   for (const auto& target : selected) {
     const topology::Service* service = topology.find_service(target.service);
     if (service == nullptr) {

@@ -190,6 +190,42 @@ TEST_SUITE("mysql: migrate") {
     CHECK(mysql_query("SELECT COUNT(*) FROM dbctl_history WHERE version = '8'", db) == "1");
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
+
+  TEST_CASE("a Galera node refuses GET_LOCK before anything is created and migrates under lock: table") {
+    required_env("DBCTL_TEST_GALERA_URL");
+    const std::string body = "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {}\n";
+    TestProject advisory("myg", body, "  my: {url: \"${DBCTL_TEST_GALERA_URL}\"}\n");
+    advisory.write("migrations/@P@svc/V1__runs.sql", "CREATE TABLE runs (n INT PRIMARY KEY);\n");
+    Result up = advisory.dbctl({"up"});
+    CHECK(up.exit_code == 2);
+    CHECK(up.err.find("topology.yaml:4:3: servers.my is a Galera node (wsrep_on=ON), where GET_LOCK excludes runs "
+                      "on this node only; set lock: table") != std::string::npos);
+    CHECK(advisory.dbctl({"status"}).out.find("missing") != std::string::npos); // init created nothing
+
+    TestProject leased("mygl", body, "  my: {url: \"${DBCTL_TEST_GALERA_URL}\", lock: table}\n");
+    leased.write("migrations/@P@svc/V1__runs.sql", "CREATE TABLE runs (n INT PRIMARY KEY);\n");
+    for (int i = 2; i <= 6; ++i) {
+      leased.write("migrations/@P@svc/V" + std::to_string(i) + "__run.sql",
+                   "INSERT INTO runs VALUES (" + std::to_string(i) + ");\nDO SLEEP(0.05);\n");
+    }
+    Result init = leased.dbctl({"init"});
+    INFO(init.err);
+    REQUIRE(init.exit_code == 0);
+    std::vector<std::future<Result>> runs;
+    for (int i = 0; i < 4; ++i) {
+      runs.push_back(std::async(std::launch::async, [&leased] { return leased.dbctl({"migrate"}); }));
+    }
+    for (auto& run : runs) {
+      Result result = run.get();
+      INFO(result.err);
+      CHECK(result.exit_code == 0); // a primary key violation would say a migration ran twice
+    }
+    Result status = leased.dbctl({"status", "--check", "-o", "json"});
+    INFO(status.out);
+    CHECK(status.exit_code == 0);
+    CHECK(status.out.find("\"applied\": 6") != std::string::npos);
+    REQUIRE(leased.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
 }
 
 TEST_SUITE("mixed engines") {

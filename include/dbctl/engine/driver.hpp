@@ -196,6 +196,10 @@ private:
   std::map<topology::Engine, std::unique_ptr<Driver>> m_drivers;
 };
 
+/// Return why a Galera node's server entry needs `lock: table` (migrate and init refuse GET_LOCK
+/// there, exit 2).
+std::string galera_needs_lease(const topology::Server& server);
+
 /// Return a registry holding every driver this build has, their sessions set up by `options`.
 Registry default_registry(const SessionOptions& options = {});
 

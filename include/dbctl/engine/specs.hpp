@@ -109,6 +109,7 @@ struct AdminInfo {
   bool create_role = false;
   bool create_database = false;
   std::string product; ///< "postgres", "mysql" or "mariadb": the key of a manifest's minimum version
+  bool galera = false; ///< a MariaDB Galera node (wsrep_on=ON): GET_LOCK is this node's only
 };
 
 } // namespace dbctl::engine

@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include "connection.hpp"
+#include "lease.hpp"
 #include "lock.hpp"
 #include "planner.hpp"
 #include "target_session.hpp"
@@ -43,6 +44,7 @@ Catalog read_catalog(sql::Connection& connection, const std::string& user_host) 
   out.admin.server_version = self->getString(2);
   out.mariadb = out.admin.server_version.find("MariaDB") != std::string::npos;
   out.admin.product = out.mariadb ? "mariadb" : "mysql";
+  out.admin.galera = galera_node(connection);
   std::string grantee = "'" + out.admin.user + "'@'" + current.substr(current.find('@') + 1) + "'";
   Rows global = query(connection,
                       "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = " +

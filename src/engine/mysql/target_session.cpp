@@ -197,10 +197,7 @@ std::unique_ptr<Lock> TargetSession::lock(std::chrono::seconds timeout) {
   }
   if (galera_node(*m_lock)) {
     // GET_LOCK is one node's: two runs on two nodes would both take it and apply twice.
-    throw ConfigError({util::Diagnostic{m_target.server->where,
-                                        "servers." + m_target.server->name + " is a Galera node (wsrep_on=ON), where "
-                                        "GET_LOCK excludes runs on this node only; set lock: table (a lease row "
-                                        "that the cluster certifies) on this server",
+    throw ConfigError({util::Diagnostic{m_target.server->where, galera_needs_lease(*m_target.server),
                                         util::Severity::error}});
   }
   auto run = take_named_lock(*m_lock, lock_name(key), timeout, "migration", context(), m_options.interrupt);
