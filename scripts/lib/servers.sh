@@ -141,6 +141,31 @@ SQL
   return 1
 }
 
+# start_postgres_standby DIR PRIMARY_PORT PRIMARY_PASSWORD: a streaming standby of the server on
+# PRIMARY_PORT (pg_basebackup -R), read-only, on a free port of its own; sets STANDBY_PORT.
+start_postgres_standby() {
+  local dir=$1 primary_port=$2 password=$3 attempt
+  mkdir -p "$dir"
+  printf '127.0.0.1:%s:*:postgres:%s\n' "$primary_port" "$password" >"$dir/pgpass"
+  chmod 600 "$dir/pgpass"
+  if [[ $(id -u) -eq 0 ]]; then chown -R postgres:postgres "$dir"; fi
+  as_user postgres env PGPASSFILE="$dir/pgpass" "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" \
+    -U postgres -D "$dir/data" -R -X stream >"$dir/basebackup.log" 2>&1 ||
+    { cat "$dir/basebackup.log" >&2; return 1; }
+  for attempt in 1 2 3 4 5; do
+    STANDBY_PORT=$(free_port)
+    if as_user postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
+      "-c listen_addresses=127.0.0.1 -p $STANDBY_PORT -k $dir -c fsync=off -c max_connections=300" \
+      start >/dev/null; then
+      started_pg+=("$dir/data")
+      return 0
+    fi
+    echo "start_postgres_standby: attempt $attempt failed on port $STANDBY_PORT" >&2
+    tail -5 "$dir/server.log" >&2 || true
+  done
+  return 1
+}
+
 # start_galera DIR: a MariaDB Galera node that bootstraps a cluster of its own (gcomm:// on a
 # free loopback port), otherwise as start_mariadb (same variables set). One node: enough to
 # see wsrep_on=ON and the cluster's certification; not yet the three-node cluster of issue 22.

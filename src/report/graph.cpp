@@ -98,7 +98,7 @@ private:
       }
     }
     m_picture.servers.push_back({id("s"), server.name, server.name + " (" + std::string(topology::to_string(target.engine())) +
-                                              " " + server.host + ":" + std::to_string(server.port) + ")",
+                                              " " + server.addresses() + ")",
                                  {}});
     return m_picture.servers.back();
   }

@@ -15,11 +15,34 @@ std::string host_part(const std::string& host) {
   return util::percent_encode(host);
 }
 
+// Several PostgreSQL hosts: libpq's host and port lists as query parameters (which libpq and
+// psycopg2 through SQLAlchemy both read), the primary chosen by target_session_attrs.
+bool several_hosts(const Target& target) {
+  return !target.server->hosts.empty() && target.engine() == topology::Engine::postgres;
+}
+
 std::string query(const Target& target) {
   std::string out;
   auto add = [&out](const std::string& key, const std::string& value) {
     out += (out.empty() ? "?" : "&") + util::percent_encode(key) + "=" + util::percent_encode(value);
   };
+  if (several_hosts(target)) {
+    std::vector<std::string> hosts;
+    std::vector<std::string> ports;
+    for (const auto& [host, port] : target.server->hosts) {
+      hosts.push_back(host);
+      ports.push_back(std::to_string(port));
+    }
+    add("host", util::join(hosts, ","));
+    add("port", util::join(ports, ","));
+    bool chosen = false;
+    for (const auto& option : target.server->options) {
+      chosen = chosen || option.first == "target_session_attrs";
+    }
+    if (!chosen) {
+      add("target_session_attrs", "read-write");
+    }
+  }
   std::string search_path;
   if (target.schema && *target.schema != "public") {
     search_path = "-csearch_path=" + *target.schema;
@@ -59,7 +82,7 @@ std::string connection_url(const Target& target, RoleKind kind) {
   if (role.password) {
     url += ":" + util::percent_encode(role.password->reveal());
   }
-  url += "@" + host_part(target.server->host) + ":" + std::to_string(target.server->port) + "/" +
+  url += "@" + (several_hosts(target) ? std::string() : host_part(target.server->host) + ":" + std::to_string(target.server->port)) + "/" +
          util::percent_encode(target.database);
   return url + query(target);
 }

@@ -10,6 +10,70 @@ namespace dbctl::topology::detail {
 
 namespace {
 
+// Read "host", "host:port" or "[v6]:port" (port 0 when absent); false when it is not one.
+bool parse_host_port(const std::string& text, std::pair<std::string, int>& out) {
+  std::string host = text;
+  int port = 0;
+  std::size_t colon = text.rfind(':');
+  bool bracketed = !text.empty() && text[0] == '[';
+  if (colon != std::string::npos && (!bracketed || colon > text.find(']'))) {
+    std::string digits = text.substr(colon + 1);
+    if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) {
+      return false;
+    }
+    port = std::stoi(digits);
+    if (port < 1 || port > 65535) {
+      return false;
+    }
+    host = text.substr(0, colon);
+  }
+  if (bracketed) {
+    if (host.size() < 3 || host.back() != ']') {
+      return false;
+    }
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty() || host.find_first_of(" ,/@?#") != std::string::npos) {
+    return false;
+  }
+  out = {host, port};
+  return true;
+}
+
+// A libpq multi-host URL (postgres://u:p@h1:5432,h2:5433/db): take its hosts out, leaving the
+// first in the text for the URL parser. False when a host in the list is not one.
+bool split_hosts(std::string& text, std::vector<std::pair<std::string, int>>& hosts) {
+  std::size_t start = text.find("://");
+  if (start == std::string::npos) {
+    return true;
+  }
+  start += 3;
+  std::size_t end = text.find_first_of("/?#", start);
+  end = end == std::string::npos ? text.size() : end;
+  std::size_t at = text.rfind('@', end);
+  std::size_t from = at != std::string::npos && at >= start ? at + 1 : start;
+  std::string list = text.substr(from, end - from);
+  if (list.find(',') == std::string::npos) {
+    return true;
+  }
+  std::size_t begin = 0;
+  while (begin <= list.size()) {
+    std::size_t comma = list.find(',', begin);
+    std::string one = list.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+    std::pair<std::string, int> parsed;
+    if (!parse_host_port(one, parsed)) {
+      return false;
+    }
+    hosts.push_back(parsed);
+    if (comma == std::string::npos) {
+      break;
+    }
+    begin = comma + 1;
+  }
+  text.replace(from, end - from, list.substr(0, list.find(',')));
+  return true;
+}
+
 // Fill the connection fields from `url:`; the password inside it is a secret.
 void apply_url(Reader& reader, const YAML::Node& node, const std::string& path, Server& server,
                std::vector<Secret>& secrets) {
@@ -18,7 +82,13 @@ void apply_url(Reader& reader, const YAML::Node& node, const std::string& path, 
   if (!text) {
     return;
   }
-  util::ParsedUrl parsed = util::parse_url(text->value.reveal());
+  std::string whole = text->value.reveal();
+  std::vector<std::pair<std::string, int>> hosts;
+  if (!split_hosts(whole, hosts)) {
+    reader.error(text->where, path + " lists several hosts, and one of them is not host or host:port");
+    return;
+  }
+  util::ParsedUrl parsed = util::parse_url(whole);
   if (!parsed.url) {
     reader.error(text->where, path + " is not a valid database URL: " + parsed.error);
     return;
@@ -53,6 +123,27 @@ void apply_url(Reader& reader, const YAML::Node& node, const std::string& path, 
   }
   server.admin_database = url.path;
   server.options = std::move(url.query);
+  server.hosts = std::move(hosts);
+}
+
+// `hosts: ["h1:5432", "h2:5432"]`: the hosts of one cluster.
+void read_hosts(Reader& reader, const YAML::Node& node, const std::string& path, Server& server) {
+  if (!node) {
+    return;
+  }
+  std::vector<Located<std::string>> list = reader.text_list(node, path);
+  if (node.IsSequence() && node.size() == 0) {
+    reader.error(node, path + " is empty; list the cluster's hosts as host:port");
+  }
+  for (const auto& entry : list) {
+    std::pair<std::string, int> parsed;
+    if (!parse_host_port(entry.value, parsed)) {
+      reader.error(entry.where, path + ": '" + util::printable(entry.value) +
+                                    "' is not host or host:port (e.g. db-1.internal:5432)");
+      continue;
+    }
+    server.hosts.push_back(parsed);
+  }
 }
 
 void read_options(Reader& reader, const YAML::Node& node, const std::string& path,
@@ -126,7 +217,7 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
   server.where = reader.at(key);
   if (!reader.mapping(node, path,
                       {"engine", "host", "port", "user", "password", "password_file", "password_command", "options",
-                       "max_connections", "url", "lock", "user_host"})) {
+                       "max_connections", "url", "lock", "user_host", "hosts"})) {
     topology.servers.push_back(std::move(server));
     return;
   }
@@ -157,6 +248,17 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
       server.password = password->value;
     }
   }
+  if (node["hosts"]) {
+    for (const char* field : {"host", "port"}) {
+      if (node[field]) {
+        reader.error(node[field], path + ": hosts and " + field + " are alternatives; put every host:port in hosts");
+      }
+    }
+    if (!server.hosts.empty()) {
+      reader.error(node["hosts"], path + ": the url lists several hosts already; give them in one place");
+    }
+    read_hosts(reader, node["hosts"], path + ".hosts", server);
+  }
   if (!server.engine && !node["engine"] && !node["url"]) {
     reader.error(node, path + ".engine is required (postgres, mysql or redis)");
   }
@@ -183,8 +285,20 @@ void read_server(Reader& reader, const YAML::Node& key, const YAML::Node& node,
       server.user_host = host->value;
     }
   }
-  if (server.port == 0 && server.engine) {
-    server.port = server.engine->value == Engine::postgres ? 5432 : server.is_redis() ? 6379 : 3306;
+  int default_port = !server.engine ? 0 : server.engine->value == Engine::postgres ? 5432 : server.is_redis() ? 6379 : 3306;
+  if (server.port == 0) {
+    server.port = default_port;
+  }
+  for (auto& [each, each_port] : server.hosts) {
+    each_port = each_port != 0 ? each_port : default_port;
+  }
+  if (!server.hosts.empty()) {
+    server.host = server.hosts.front().first;
+    server.port = server.hosts.front().second;
+    if (server.is_redis()) {
+      reader.error(node["hosts"] ? reader.at(node["hosts"]) : server.where,
+                   path + ": several hosts apply to PostgreSQL and MySQL servers, not Redis");
+    }
   }
   if (server.is_redis() && server.user.empty() && server.password) {
     server.user = "default"; // redis://:password@host: the password of Redis's default user

@@ -139,6 +139,17 @@ const Server* Topology::find_server(std::string_view server_name) const {
   return find_named(servers, server_name);
 }
 
+std::string Server::addresses() const {
+  if (hosts.empty()) {
+    return host + ":" + std::to_string(port);
+  }
+  std::string out;
+  for (const auto& [each, each_port] : hosts) {
+    out += (out.empty() ? "" : ", ") + each + ":" + std::to_string(each_port);
+  }
+  return out;
+}
+
 const Server* Topology::only_sql_server() const {
   const Server* found = nullptr;
   for (const auto& server : servers) {

@@ -251,5 +251,12 @@ TEST_SUITE("engine::postgres::connection") {
                   "sslmode='require' application_name='dbctl' connect_timeout=10");
     server.options.emplace_back("connect_timeout", "3");
     CHECK(conninfo(server, "x", {"u", std::nullopt}).find("connect_timeout=10") == std::string::npos);
+    // Several hosts: one at a time, and only a primary will do.
+    server.hosts = {{"a", 5432}, {"b", 5433}};
+    std::string second = conninfo(server, "x", {"u", std::nullopt}, 1);
+    CHECK(second.rfind("host='b' port=5433 dbname='x'", 0) == 0);
+    CHECK(second.find(" target_session_attrs=read-write") != std::string::npos);
+    server.options.emplace_back("target_session_attrs", "any");
+    CHECK(conninfo(server, "x", {"u", std::nullopt}, 0).find("read-write") == std::string::npos);
   }
 }

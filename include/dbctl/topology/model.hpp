@@ -57,6 +57,10 @@ struct Server {
   std::optional<Located<Engine>> engine; ///< nullopt only when the file's value was invalid
   std::string host = "127.0.0.1";
   int port = 0;                          ///< 0 until defaulted from the engine
+  /// `hosts:` (or a multi-host URL): the hosts of one cluster, in order; host and port are then
+  /// the first's. PostgreSQL connects to whichever is the primary (target_session_attrs=
+  /// read-write); MySQL to the first that answers, for a connection's whole life.
+  std::vector<std::pair<std::string, int>> hosts;
   std::string user;                      ///< empty: no admin credentials
   std::optional<Secret> password;
   std::string admin_database;            ///< the database admin connections open (url path)
@@ -70,6 +74,8 @@ struct Server {
   /// Redis: TLS (a rediss:// URL, or options.tls); its CA, certificate and key are options.
   bool tls = false;
 
+  /// Return "host:port" of every host, joined by ", " (one host: just it).
+  std::string addresses() const;
   /// Tell whether this is a Redis server, which holds services' Redis namespaces, never their SQL.
   bool is_redis() const { return engine && engine->value == Engine::redis; }
 };

@@ -22,8 +22,9 @@ namespace {
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 // Turn a failed login into one line that says what to do, of the kind callers decide on.
-DbError connect_failure(const topology::Server& server, const Login& login, const sql::SQLException& e) {
-  std::string at = server.host + ":" + std::to_string(server.port);
+DbError connect_failure(const topology::Server& server, const std::string& host, int port, const Login& login,
+                        const sql::SQLException& e) {
+  std::string at = host + ":" + std::to_string(port);
   std::string where = server.name + ": cannot connect to " + at + " as " + login.user;
   std::string state = e.getSQLStateCStr();
   switch (e.getErrorCode()) {
@@ -53,11 +54,11 @@ std::array<unsigned char, 20> sha1(const unsigned char* data, std::size_t size) 
 }
 
 
-std::unique_ptr<sql::Connection> open(const topology::Server& server, const std::string& database,
-                                      const Login& login) {
+std::unique_ptr<sql::Connection> open_at(const topology::Server& server, const std::string& host, int port,
+                                         const std::string& database, const Login& login) {
   sql::ConnectOptionsMap options;
-  options["hostName"] = sql::SQLString(server.host);
-  options["port"] = server.port;
+  options["hostName"] = sql::SQLString(host);
+  options["port"] = port;
   options["userName"] = sql::SQLString(login.user);
   options["password"] = sql::SQLString(login.password ? login.password->reveal() : std::string());
   if (!database.empty()) {
@@ -91,7 +92,25 @@ std::unique_ptr<sql::Connection> open(const topology::Server& server, const std:
     statement->execute("SET NAMES utf8mb4");
     return connection;
   } catch (const sql::SQLException& e) {
-    throw connect_failure(server, login, e);
+    throw connect_failure(server, host, port, login, e);
+  }
+}
+
+// The first of the server's hosts (Galera nodes) that takes the connection, in order; a
+// refused login is not retried elsewhere (every node has the same users).
+std::unique_ptr<sql::Connection> open(const topology::Server& server, const std::string& database,
+                                      const Login& login) {
+  if (server.hosts.empty()) {
+    return open_at(server, server.host, server.port, database, login);
+  }
+  for (std::size_t i = 0;; ++i) {
+    try {
+      return open_at(server, server.hosts[i].first, server.hosts[i].second, database, login);
+    } catch (const DbError& e) {
+      if (e.failure() == DbFailure::login_refused || i + 1 == server.hosts.size()) {
+        throw;
+      }
+    }
   }
 }
 

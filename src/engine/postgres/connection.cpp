@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <regex>
 #include <vector>
 
@@ -49,7 +52,7 @@ std::string first_line(std::string text) {
 // decide on (libpq gives no SQLSTATE for a failed login: its text is all there is).
 DbError connect_failure(const topology::Server& server, const std::string& database,
                         const Login& login, const std::string& message) {
-  std::string at = server.host + ":" + std::to_string(server.port);
+  std::string at = server.addresses();
   std::string where = server.name + ": cannot connect to " + at + " as " + login.user;
   bool refused = message.find("password authentication failed") != std::string::npos ||
                  message.find("role \"" + login.user + "\" does not exist") != std::string::npos;
@@ -93,9 +96,14 @@ std::vector<unsigned char> base64_decode(const std::string& text) {
 } // namespace
 
 std::string conninfo(const topology::Server& server, const std::string& database,
-                     const Login& login) {
-  std::string out = "host=" + quote_value(server.host) + " port=" + std::to_string(server.port) +
+                     const Login& login, std::size_t host) {
+  bool several = host < server.hosts.size();
+  std::string out = "host=" + quote_value(several ? server.hosts[host].first : server.host) +
+                    " port=" + std::to_string(several ? server.hosts[host].second : server.port) +
                     " dbname=" + quote_value(database);
+  if (!server.hosts.empty() && !has_option(server, "target_session_attrs")) {
+    out += " target_session_attrs=read-write"; // every dbctl connection may write: the primary
+  }
   if (!login.user.empty()) {
     out += " user=" + quote_value(login.user);
   }
@@ -116,16 +124,73 @@ std::string conninfo(const topology::Server& server, const std::string& database
 
 Login admin_login(const topology::Server& server) { return {server.user, server.password}; }
 
-Connection connect(const topology::Server& server, const std::string& database, const Login& login,
-                   const SessionOptions& options) {
-  std::unique_ptr<pqxx::connection> connection;
+namespace {
+
+// Which of a server's hosts was the primary at the last connection (by server name), tried
+// first by the next one, so that a fleet does not knock on every standby for each target.
+std::mutex g_primary_mutex;
+std::map<std::string, std::size_t> g_primary;
+
+// Connect to one host of the server (its only one, or hosts[host]).
+std::unique_ptr<pqxx::connection> open_host(const topology::Server& server, const std::string& database,
+                                            const Login& login, std::size_t host) {
   try {
-    connection = std::make_unique<pqxx::connection>(conninfo(server, database, login));
+    return std::make_unique<pqxx::connection>(conninfo(server, database, login, host));
   } catch (const pqxx::broken_connection& e) {
     throw connect_failure(server, database, login, e.what());
   } catch (const pqxx::failure& e) {
     throw connect_failure(server, database, login, e.what());
   }
+}
+
+// Several hosts: each in turn (the last primary first), the first that is read-write. libpq's
+// own host list stops at a host that answers and refuses (a standby that has not replayed a
+// new database yet), so dbctl walks the list itself.
+std::unique_ptr<pqxx::connection> open_primary(const topology::Server& server, const std::string& database,
+                                               const Login& login) {
+  std::size_t first = 0;
+  {
+    std::lock_guard<std::mutex> lock(g_primary_mutex);
+    auto known = g_primary.find(server.name);
+    first = known == g_primary.end() ? 0 : known->second;
+  }
+  std::optional<DbError> worst; // a refusal that is not "read-only" or "not listening" says most
+  bool any_standby = false;
+  for (std::size_t i = 0; i < server.hosts.size(); ++i) {
+    std::size_t host = (first + i) % server.hosts.size();
+    try {
+      auto connection = open_host(server, database, login, host);
+      std::lock_guard<std::mutex> lock(g_primary_mutex);
+      g_primary[server.name] = host;
+      return connection;
+    } catch (const DbError& e) {
+      std::string message = e.what();
+      bool standby = message.find("read-only") != std::string::npos;
+      any_standby = any_standby || standby;
+      bool unreachable = message.find("connection refused") != std::string::npos ||
+                         message.find("timed out") != std::string::npos;
+      if (e.failure() == DbFailure::login_refused) {
+        throw; // every host has the same roles: another would refuse it too
+      }
+      if (!standby && (!worst || !unreachable)) {
+        worst = e;
+      }
+    }
+  }
+  if (any_standby && (!worst || std::string(worst->what()).find("connection refused") != std::string::npos ||
+                      std::string(worst->what()).find("timed out") != std::string::npos)) {
+    throw DbError(server.name + ": every host of " + server.addresses() + " that answered is read-only (a standby), "
+                  "so none is the primary dbctl writes to; is a failover under way? (`dbctl wait` waits for a primary)");
+  }
+  throw *worst;
+}
+
+} // namespace
+
+Connection connect(const topology::Server& server, const std::string& database, const Login& login,
+                   const SessionOptions& options) {
+  std::unique_ptr<pqxx::connection> connection =
+      server.hosts.empty() ? open_host(server, database, login, 0) : open_primary(server, database, login);
   if (options.statement_timeout.count() > 0) {
     try {
       pqxx::nontransaction tx(*connection);

@@ -23,9 +23,10 @@ struct Login {
 
 /// Return the libpq keyword/value string for a server and database: the server's options,
 /// application_name=<server.application_name> and connect_timeout=10 unless the options set them. Holds the
-/// password: never log it.
+/// password: never log it. `host` picks one of the server's hosts (index into hosts; with
+/// several hosts it adds target_session_attrs=read-write unless the options set it).
 std::string conninfo(const topology::Server& server, const std::string& database,
-                     const Login& login);
+                     const Login& login, std::size_t host = 0);
 
 /// An open connection, cancellable by the run's interruption.
 using Connection = Cancellable<pqxx::connection>;

@@ -12,6 +12,8 @@
 #include <utility>
 
 #include <pqxx/pqxx>
+#include <cstdlib>
+
 #include <spdlog/spdlog.h>
 
 namespace dbctl::engine::postgres {
@@ -244,7 +246,9 @@ void TargetSession::warn_if_pooled(pqxx::connection& connection) {
     return; // one look per server and run: a fleet's thousands of targets share its answer
   }
   const topology::Server& server = *m_target.server;
-  int expected = server.port != 0 ? server.port : 5432;
+  // The port this connection reached (with several hosts, whichever was the primary).
+  const char* reached = connection.port();
+  int expected = reached != nullptr && *reached != '\0' ? std::atoi(reached) : server.port;
   int port = 0;
   try {
     pqxx::nontransaction tx(connection);
