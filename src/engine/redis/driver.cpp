@@ -106,7 +106,9 @@ public:
   Admin(const topology::Server& server, const SessionOptions& options) : m_server(server), m_connected(server, options) {
     Reply who = m_connected.get().call({"ACL", "WHOAMI"});
     m_info.user = who.type == Reply::Type::error ? (server.user.empty() ? "default" : server.user) : who.text;
-    std::string text = m_connected.get().command({"INFO", "server"}).text;
+    // INFO is @dangerous: an admin without it is known by its address instead of its run id.
+    Reply info = m_connected.get().call({"INFO", "server"});
+    std::string text = info.type == Reply::Type::error ? std::string() : info.text;
     auto value = [&](const std::string& name) {
       std::size_t at = text.find(name + ":");
       return at == std::string::npos ? std::string() : text.substr(at + name.size() + 1, text.find("\r\n", at) - at - name.size() - 1);
@@ -115,6 +117,9 @@ public:
     m_info.product = "redis";
     m_info.create_role = true;
     m_run_id = value("run_id");
+    if (m_run_id.empty()) {
+      m_run_id = server.host + ":" + std::to_string(server.port);
+    }
   }
 
   const AdminInfo& info() const override { return m_info; }
