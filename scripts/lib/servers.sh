@@ -36,7 +36,7 @@ random_password() {
 # start_postgres DIR: init and start a server; sets PG_URL, PG_PORT, PG_LOG, PG_PASSWORD.
 # DIR/restart restarts it (fast shutdown: sessions are ended, open transactions roll back).
 start_postgres() {
-  local dir=$1 attempt
+  local dir=$1
   mkdir -p "$dir"
   PG_PASSWORD=$(random_password)
   printf '%s\n' "$PG_PASSWORD" >"$dir/pwfile"
@@ -46,24 +46,32 @@ start_postgres() {
     { cat "$dir/initdb.log" >&2; return 1; }
   rm -f "$dir/pwfile"
   PG_LOG=$dir/server.log
+  # log_statement=all lets tests prove that no password reaches the server log.
+  pg_start "$dir" start_postgres "-c log_statement=all -c synchronous_commit=off -c full_page_writes=off" ||
+    return 1
+  PG_PORT=$STARTED_PORT
+  PG_URL="postgres://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres"
+  local as=()
+  if [[ $(id -u) -eq 0 ]]; then as=(runuser -u postgres --); fi
+  printf '#!/bin/sh\nexec %s %q -D %q -l %q -w -t 60 -m fast restart >/dev/null\n' \
+    "${as[*]}" "$pg_bin/pg_ctl" "$dir/data" "$PG_LOG" >"$dir/restart"
+  chmod 755 "$dir/restart"
+}
+
+# pg_start DIR WHO SETTINGS: start the cluster in DIR/data on a free port (five tries), its log
+# DIR/server.log, with dbctl's test settings and SETTINGS; sets STARTED_PORT.
+pg_start() {
+  local dir=$1 who=$2 settings=$3 attempt
   for attempt in 1 2 3 4 5; do
-    PG_PORT=$(free_port)
-    # log_statement=all lets tests prove that no password reaches the server log.
-    if as_user postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$PG_LOG" -w -t 60 -o \
-      "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir -c log_statement=all \
-       -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    STARTED_PORT=$(free_port)
+    if as_user postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
+      "-c listen_addresses=127.0.0.1 -p $STARTED_PORT -k $dir -c fsync=off -c max_connections=300 $settings" \
       start >/dev/null; then
       started_pg+=("$dir/data")
-      PG_URL="postgres://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres"
-      local as=()
-      if [[ $(id -u) -eq 0 ]]; then as=(runuser -u postgres --); fi
-      printf '#!/bin/sh\nexec %s %q -D %q -l %q -w -t 60 -m fast restart >/dev/null\n' \
-        "${as[*]}" "$pg_bin/pg_ctl" "$dir/data" "$PG_LOG" >"$dir/restart"
-      chmod 755 "$dir/restart"
       return 0
     fi
-    echo "start_postgres: attempt $attempt failed on port $PG_PORT" >&2
-    tail -5 "$PG_LOG" >&2 || true
+    echo "$who: attempt $attempt failed on port $STARTED_PORT" >&2
+    tail -5 "$dir/server.log" >&2 || true
   done
   return 1
 }
@@ -144,7 +152,7 @@ SQL
 # start_postgres_standby DIR PRIMARY_PORT PRIMARY_PASSWORD: a streaming standby of the server on
 # PRIMARY_PORT (pg_basebackup -R), read-only, on a free port of its own; sets STANDBY_PORT.
 start_postgres_standby() {
-  local dir=$1 primary_port=$2 password=$3 attempt
+  local dir=$1 primary_port=$2 password=$3
   mkdir -p "$dir"
   printf '127.0.0.1:%s:*:postgres:%s\n' "$primary_port" "$password" >"$dir/pgpass"
   chmod 600 "$dir/pgpass"
@@ -152,18 +160,8 @@ start_postgres_standby() {
   as_user postgres env PGPASSFILE="$dir/pgpass" "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" \
     -U postgres -D "$dir/data" -R -X stream >"$dir/basebackup.log" 2>&1 ||
     { cat "$dir/basebackup.log" >&2; return 1; }
-  for attempt in 1 2 3 4 5; do
-    STANDBY_PORT=$(free_port)
-    if as_user postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
-      "-c listen_addresses=127.0.0.1 -p $STANDBY_PORT -k $dir -c fsync=off -c max_connections=300" \
-      start >/dev/null; then
-      started_pg+=("$dir/data")
-      return 0
-    fi
-    echo "start_postgres_standby: attempt $attempt failed on port $STANDBY_PORT" >&2
-    tail -5 "$dir/server.log" >&2 || true
-  done
-  return 1
+  pg_start "$dir" start_postgres_standby "" || return 1
+  STANDBY_PORT=$STARTED_PORT
 }
 
 # start_galera DIR: a MariaDB Galera node that bootstraps a cluster of its own (gcomm:// on a

@@ -7,7 +7,6 @@
 #include <exception>
 #include <future>
 #include <map>
-#include <mutex>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -27,23 +26,6 @@ std::vector<engine::Statement> plan_statements(engine::AdminSession& session, co
 struct Checked {
   PlannedServer server;
   std::vector<util::Diagnostic> problems;
-};
-
-// The provisioning locks one run takes: one per physical server, however many entries of the
-// topology reach it (two shards on localhost in development, two names of one host), since a
-// second lock of the same name would wait for the run's own first one.
-class ProvisionLocks {
-public:
-  /// Tell whether the caller is the first of this run to reach the server `identity`, and so
-  /// the one to take its lock.
-  bool first(const std::string& identity) {
-    std::lock_guard<std::mutex> guard(m_mutex);
-    return m_taken.insert(identity).second;
-  }
-
-private:
-  std::mutex m_mutex;
-  std::set<std::string> m_taken;
 };
 
 // Open a server's admin session and learn which physical server it reaches.
@@ -98,7 +80,10 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
   }
   join_all(opening);
   if (lock_timeout) {
-    ProvisionLocks locks;
+    // One lock per physical server, however many entries of the topology reach it (two shards
+    // on localhost in development, two names of one host): a second lock of the same name
+    // would wait for the run's own first one.
+    std::set<std::string> locked;
     std::vector<Checked*> by_identity;
     for (auto& server : checked) {
       by_identity.push_back(&server);
@@ -109,7 +94,7 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
       // One provisioning run per server at a time: concurrent GRANTs on one catalog row fail
       // with "tuple concurrently updated", and two runs would plan the same CREATEs. The
       // catalogs are read after the lock, so each run plans from what the last one left.
-      if (locks.first(server->server.identity)) {
+      if (locked.insert(server->server.identity).second) {
         server->server.lock = server->server.session->lock("provision", *lock_timeout);
       }
     }
