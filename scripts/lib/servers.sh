@@ -7,6 +7,8 @@ started_pg=()
 started_mysql=()
 started_pgbouncer=()
 started_redis=()
+started_patroni=()
+started_etcd=()
 
 # Print a TCP port on 127.0.0.1 that nothing listens on.
 free_port() {
@@ -104,7 +106,7 @@ start_mariadb() {
   mariadb-install-db --no-defaults --datadir="$dir/data" --user=mysql \
     --skip-test-db >"$dir/install.log" 2>&1 ||
     { cat "$dir/install.log" >&2; return 1; }
-  MYSQL_PASSWORD=$(random_password)
+  MYSQL_PASSWORD=${MYSQL_CLUSTER_PASSWORD:-$(random_password)} # a cluster's nodes share their users
   MYSQL_LOG=$dir/general.log
   for attempt in 1 2 3 4 5; do
     MYSQL_PORT=$(free_port)
@@ -117,8 +119,10 @@ start_mariadb() {
     mariadbd "${args[@]}" >/dev/null 2>&1 &
     local pid=$!
     {
-      printf '#!/usr/bin/env bash\nset -e\npid=$(cat %q)\nkill "$pid"\n' "$dir/mysqld.pid"
-      printf 'while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done\n'
+      # A server killed (-9) before is just started again.
+      printf '#!/usr/bin/env bash\nset -e\npid=$(cat %q)\n' "$dir/mysqld.pid"
+      printf 'if [ "$(ps -p "$pid" -o comm= 2>/dev/null)" = mariadbd ]; then kill "$pid"; fi\n'
+      printf 'while [ "$(ps -p "$pid" -o comm= 2>/dev/null)" = mariadbd ]; do sleep 0.1; done\n'
       printf 'mariadbd'
       printf ' %q' "${args[@]}"
       printf ' >/dev/null 2>&1 &\n'
@@ -279,6 +283,8 @@ stop_servers() {
     if [[ -f "$dir/mysqld.pid" ]]; then
       local pid
       pid=$(cat "$dir/mysqld.pid")
+      # A node killed by a test leaves its pid file: that pid may be another process's now.
+      [[ $(ps -p "$pid" -o comm= 2>/dev/null) == mariadbd ]] || continue
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
       kill -9 "$pid" 2>/dev/null || true
@@ -290,8 +296,12 @@ stop_servers() {
   for dir in "${started_redis[@]}"; do
     if [[ -f "$dir/redis.pid" ]]; then kill -9 "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
   done
+  stop_clusters
   started_pg=()
   started_mysql=()
   started_pgbouncer=()
   started_redis=()
 }
+
+# shellcheck source=clusters.sh
+source "$(dirname "${BASH_SOURCE[0]}")/clusters.sh"

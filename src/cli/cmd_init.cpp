@@ -15,13 +15,15 @@ namespace {
 
 struct InitOptions {
   int lock_timeout = 60;
+  int failover_timeout = 60;
 };
 
 ExitCode run_init(const Context& context, const InitOptions& options) {
   require_topology(context, "init");
   std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
   std::vector<ops::ServerStatements> applied = ops::init_servers(
-      *project, registry_for(context), std::chrono::seconds(options.lock_timeout), context.interrupt);
+      *project, registry_for(context), std::chrono::seconds(options.lock_timeout), context.interrupt,
+      std::chrono::seconds(options.failover_timeout));
   std::cout << (context.global.output == OutputFormat::json ? report::statements_json(applied)
                                                             : report::applied_text(applied, "nothing to do"));
   return ExitCode::ok;
@@ -35,6 +37,7 @@ Command init_command() {
           "Create the databases, schemas, roles, grants and extensions the topology describes",
           [options](CLI::App& app) {
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another dbctl provisioning the same server");
+            add_failover_timeout(app, options->failover_timeout);
           },
           [options](const Context& context) { return run_init(context, *options); }};
 }

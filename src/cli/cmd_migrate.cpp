@@ -23,6 +23,7 @@ struct MigrateCommandOptions {
   bool out_of_order = false;
   RolloutOptions rollout;
   int lock_timeout = 60;
+  int failover_timeout = 60;
   bool no_lint = false;
   std::string metrics_file;
 };
@@ -38,6 +39,7 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
   flags.options.plan.out_of_order = options.out_of_order;
   flags.options.dry_run = options.dry_run;
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
+  flags.failover_timeout = std::chrono::seconds(options.failover_timeout);
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   apply_rollout(options.rollout, project->topology.rollout, flags);
   flags.lint = !options.no_lint;
@@ -74,6 +76,7 @@ Command migrate_command() {
             add_no_lint(app, options->no_lint);
             add_metrics_file(app, options->metrics_file);
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another run migrating the same target");
+            add_failover_timeout(app, options->failover_timeout);
           },
           [options](const Context& context) { return run_migrate(context, *options); }};
 }

@@ -22,6 +22,7 @@ namespace {
 struct UpOptions {
   double timeout = 60;
   int lock_timeout = 60;
+  int failover_timeout = 60;
   RolloutOptions rollout;
   bool no_lint = false;
   std::string metrics_file;
@@ -32,6 +33,7 @@ ExitCode run_up(const Context& context, const UpOptions& options) {
   std::unique_ptr<Project> project = load_project(context, Scan::read_ahead);
   ops::MigrateFlags flags; // checked before anything is contacted
   flags.options.lock_timeout = std::chrono::seconds(options.lock_timeout);
+  flags.failover_timeout = std::chrono::seconds(options.failover_timeout);
   apply_rollout(options.rollout, project->topology.rollout, flags);
   flags.lint = !options.no_lint;
   flags.command_timeout = std::chrono::seconds(context.global.statement_timeout);
@@ -40,7 +42,7 @@ ExitCode run_up(const Context& context, const UpOptions& options) {
   std::vector<ops::ServerReady> ready = ops::wait_for_servers(*project, registry, options.timeout, context.interrupt);
   ops::await_files(*project); // init changes servers: every file must have been read first
   std::vector<ops::ServerStatements> applied =
-      ops::init_servers(*project, registry, flags.options.lock_timeout, context.interrupt);
+      ops::init_servers(*project, registry, flags.options.lock_timeout, context.interrupt, flags.failover_timeout);
   bool json = context.global.output == OutputFormat::json;
   if (!json) {
     std::cout << report::applied_text(applied, "nothing to do");
@@ -72,6 +74,7 @@ Command up_command() {
             app.add_option("--timeout", options->timeout, "Seconds to wait for the servers")
                 ->check(CLI::Range(0.0, 86400.0));
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another dbctl on the same server or target");
+            add_failover_timeout(app, options->failover_timeout);
             add_rollout_options(app, options->rollout);
             add_no_lint(app, options->no_lint);
             add_metrics_file(app, options->metrics_file);

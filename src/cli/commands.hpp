@@ -58,6 +58,9 @@ Command baseline_command();
 /// Declare `--lock-timeout` (seconds, 0 to 86400) on a command, with its own help text.
 void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help);
 
+/// Declare `--failover-timeout` (seconds, 0 to 86400, default 60) on `init`, `migrate` and `up`.
+void add_failover_timeout(CLI::App& app, int& seconds);
+
 /// Declare `--no-lint` on `migrate` and `up`: run pending files even with error-level lint findings.
 void add_no_lint(CLI::App& app, bool& no_lint);
 

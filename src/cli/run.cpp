@@ -37,6 +37,13 @@ void add_lock_timeout(CLI::App& app, int& seconds, const std::string& help) {
   app.add_option("--lock-timeout", seconds, help)->check(CLI::Range(0, 86400));
 }
 
+void add_failover_timeout(CLI::App& app, int& seconds) {
+  app.add_option("--failover-timeout", seconds,
+                 "On a server with several hosts: seconds to wait for a new primary after losing the server "
+                 "mid-run, then go on there (0: fail at once, as with one host)")
+      ->check(CLI::Range(0, 86400));
+}
+
 void add_no_lint(CLI::App& app, bool& no_lint) {
   app.add_flag("--no-lint", no_lint,
                "Run pending migrations even when lint finds error-level problems in them (they are refused otherwise)");

@@ -14,6 +14,8 @@ template <typename T>
 struct Unregister {
   util::Interrupt* interrupt = nullptr;
   std::uint64_t id = 0;
+  /// What lives as long as the connection and goes after it (a notice handler).
+  std::shared_ptr<void> companion;
   void operator()(T* connection) const noexcept {
     if (interrupt != nullptr) {
       interrupt->remove(id);
@@ -33,7 +35,8 @@ Cancellable<T> make_cancellable(std::unique_ptr<T> connection, util::Interrupt* 
   Unregister<T> unregister;
   if (interrupt != nullptr) {
     T* raw = connection.get();
-    unregister = {interrupt, interrupt->add([raw, cancel]() noexcept { cancel(*raw); })};
+    unregister.interrupt = interrupt;
+    unregister.id = interrupt->add([raw, cancel]() noexcept { cancel(*raw); });
   }
   return Cancellable<T>(connection.release(), unregister);
 }

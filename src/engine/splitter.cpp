@@ -14,7 +14,8 @@ bool is_ident_char(char c) { return is_ident_start(c) || std::isdigit(static_cas
 // dialect's run() decides what a character means.
 class Scanner {
 protected:
-  explicit Scanner(std::string_view sql) : m_sql(sql) {}
+  /// `hash_comments`: `#` starts a comment (MySQL).
+  Scanner(std::string_view sql, bool hash_comments) : m_sql(sql), m_hash_comments(hash_comments) {}
 
   char peek(std::size_t ahead) const {
     return m_at + ahead < m_sql.size() ? m_sql[m_at + ahead] : '\0';
@@ -53,8 +54,35 @@ protected:
         line += m_sql[i] == '\n' ? 1 : 0;
       }
       std::size_t last = text.find_last_not_of(" \t\r\n");
-      m_out.push_back({std::string(text.substr(first, last - first + 1)), line, m_start + first});
+      std::string_view kept = text.substr(first, last - first + 1);
+      std::size_t code = code_start(kept);
+      int code_line = line;
+      for (std::size_t i = 0; i < code; ++i) {
+        code_line += kept[i] == '\n' ? 1 : 0;
+      }
+      m_out.push_back({std::string(kept), line, m_start + first, code_line});
     }
+  }
+
+  // Where a statement's code starts after its leading blanks and comments (a MySQL /*! ... */
+  // version comment is code).
+  std::size_t code_start(std::string_view text) const {
+    std::size_t i = 0;
+    while (i < text.size()) {
+      char c = text[i];
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+        ++i;
+      } else if (text.compare(i, 2, "--") == 0 || (m_hash_comments && c == '#')) {
+        i = text.find('\n', i);
+        i = i == std::string_view::npos ? text.size() : i;
+      } else if (text.compare(i, 2, "/*") == 0 && !(m_hash_comments && text.compare(i, 3, "/*!") == 0)) {
+        i = text.find("*/", i + 2);
+        i = i == std::string_view::npos ? text.size() : i + 2;
+      } else {
+        break;
+      }
+    }
+    return i;
   }
 
   // Start the next statement at `to`, counting the lines passed.
@@ -66,6 +94,7 @@ protected:
   }
 
   std::string_view m_sql;
+  bool m_hash_comments;
   std::size_t m_at = 0;
   std::size_t m_start = 0;
   int m_line = 1;
@@ -74,7 +103,7 @@ protected:
 
 class PostgresSplitter : Scanner {
 public:
-  explicit PostgresSplitter(std::string_view sql) : Scanner(sql) {}
+  explicit PostgresSplitter(std::string_view sql) : Scanner(sql, false) {}
 
   std::vector<SqlStatement> run() {
     while (m_at < m_sql.size()) {
@@ -175,7 +204,7 @@ namespace {
 
 class MysqlSplitter : Scanner {
 public:
-  explicit MysqlSplitter(std::string_view sql) : Scanner(sql) {}
+  explicit MysqlSplitter(std::string_view sql) : Scanner(sql, true) {}
 
   std::vector<SqlStatement> run() {
     while (m_at < m_sql.size()) {

@@ -52,7 +52,7 @@ struct Place {
                                const DbError& error, const Place& place) {
   int line = error.line() > 0 ? place.first_line + error.line() - 1 : place.fallback_line;
   std::string where = file.script + (line > 0 ? ":" + std::to_string(line) : "");
-  throw DbError(prefix(target) + where + ": " + place.step + error.what() + hint(error, file) + place.advice,
+  throw DbError(error.failure(), prefix(target) + where + ": " + place.step + error.what() + hint(error, file) + place.advice,
                 error.sqlstate(), line);
 }
 
@@ -100,7 +100,8 @@ template <typename Record>
   try {
     record();
   } catch (const DbError& also) {
-    DbError both(std::string(failure.what()) + " (and the failure could not be recorded: " + also.what() + ")",
+    DbError both(failure.failure(),
+                 std::string(failure.what()) + " (and the failure could not be recorded: " + also.what() + ")",
                  failure.sqlstate(), failure.line());
     fail_in_file(target, file, both, place);
   }
@@ -126,12 +127,12 @@ void run_recorded(engine::TargetSession& session, const targets::Target& target,
   } catch (const InterruptedError& e) {
     record();
     throw InterruptedError(prefix(target) + file.script + ": " + e.what() + " before statement " + n +
-                           " (line " + std::to_string(statement.line) + "); " +
+                           " (line " + std::to_string(statement.code_line) + "); " +
                            (resume == Resume::at_statement ? "migrate resumes there"
                                                            : "the statements before it stay applied"));
   } catch (const DbError& e) {
     notices.take(statement.line);
-    Place place{statement.line, statement.line, "statement " + n + " of " + std::to_string(total) + ": ", ""};
+    Place place{statement.line, statement.code_line, "statement " + n + " of " + std::to_string(total) + ": ", ""};
     place.advice = resume == Resume::at_statement
                        ? "; fix the file and run dbctl migrate (it resumes at statement " + n +
                              "); dbctl repair if you changed statements before it"
@@ -328,6 +329,9 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
     result.notices += apply(session, target, *file,
                             resume == plan.resume.end() ? std::nullopt : std::optional(resume->second), options);
     ++result.applied;
+    if (options.applied) {
+      options.applied(*file);
+    }
     if (file->version) {
       result.version = file->version->text();
     }

@@ -158,6 +158,7 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
   const std::size_t total = project.selected.size();
   std::atomic<std::size_t> started{0};
   PendingLint pending_lint(project.topology);
+  FailoverWatch failover(flags.failover_timeout, run.interrupt);
   Job job = [&](std::size_t, const targets::Target& target, engine::Keep& keep) {
     migration::MigrateOptions options = flags.options;
     options.interrupt = run.interrupt;
@@ -181,7 +182,24 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
     }
     session->connect_ahead(); // log in and read history while the migration files are still being read
     auto files = [&]() -> const migration::MigrationSet& { return files_of(project, target); };
-    return outcome_of(migration::migrate(*session, target, files, options), options.dry_run);
+    // Each attempt after a failover opens a new session (through the primary now) and migrates
+    // from the history it reads; the files applied before the loss still count.
+    std::size_t applied = 0;
+    options.applied = [&applied](const migration::MigrationFile&) { ++applied; };
+    Outcome outcome;
+    std::vector<Failover> failovers;
+    failover.run(*target.server, target.key() + ": ", failovers, [&] {
+      if (!session) {
+        keep.reset(); // a kept connection went with the server that was lost
+        session = registry.get(target.engine()).target(target, &keep);
+      }
+      auto attempt = std::move(session);
+      outcome = outcome_of(migration::migrate(*attempt, target, files, options), options.dry_run);
+    });
+    outcome.applied = applied;
+    outcome.result = options.dry_run ? Result::checked : applied > 0 ? Result::migrated : Result::up_to_date;
+    outcome.failovers = std::move(failovers);
+    return outcome;
   };
   auto began = Clock::now();
   MigrateRun out;

@@ -117,8 +117,8 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
 }
 
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
-                                           std::chrono::seconds lock_timeout,
-                                           const util::Interrupt* interrupt) {
+                                           std::chrono::seconds lock_timeout, const util::Interrupt* interrupt,
+                                           std::chrono::seconds failover_timeout) {
   // Every server is checked and planned before any executes, so a server that cannot host its
   // services (too old, an extension missing) stops the run with nothing changed anywhere; once
   // execution starts, a server's failure does not stop the others.
@@ -130,24 +130,48 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
   for (auto& server : planned) {
     same_server[server.identity].push_back(&server);
   }
+  FailoverWatch failover(failover_timeout, interrupt);
+  for (const auto& server : planned) {
+    FailoverWatch::reached(server.plan.server->name); // its catalogs were read just now
+  }
   std::vector<std::future<void>> runs;
   for (auto& [identity, entries] : same_server) {
-    runs.push_back(std::async(std::launch::async, [&entries = entries, &registry, interrupt] {
+    runs.push_back(std::async(std::launch::async, [&entries = entries, &registry, &failover, interrupt,
+                                                   lock_timeout] {
       for (std::size_t i = 0; i < entries.size(); ++i) {
         PlannedServer& server = *entries[i];
         // Only a plan read under the lock before anything else ran here is still current.
         bool current = i == 0 && server.lock;
-        if (entries.size() > 1 && !current) {
-          spdlog::debug("{}: the same server as {}: planning again", server.plan.server->name,
-                        entries[i == 0 ? 1 : 0]->plan.server->name);
-          auto fresh = registry.get(server.plan.server->engine->value).admin(*server.plan.server);
-          if (server.lock) {
-            server.locking = std::move(server.session); // the lock stays on its connection
+        bool lost = false;
+        failover.run(*server.plan.server, server.plan.server->name + ": ", server.plan.failovers, [&] {
+          if (lost) {
+            // After a failover: the lock and sessions went with the old primary; the new one
+            // is locked and its catalogs read again, and what is left of the plan runs there
+            // (the statements that ran stay in the report).
+            server.lock.reset();
+            server.locking.reset();
+            server.session = registry.get(server.plan.server->engine->value).admin(*server.plan.server);
+            server.lock = server.session->lock("provision", lock_timeout);
+            std::vector<engine::Statement> statements(server.plan.statements.begin(),
+                                                      server.plan.statements.begin() +
+                                                          static_cast<std::ptrdiff_t>(server.plan.ran));
+            for (auto& statement : plan_statements(*server.session, server.group)) {
+              statements.push_back(std::move(statement));
+            }
+            server.plan.statements = std::move(statements);
+          } else if (entries.size() > 1 && !current) {
+            spdlog::debug("{}: the same server as {}: planning again", server.plan.server->name,
+                          entries[i == 0 ? 1 : 0]->plan.server->name);
+            auto fresh = registry.get(server.plan.server->engine->value).admin(*server.plan.server);
+            if (server.lock) {
+              server.locking = std::move(server.session); // the lock stays on its connection
+            }
+            server.session = std::move(fresh);
+            server.plan.statements = plan_statements(*server.session, server.group);
           }
-          server.session = std::move(fresh);
-          server.plan.statements = plan_statements(*server.session, server.group);
-        }
-        execute_logged(*server.session, server.plan, interrupt);
+          lost = true; // an attempt that throws has lost its session when it is retried
+          execute_logged(*server.session, server.plan, interrupt);
+        });
       }
     }));
   }
@@ -185,7 +209,9 @@ std::vector<ServerStatements> destroy_servers(const Project& project, const engi
     engine::AdminSession& session = *sessions[i];
     auto lock = session.lock("provision", lock_timeout);
     provision::Teardown teardown = provision::teardown(groups[i].selected, groups[i].all, session.info(), flush);
-    ServerStatements plan{groups[i].server, provision::plan_teardown(session, teardown), std::nullopt};
+    ServerStatements plan;
+    plan.server = groups[i].server;
+    plan.statements = provision::plan_teardown(session, teardown);
     execute_logged(session, plan, interrupt);
     done.push_back(std::move(plan));
   }

@@ -43,7 +43,8 @@ std::string yes_no(bool value) { return value ? "yes" : "no"; }
 void execute_logged(engine::AdminSession& session, ServerStatements& plan,
                     const util::Interrupt* interrupt) {
   auto began = std::chrono::steady_clock::now();
-  for (const auto& statement : plan.statements) {
+  for (; plan.ran < plan.statements.size(); ++plan.ran) {
+    const engine::Statement& statement = plan.statements[plan.ran];
     util::throw_if_interrupted(interrupt);
     spdlog::info("{}: {}{}", plan.server->name,
                  statement.database.empty() ? "" : "[" + statement.database + "] ", statement.shown);

@@ -28,6 +28,9 @@ template <typename T> Json or_null(const std::optional<T>& value) {
 /// server, database, schema (null when none).
 Json target_doc(const targets::Target& target);
 
+/// Return the failovers a target or server rode out, as `failovers` in every document.
+Json failovers_doc(const std::vector<ops::Failover>& failovers);
+
 /// Return {"changes": N, "servers": [...]} (report/provision.hpp, statements_json).
 Json statements_doc(const std::vector<ops::ServerStatements>& plans);
 

@@ -38,13 +38,33 @@ Json outcomes_doc(const std::vector<targets::Target>& selected,
       if (!outcome->error.empty()) {
         item["error"] = outcome->error;
       }
+      if (!outcome->failovers.empty()) {
+        item["failovers"] = failovers_doc(outcome->failovers);
+      }
     }
     out.push_back(std::move(item));
   }
   return out;
 }
 
+Json failovers_doc(const std::vector<ops::Failover>& failovers) {
+  Json out = Json::array();
+  for (const auto& failover : failovers) {
+    out.push_back({{"server", failover.server}, {"error", failover.error}, {"waited_ms", failover.waited_ms}});
+  }
+  return out;
+}
+
 } // namespace detail
+
+std::string failovers_note(const std::vector<ops::Failover>& failovers) {
+  std::string out;
+  for (const auto& failover : failovers) {
+    out += (out.empty() ? " (after a failover of " : "; another of ") + failover.server + ": " +
+           util::format_duration(failover.waited_ms) + " without a primary";
+  }
+  return out.empty() ? out : out + ")";
+}
 
 std::string result_name(ops::Result result) {
   switch (result) {
@@ -58,7 +78,8 @@ std::string result_name(ops::Result result) {
   return "failed";
 }
 
-std::string outcome_line(const ops::Outcome& outcome) {
+namespace {
+std::string outcome_words(const ops::Outcome& outcome) {
   std::string at = outcome.version ? " (at version " + *outcome.version + ")" : "";
   switch (outcome.result) {
   case ops::Result::checked: {
@@ -80,6 +101,9 @@ std::string outcome_line(const ops::Outcome& outcome) {
   default: return result_name(outcome.result);
   }
 }
+} // namespace
+
+std::string outcome_line(const ops::Outcome& outcome) { return outcome_words(outcome) + failovers_note(outcome.failovers); }
 
 std::string migrate_summary(const std::string& verb, const std::vector<targets::Target>& selected,
                             const std::vector<std::optional<ops::Outcome>>& outcomes, long long total_ms,

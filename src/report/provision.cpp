@@ -2,6 +2,8 @@
 
 #include "json.hpp"
 
+#include "dbctl/report/migrate.hpp"
+
 namespace dbctl::report {
 
 using detail::Json;
@@ -21,6 +23,9 @@ Json statements_doc(const std::vector<ops::ServerStatements>& plans) {
                        {"statements", statements}});
     if (plan.duration_ms) {
       servers.back()["duration_ms"] = *plan.duration_ms;
+    }
+    if (!plan.failovers.empty()) {
+      servers.back()["failovers"] = failovers_doc(plan.failovers);
     }
   }
   return {{"changes", ops::count(plans)}, {"servers", servers}};
@@ -69,7 +74,8 @@ std::string applied_text(const std::vector<ops::ServerStatements>& plans, const 
   std::string out;
   for (const auto& plan : plans) {
     std::size_t n = plan.statements.size();
-    out += plan.server->name + ": " + (n == 0 ? none : changes(n) + " applied") + "\n";
+    out += plan.server->name + ": " + (n == 0 ? none : changes(n) + " applied") + failovers_note(plan.failovers) +
+           "\n";
   }
   return out;
 }

@@ -178,7 +178,19 @@ void read_options(Reader& reader, const YAML::Node& node, const std::string& pat
 // MySQL servers take the mysql client's option names, Redis servers redis-cli's; PostgreSQL
 // ones go to libpq as they are.
 void check_options(Reader& reader, const YAML::Node& node, const std::string& path, Server& server) {
+  // From options: or from the url's query: point at whichever gave it.
+  auto where = [&](const std::string& key) {
+    return node && node.IsMap() && node[key] ? reader.at(node[key]) : server.where;
+  };
   if (!server.engine || server.engine->value == Engine::postgres) {
+    // Every connection dbctl opens may write: one that may land on a standby is refused.
+    for (const auto& [key, value] : server.options) {
+      if (key == "target_session_attrs" && value != "read-write" && value != "primary") {
+        reader.error(where(key), path + ".target_session_attrs is '" + util::printable(value) +
+                                     "', which may reach a standby; dbctl writes on every connection, so only "
+                                     "read-write (the default with several hosts) or primary will do");
+      }
+    }
     return;
   }
   bool redis = server.engine->value == Engine::redis;
@@ -186,10 +198,6 @@ void check_options(Reader& reader, const YAML::Node& node, const std::string& pa
   static const std::vector<std::string> k_redis{"connect_timeout", "tls", "cacert", "cert", "key"};
   const std::vector<std::string>& keys = redis ? k_redis : k_mysql;
   static const std::vector<std::string> k_modes{"DISABLED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"};
-  // From options: or from the url's query: point at whichever gave it.
-  auto where = [&](const std::string& key) {
-    return node && node.IsMap() && node[key] ? reader.at(node[key]) : server.where;
-  };
   for (const auto& [key, value] : server.options) {
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
       std::string message = "unknown " + std::string(redis ? "Redis" : "MySQL") + " option '" +

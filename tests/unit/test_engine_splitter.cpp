@@ -26,6 +26,14 @@ TEST_SUITE("engine::splitter") {
     CHECK(statements[1].line == 3);
   }
 
+  TEST_CASE("a statement's code line is after its leading comments") {
+    auto statements = split_postgres("-- one\n\n/* two\n */ CREATE TABLE a (x int);\n# not a comment here;\n");
+    REQUIRE(statements.size() == 2);
+    CHECK(statements[0].line == 1);
+    CHECK(statements[0].code_line == 4);
+    CHECK(statements[1].code_line == 5);
+  }
+
   TEST_CASE("semicolons inside strings - identifiers - comments and dollar quotes stay") {
     std::string sql = "SELECT 'a;b', \"c;d\", E'e\\';f';\n"
                       "-- a comment; still a comment\n"

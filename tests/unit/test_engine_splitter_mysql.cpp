@@ -28,6 +28,15 @@ TEST_SUITE("engine::splitter (mysql)") {
     CHECK(statements[1].line == 3);
   }
 
+  TEST_CASE("a statement's code line is after its leading comments - a version comment is code") {
+    auto statements = split_mysql("-- no key\n# still a comment\n/* and\n this */\nCREATE TABLE a (x int);\n"
+                                  "/*!40101 SET NAMES utf8mb4 */;\n");
+    REQUIRE(statements.size() == 2);
+    CHECK(statements[0].line == 1);      // the server's line counts from the text sent
+    CHECK(statements[0].code_line == 5); // a failure without one is reported here
+    CHECK(statements[1].code_line == 6);
+  }
+
   TEST_CASE("quotes - backticks - escapes and comments keep their semicolons") {
     CHECK(texts("SELECT 'a;b\\';c', \"d;\"\"e\", `f;``g`;\n"
                 "# hash; comment\n"

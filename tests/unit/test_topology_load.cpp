@@ -279,6 +279,19 @@ TEST_SUITE("topology::load") {
     CHECK(in_url->problems[0].find("unknown MySQL option 'sslca'") != std::string::npos);
   }
 
+  TEST_CASE("a PostgreSQL target_session_attrs that may reach a standby is refused") {
+    for (std::string fine : {"read-write", "primary"}) {
+      auto good = load("version: 1\nname: shop\nservers:\n  pg: {engine: postgres, options: "
+                       "{target_session_attrs: " + fine + "}}\n" + k_dps + k_services);
+      CHECK(good->problems.empty());
+    }
+    auto bad = load("version: 1\nname: shop\nservers:\n  pg: {url: 'postgres://u@h1,h2/postgres?"
+                    "target_session_attrs=prefer-standby'}\n" + k_dps + k_services);
+    REQUIRE(bad->problems.size() == 1);
+    CHECK(bad->problems[0].find("4:3: servers.pg.options.target_session_attrs is 'prefer-standby', which may "
+                                "reach a standby") == 0);
+  }
+
   TEST_CASE("NUL bytes are refused before parsing") {
     std::string text = "version: 1\n";
     text += '\0';

@@ -6,12 +6,15 @@
 
 namespace dbctl::engine {
 
-/// One statement of a script, the line it starts on (1-based) and where its text starts in
-/// the script (0-based byte offset).
+/// One statement of a script, the line it starts on (1-based, its leading comments included:
+/// a server's line counts from there) and where its text starts in the script (0-based byte
+/// offset); `code_line` is the line of its first code after those comments, where a failure
+/// the server gives no line for is reported.
 struct SqlStatement {
   std::string text;
   int line = 1;
   std::size_t offset = 0;
+  int code_line = 1;
 };
 
 /// Split PostgreSQL SQL at top-level semicolons, respecting '...' and E'...' strings,

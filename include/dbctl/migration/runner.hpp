@@ -24,6 +24,9 @@ struct MigrateOptions {
   /// Asked, once the plan is known and before anything runs, for each file about to run: why
   /// it must not (lint's error-level findings); any reason stops the target. May be empty.
   std::function<std::vector<std::string>(const MigrationFile&)> refuse;
+  /// Told of each file once it is applied (its history row committed); may be empty. A run
+  /// that fails later has still applied these.
+  std::function<void(const MigrationFile&)> applied;
 };
 
 /// What one target's run did.

@@ -1,6 +1,7 @@
 #pragma once
 // Running one job per selected target in parallel, within every server's max_connections.
 #include "dbctl/engine/driver.hpp"
+#include "dbctl/ops/failover.hpp"
 #include "dbctl/targets/target.hpp"
 #include "dbctl/util/interrupt.hpp"
 
@@ -33,6 +34,7 @@ struct Outcome {
   std::string ran;                      ///< format: command: the command line migrate ran
   long long lock_wait_ms = 0;           ///< migrate: time spent waiting for the target's lock
   long long duration_ms = 0;            ///< the job's wall time (set by fan_out)
+  std::vector<Failover> failovers;      ///< the failovers its server had that the job rode out
 };
 
 /// A target's job: its index in the selection, the target, and its worker's kept connection

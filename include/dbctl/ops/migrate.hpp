@@ -39,6 +39,9 @@ struct MigrateFlags {
   bool lint = true;
   /// format: command: how long one target's program may run (0: no limit).
   std::chrono::seconds command_timeout{0};
+  /// On a server with several hosts: how long a target that lost its server waits for a
+  /// primary to go on with (FailoverWatch); 0: it fails as on a server with one host.
+  std::chrono::seconds failover_timeout{60};
 };
 
 /// What a migrate run over the selected targets ended with.

@@ -36,12 +36,14 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
 /// Provision every server holding a selected target: every server is checked and planned
 /// before any executes; then one provisioning run per physical server at a time (entries of
 /// the topology that reach one physical server run one after another, each planned again
-/// after the one before). Returns the statements that ran per server. Throws DbError (once
-/// every server's run has ended), and InterruptedError between statements once `interrupt`
-/// (may be null) was requested.
+/// after the one before). On a server with several hosts, a run that loses its server goes on
+/// on the new primary within `failover_timeout` (FailoverWatch: locked and planned again there,
+/// what is left runs). Returns the statements that ran per server. Throws DbError (once every
+/// server's run has ended), and InterruptedError between statements once `interrupt` (may be
+/// null) was requested.
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
-                                           std::chrono::seconds lock_timeout,
-                                           const util::Interrupt* interrupt);
+                                           std::chrono::seconds lock_timeout, const util::Interrupt* interrupt,
+                                           std::chrono::seconds failover_timeout = std::chrono::seconds(60));
 
 /// Drop the databases, schemas and roles of the selected targets, server by server under each
 /// one's provisioning lock; entries that reach one physical server are torn down as one. On

@@ -1,6 +1,7 @@
 #pragma once
 // A project's targets grouped by the server they live on, and running statements on one.
 #include "dbctl/engine/driver.hpp"
+#include "dbctl/ops/failover.hpp"
 #include "dbctl/ops/project.hpp"
 #include "dbctl/util/interrupt.hpp"
 
@@ -24,11 +25,13 @@ struct ServerStatements {
   const topology::Server* server = nullptr;
   std::vector<engine::Statement> statements;
   std::optional<long long> duration_ms; ///< how long executing them took, once they ran
+  std::size_t ran = 0;                  ///< how many of them ran, in order
+  std::vector<Failover> failovers;      ///< the failovers init rode out on this server
 };
 
-/// Log and run one server's statements in order and set plan.duration_ms. A permission error
-/// says what the admin lacks; throws DbError, and InterruptedError between statements once
-/// `interrupt` (may be null) was requested.
+/// Log and run one server's statements in order from plan.ran (counting each that ran) and set
+/// plan.duration_ms. A permission error says what the admin lacks; throws DbError, and
+/// InterruptedError between statements once `interrupt` (may be null) was requested.
 void execute_logged(engine::AdminSession& session, ServerStatements& plan,
                     const util::Interrupt* interrupt);
 

@@ -14,6 +14,10 @@ namespace dbctl::report {
 /// "failed", "interrupted".
 std::string result_name(ops::Result result);
 
+/// Return " (after a failover of pg: 2.3 s without a primary)" for the failovers a target or
+/// server rode out, "" for none.
+std::string failovers_note(const std::vector<ops::Failover>& failovers);
+
 /// Return the line after "<target>: " for a finished target: "applied 2 migrations (at
 /// version 3)", "up to date (at version 3)", "would apply V4__x.sql", "failed", ...
 std::string outcome_line(const ops::Outcome& outcome);

@@ -21,6 +21,25 @@ namespace {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// The client and server errors a failover (or a Galera node leaving) shows as: the server gone
+// or unreachable, shutting down, read-only, its connection killed, or a node not ready.
+bool gone(int code) {
+  switch (code) {
+  case 2002: // CR_CONNECTION_ERROR
+  case 2003: // CR_CONN_HOST_ERROR
+  case 2006: // CR_SERVER_GONE_ERROR
+  case 2013: // CR_SERVER_LOST
+  case 2055: // CR_SERVER_LOST_EXTENDED
+  case 1047: // ER_UNKNOWN_COM_ERROR: "WSREP has not yet prepared node for application use"
+  case 1053: // ER_SERVER_SHUTDOWN
+  case 1290: // ER_OPTION_PREVENTS_STATEMENT: --read-only
+  case 1927: // ER_CONNECTION_KILLED
+    return true;
+  default:
+    return false;
+  }
+}
+
 // Turn a failed login into one line that says what to do, of the kind callers decide on.
 DbError connect_failure(const topology::Server& server, const std::string& host, int port, const Login& login,
                         const sql::SQLException& e) {
@@ -40,9 +59,11 @@ DbError connect_failure(const topology::Server& server, const std::string& host,
     return DbError(DbFailure::login_refused, refused_login(server, login.user, "user"), state);
   case 2002: // CR_CONNECTION_ERROR
   case 2003: // CR_CONN_HOST_ERROR
-    return DbError(where + ": connection refused; is the server running and listening there?", state);
+    return DbError(DbFailure::unavailable, where + ": connection refused; is the server running and listening there?",
+                   state);
   default:
-    return DbError(where + ": " + first_line(e.what()), state);
+    return DbError(gone(e.getErrorCode()) ? DbFailure::unavailable : DbFailure::other,
+                   where + ": " + first_line(e.what()), state);
   }
 }
 
@@ -96,8 +117,21 @@ std::unique_ptr<sql::Connection> open_at(const topology::Server& server, const s
   }
 }
 
-// The first of the server's hosts (Galera nodes) that takes the connection, in order; a
-// refused login is not retried elsewhere (every node has the same users).
+// A Galera node that takes connections but is not in the primary component (wsrep_ready=OFF:
+// it was cut off, or is still joining) answers every query with error 1047; such a node is
+// passed over like one that is down. A server without wsrep has no such status row.
+void check_ready(sql::Connection& connection, const topology::Server& server, const std::string& host, int port) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  std::unique_ptr<sql::ResultSet> row(statement->executeQuery("SHOW STATUS LIKE 'wsrep_ready'"));
+  if (row->next() && std::string(row->getString(2)) != "ON") {
+    throw DbError(DbFailure::unavailable, server.name + ": the Galera node at " + host + ":" + std::to_string(port) +
+                                              " is not ready (wsrep_ready=" + std::string(row->getString(2)) +
+                                              "): it is not in the cluster's primary component");
+  }
+}
+
+// The first of the server's hosts (Galera nodes) that takes the connection and is ready, in
+// order; a refused login is not retried elsewhere (every node has the same users).
 std::unique_ptr<sql::Connection> open(const topology::Server& server, const std::string& database,
                                       const Login& login) {
   if (server.hosts.empty()) {
@@ -105,7 +139,13 @@ std::unique_ptr<sql::Connection> open(const topology::Server& server, const std:
   }
   for (std::size_t i = 0;; ++i) {
     try {
-      return open_at(server, server.hosts[i].first, server.hosts[i].second, database, login);
+      auto connection = open_at(server, server.hosts[i].first, server.hosts[i].second, database, login);
+      try {
+        check_ready(*connection, server, server.hosts[i].first, server.hosts[i].second);
+      } catch (const sql::SQLException& e) {
+        throw connect_failure(server, server.hosts[i].first, server.hosts[i].second, login, e);
+      }
+      return connection;
     } catch (const DbError& e) {
       if (e.failure() == DbFailure::login_refused || i + 1 == server.hosts.size()) {
         throw;
@@ -234,8 +274,9 @@ void rethrow(const std::exception& failure, const std::string& context) {
   if (const auto* e = dynamic_cast<const sql::SQLException*>(&failure)) {
     std::string state = e->getSQLStateCStr();
     std::string message = one_line(e->what());
-    throw DbError(context + message + " (" + std::to_string(e->getErrorCode()) +
-                      (state.empty() ? "" : ", " + state) + ")",
+    throw DbError(gone(e->getErrorCode()) ? DbFailure::connection_lost : DbFailure::other,
+                  context + message + " (" + std::to_string(e->getErrorCode()) + (state.empty() ? "" : ", " + state) +
+                      ")",
                   state, line_in_statement(message));
   }
   throw DbError(context + first_line(failure.what()));

@@ -29,7 +29,8 @@ void run(sql::Connection& connection, const std::string& text) {
   statement->execute(text);
 }
 
-// Try once: the lease when free or expired (its expired holder, if any, in `taken_from`).
+// Try once: the lease when free, expired or this process's own (an expired holder, if any, in
+// `taken_from`).
 // Every statement commits on its own (autocommit).
 bool try_take(sql::Connection& connection, const std::string& key, const std::string& holder,
               std::string& taken_from) {
@@ -40,9 +41,9 @@ bool try_take(sql::Connection& connection, const std::string& key, const std::st
   // The assignments read the row's old expires_at, so it is set last.
   run(connection, "INSERT INTO dbctl_lock (lock_key, holder, acquired_at, expires_at) VALUES (" + k + ", " + h +
                       ", NOW(6), NOW(6) + " + length() + ") ON DUPLICATE KEY UPDATE "
-                      "acquired_at = IF(expires_at < NOW(6), VALUES(acquired_at), acquired_at), "
-                      "holder = IF(expires_at < NOW(6), VALUES(holder), holder), "
-                      "expires_at = IF(expires_at < NOW(6), VALUES(expires_at), expires_at)");
+                      "acquired_at = IF(expires_at < NOW(6) OR holder = VALUES(holder), VALUES(acquired_at), acquired_at), "
+                      "holder = IF(expires_at < NOW(6) OR holder = VALUES(holder), VALUES(holder), holder), "
+                      "expires_at = IF(expires_at < NOW(6) OR holder = VALUES(holder), VALUES(expires_at), expires_at)");
   auto now = query(connection, "SELECT holder FROM dbctl_lock WHERE lock_key = " + k);
   if (!now->next() || std::string(now->getString(1)) != holder) {
     return false;
@@ -91,7 +92,7 @@ std::unique_ptr<Lock> take_lease(Connection connection, const std::string& key, 
       }
     };
     wait_for_lease(take, [&] { return describe_holder(*connection, key); }, timeout, context, interrupt);
-    if (!taken_from.empty()) {
+    if (!taken_from.empty() && taken_from != holder) { // its own: a target started again after a failover
       spdlog::warn("{}took over the migration lock from {}, whose lease had expired", context, taken_from);
     }
     // The lease's thread renews it on its own connection (shared by its two functions).

@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <spdlog/spdlog.h>
 
 namespace dbctl::engine::postgres {
 
@@ -69,10 +70,18 @@ DbError connect_failure(const topology::Server& server, const std::string& datab
                    server.name + ".password");
   }
   if (message.find("Connection refused") != std::string::npos) {
-    return DbError(where + ": connection refused; is the server running and listening there?");
+    return DbError(DbFailure::unavailable, where + ": connection refused; is the server running and listening there?");
   }
   if (message.find("timeout expired") != std::string::npos) {
-    return DbError(where + ": timed out; check the host, port and firewall (options.connect_timeout)");
+    return DbError(DbFailure::unavailable,
+                   where + ": timed out; check the host, port and firewall (options.connect_timeout)");
+  }
+  if (message.find("read-only") != std::string::npos || message.find("starting up") != std::string::npos ||
+      message.find("shutting down") != std::string::npos || message.find("in recovery mode") != std::string::npos ||
+      message.find("accepting connections") != std::string::npos ||
+      message.find("server closed the connection") != std::string::npos ||
+      message.find("terminating connection") != std::string::npos) {
+    return DbError(DbFailure::unavailable, where + ": " + first_line(message)); // a standby, or a failover under way
   }
   if (message.find("does not exist") != std::string::npos && message.find("database") != std::string::npos) {
     return DbError(where + ": database " + database + " does not exist");
@@ -143,6 +152,23 @@ std::unique_ptr<pqxx::connection> open_host(const topology::Server& server, cons
   }
 }
 
+bool missing_database(const std::string& message, const std::string& database) {
+  return database != "postgres" && message.find("database " + database + " does not exist") != std::string::npos;
+}
+
+// Whether a host that said a database does not exist is the primary: libpq checks
+// target_session_attrs only after the login, and a standby that has not replayed a new
+// database yet (or is behind after a failover) refuses the login first. The primary's word is
+// final; any other host's is not, so its maintenance database tells which one it is.
+bool is_primary(const topology::Server& server, const Login& login, std::size_t host) {
+  try {
+    open_host(server, "postgres", login, host);
+    return true;
+  } catch (const DbError&) {
+    return false;
+  }
+}
+
 // Several hosts: each in turn (the last primary first), the first that is read-write. libpq's
 // own host list stops at a host that answers and refuses (a standby that has not replayed a
 // new database yet), so dbctl walks the list itself.
@@ -165,7 +191,8 @@ std::unique_ptr<pqxx::connection> open_primary(const topology::Server& server, c
       return connection;
     } catch (const DbError& e) {
       std::string message = e.what();
-      bool standby = message.find("read-only") != std::string::npos;
+      bool standby = message.find("read-only") != std::string::npos ||
+                     (missing_database(message, database) && !is_primary(server, login, host));
       any_standby = any_standby || standby;
       bool unreachable = message.find("connection refused") != std::string::npos ||
                          message.find("timed out") != std::string::npos;
@@ -179,11 +206,32 @@ std::unique_ptr<pqxx::connection> open_primary(const topology::Server& server, c
   }
   if (any_standby && (!worst || std::string(worst->what()).find("connection refused") != std::string::npos ||
                       std::string(worst->what()).find("timed out") != std::string::npos)) {
-    throw DbError(server.name + ": every host of " + server.addresses() + " that answered is read-only (a standby), "
+    throw DbError(DbFailure::unavailable,
+                  server.name + ": every host of " + server.addresses() + " that answered is read-only (a standby), "
                   "so none is the primary dbctl writes to; is a failover under way? (`dbctl wait` waits for a primary)");
   }
   throw *worst;
 }
+
+// What the server says on a connection outside the statements whose notices a session collects
+// (a FATAL as a failover closes it, a WARNING on an admin statement) goes to the debug log:
+// without a handler libpq prints it to stderr as it is.
+class DebugNotices final : public pqxx::errorhandler {
+public:
+  explicit DebugNotices(pqxx::connection_base& connection) : pqxx::errorhandler(connection) {}
+  bool operator()(const char message[]) noexcept override {
+    try {
+      std::string text(message);
+      while (!text.empty() && text.back() == '\n') {
+        text.pop_back();
+      }
+      spdlog::debug("server: {}", text);
+    } catch (...) {
+      // Nothing to do about a notice that cannot be logged.
+    }
+    return false; // not on to libpqxx's default, which prints to stderr
+  }
+};
 
 } // namespace
 
@@ -199,15 +247,19 @@ Connection connect(const topology::Server& server, const std::string& database, 
       rethrow(e, server.name + ": setting statement_timeout: ");
     }
   }
+  // The handler goes after the connection, whose close() unregisters it.
+  auto notices = std::make_shared<DebugNotices>(*connection);
   // A cancel request goes on a connection of its own (libpq's PQcancel), so it may be sent
   // while another thread waits on this one.
-  return make_cancellable(std::move(connection), options.interrupt, [](pqxx::connection& open) {
+  Connection out = make_cancellable(std::move(connection), options.interrupt, [](pqxx::connection& open) {
     try {
       open.cancel_query();
     } catch (...) {
       // Nothing was running, or the server is gone: either way nothing is left to stop.
     }
   });
+  out.get_deleter().companion = std::move(notices);
+  return out;
 }
 
 std::string scram_verifier(const std::string& user, const util::Secret& password) {
@@ -270,7 +322,12 @@ DbError sql_failure(const pqxx::sql_error& failure, const std::string& context,
   std::smatch match;
   int line = std::regex_search(message, match, k_line) ? std::stoi(match[1]) : 0;
   std::string state = failure.sqlstate();
-  return DbError(context + first_line(message) + (state.empty() ? "" : " (" + state + ")"), state,
+  // A lost or closing connection, a server shutting down or starting up, a standby refusing a
+  // write: what a failover looks like from here.
+  bool lost = state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03" ||
+                     state == "25006";
+  return DbError(lost ? DbFailure::connection_lost : DbFailure::other,
+                 context + first_line(message) + (state.empty() ? "" : " (" + state + ")"), state,
                  line > skipped_lines ? line - skipped_lines : 0);
 }
 
@@ -282,7 +339,15 @@ void rethrow(const std::exception& failure, const std::string& context) {
     throw sql_failure(*sql, context);
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&failure) != nullptr) {
-    throw DbError(context + "lost the connection to the server: " + first_line(failure.what()));
+    throw DbError(DbFailure::connection_lost,
+                  context + "lost the connection to the server: " + first_line(failure.what()));
+  }
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&failure) != nullptr) {
+    // The connection went while COMMIT was on its way: the history read after reconnecting says
+    // whether it took.
+    throw DbError(DbFailure::connection_lost,
+                  context + "lost the connection while committing (the history says whether it took): " +
+                      first_line(failure.what()));
   }
   throw DbError(context + first_line(failure.what()));
 }

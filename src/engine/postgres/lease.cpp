@@ -35,7 +35,8 @@ void create_table(pqxx::connection& connection, const std::string& table, const 
   }
 }
 
-// Try once: the lease when free or expired (the old holder, if any, in `taken_from`).
+// Try once: the lease when free, expired or this process's own (the old holder, if any, in
+// `taken_from`).
 bool try_take(pqxx::connection& connection, const std::string& table, const std::string& key,
               const std::string& holder, std::string& taken_from) {
   pqxx::nontransaction tx(connection);
@@ -44,7 +45,7 @@ bool try_take(pqxx::connection& connection, const std::string& table, const std:
       "INSERT INTO " + table + " AS l (lock_key, holder, acquired_at, expires_at) "
       "VALUES ($1, $2, now(), now() + make_interval(secs => $3)) "
       "ON CONFLICT (lock_key) DO UPDATE SET holder = EXCLUDED.holder, acquired_at = now(), "
-      "expires_at = EXCLUDED.expires_at WHERE l.expires_at < now() "
+      "expires_at = EXCLUDED.expires_at WHERE l.expires_at < now() OR l.holder = EXCLUDED.holder "
       "RETURNING coalesce((SELECT holder FROM old), '')",
       key, holder, static_cast<double>(k_lease_length.count()));
   if (got.empty()) {
@@ -84,7 +85,7 @@ std::unique_ptr<Lock> take_lease(Connection connection, const std::string& table
       }
     };
     wait_for_lease(take, [&] { return describe_holder(*connection, table, key); }, timeout, context, interrupt);
-    if (!taken_from.empty()) {
+    if (!taken_from.empty() && taken_from != holder) { // its own: a target started again after a failover
       spdlog::warn("{}took over the migration lock from {}, whose lease had expired", context, taken_from);
     }
     // The lease's thread renews it on its own connection (shared by its two functions).

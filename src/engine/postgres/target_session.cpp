@@ -196,7 +196,10 @@ bool TargetSession::exists() {
     if (std::string(e.what()).find("does not exist") == std::string::npos) {
       throw;
     }
+    spdlog::debug("{}", e.what());
     m_exists = false;
+  } catch (const std::exception& e) {
+    rethrow(e, context()); // a connection lost on the way is libpqxx's broken_connection
   }
   return *m_exists;
 }
