@@ -118,6 +118,7 @@ start_mariadb() {
       --ssl-key="$dir/tls/server.key" "${extra[@]}")
     mariadbd "${args[@]}" >/dev/null 2>&1 &
     local pid=$!
+    disown # a test may kill it (-9): no "Killed" line from this shell
     {
       # A server killed (-9) before is just started again.
       printf '#!/usr/bin/env bash\nset -e\npid=$(cat %q)\n' "$dir/mysqld.pid"

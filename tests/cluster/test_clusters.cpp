@@ -105,8 +105,9 @@ std::string seconds(long long ms) { return std::to_string(ms / 1000) + "." + std
 
 // The failovers a fault's trials rode out.
 struct Ridden {
-  int runs = 0;            ///< runs whose JSON reports a failover
-  long long longest = 0;   ///< the longest time without a primary, ms
+  int runs = 0;          ///< runs whose JSON reports a failover
+  int in_init = 0;       ///< `up` runs whose init rode one out (the others' was in migrate)
+  long long longest = 0; ///< the longest time without a primary, ms
 };
 
 // Start `args` (with -o json, a document of shape `schema`), wait for `landed`, run the
@@ -121,10 +122,12 @@ void ride_out(const TestProject& project, std::vector<std::string> args, const s
   Result ended = process->wait(180);
   INFO(fault << " (" << node << ")\n" << ended.err);
   REQUIRE(ended.exit_code == 0);
-  auto failovers = failovers_in(nlohmann::json::parse(ended.out));
+  auto doc = nlohmann::json::parse(ended.out);
+  auto failovers = failovers_in(doc);
   CHECK(!failovers.empty());
   CHECK(json_violations(schema, ended.out) == "");
   ridden.runs += failovers.empty() ? 0 : 1;
+  ridden.in_init += doc.is_object() && !failovers_in(doc["init"]).empty() ? 1 : 0;
   ridden.longest = std::max(ridden.longest, longest_wait(failovers));
 }
 
@@ -210,7 +213,8 @@ std::string pg_catalog(const std::string& prefix) {
 }
 
 // `up -j 4` of 50 tenant databases (init, then 20 migrations each); `fault` once init has
-// created 15 databases: dbctl rides it out, and the catalog is a clean run's.
+// created 5 databases (a switchover takes patronictl about a second, so it may land in migrate:
+// the record says where): dbctl rides it out, and the catalog is a clean run's.
 void patroni_up(const std::string& fault, const std::string& tag) {
   std::string tenants;
   for (int i = 1; i <= 50; ++i) {
@@ -234,9 +238,9 @@ void patroni_up(const std::string& fault, const std::string& tag) {
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
     auto created = [&] {
       auto databases = on_primary("SELECT count(*) FROM pg_database WHERE datname LIKE " + like, "postgres");
-      return databases && std::stoi(*databases) >= 15;
+      return databases && std::stoi(*databases) >= 5;
     };
-    ride_out(project, {"up", "-j", "4"}, "up", created, "15 tenant databases", k_patroni, fault, ridden);
+    ride_out(project, {"up", "-j", "4"}, "up", created, "5 tenant databases", k_patroni, fault, ridden);
     for (int i = 1; i <= 50; ++i) {
       check_pg_target(project.prefix + "svc_t" + (i < 10 ? "0" : "") + std::to_string(i), count);
     }
@@ -252,7 +256,8 @@ void patroni_up(const std::string& fault, const std::string& tag) {
   }
   REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   record("patroni " + fault + " during up -j 4 of 50 tenants: " + std::to_string(trials()) + " trial(s), " +
-         std::to_string(ridden.runs) + " ridden out (longest without a primary " + seconds(ridden.longest) +
+         std::to_string(ridden.runs) + " ridden out, " + std::to_string(ridden.in_init) +
+         " of them in init (longest without a primary " + seconds(ridden.longest) +
          "); every history exact, status clean, catalog as a clean run's");
 }
 
