@@ -144,9 +144,4 @@ void FailoverWatch::run(const topology::Server& server, const std::string& who, 
   }
 }
 
-std::string describe(const Failover& failover) {
-  return failover.server + ": " + util::format_duration(failover.waited_ms) + " without a primary (" +
-         failover.error + ")";
-}
-
 } // namespace dbctl::ops

@@ -45,8 +45,4 @@ private:
   const util::Interrupt* m_interrupt;
 };
 
-/// Text for a failover ridden out: "pg: 2.3 s without a primary (terminating connection due to
-/// administrator command (57P01))".
-std::string describe(const Failover& failover);
-
 } // namespace dbctl::ops

@@ -152,17 +152,19 @@ std::unique_ptr<pqxx::connection> open_host(const topology::Server& server, cons
   }
 }
 
-bool missing_database(const std::string& message, const std::string& database) {
-  return database != "postgres" && message.find("database " + database + " does not exist") != std::string::npos;
+bool missing_database(const topology::Server& server, const std::string& message, const std::string& database) {
+  return database != server.admin_database &&
+         message.find("database " + database + " does not exist") != std::string::npos;
 }
 
 // Whether a host that said a database does not exist is the primary: libpq checks
 // target_session_attrs only after the login, and a standby that has not replayed a new
 // database yet (or is behind after a failover) refuses the login first. The primary's word is
-// final; any other host's is not, so its maintenance database tells which one it is.
+// final; any other host's is not, so the admin database (postgres, or the url's) tells which
+// one it is.
 bool is_primary(const topology::Server& server, const Login& login, std::size_t host) {
   try {
-    open_host(server, "postgres", login, host);
+    open_host(server, server.admin_database, login, host);
     return true;
   } catch (const DbError&) {
     return false;
@@ -192,7 +194,7 @@ std::unique_ptr<pqxx::connection> open_primary(const topology::Server& server, c
     } catch (const DbError& e) {
       std::string message = e.what();
       bool standby = message.find("read-only") != std::string::npos ||
-                     (missing_database(message, database) && !is_primary(server, login, host));
+                     (missing_database(server, message, database) && !is_primary(server, login, host));
       any_standby = any_standby || standby;
       bool unreachable = message.find("connection refused") != std::string::npos ||
                          message.find("timed out") != std::string::npos;
