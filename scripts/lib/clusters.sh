@@ -80,9 +80,10 @@ YAML
 # URL of the three nodes, as postgres), PATRONI_PASSWORD and PATRONI_CTL (DIR/patronictl: patronictl
 # with this cluster's configuration). DIR/switchover, DIR/kill-primary (kill -9 of the leader's
 # postmaster) and DIR/stop-primary (Patroni paused, the leader stopped: no primary until
-# DIR/resume) fault it; DIR/wait-healthy waits for a leader and two streaming replicas.
+# DIR/resume) fault it; DIR/leader prints the leading node's folder, DIR/wait-healthy waits for
+# a leader and two streaming replicas.
 start_patroni() {
-  local dir=$1 scope name i hosts="" ports=()
+  local dir=$1 scope name i hosts=""
   mkdir -p "$dir"
   start_etcd "$dir/etcd" || return 1
   scope=dbctl-$(random_password | head -c 8)
@@ -93,7 +94,6 @@ start_patroni() {
     local rest port
     rest=$(free_port)
     port=$(free_port)
-    ports+=("$port")
     patroni_node_config "$dir/$name" "$name" "$scope" "$ETCD_URL" "$rest" "$port" "$PATRONI_PASSWORD" \
       >"$dir/$name/patroni.yml"
     chmod 700 "$dir/$name"
@@ -134,24 +134,24 @@ start_patroni() {
     printf '%q switchover --leader "$leader" --force >/dev/null\n' "$dir/patronictl"
   } >"$dir/switchover"
   {
-    printf '#!/usr/bin/env bash\n# kill -9 the leader'"'"'s postmaster; print its node.\nset -e\n'
+    printf '#!/usr/bin/env bash\n# Print the folder of the node that leads now.\n'
     printf 'for node in %q/node*; do\n' "$dir"
     printf '  if curl -sf "http://127.0.0.1:$(cat "$node/rest-port")/primary" >/dev/null 2>&1; then\n'
-    printf '    kill -9 "$(head -1 "$node/data/postmaster.pid")"\n    basename "$node"\n    exit 0\n  fi\ndone\n'
-    printf 'echo "no leader to kill" >&2\nexit 1\n'
+    printf '    echo "$node"\n    exit 0\n  fi\ndone\necho "no leader" >&2\nexit 1\n'
+  } >"$dir/leader"
+  {
+    printf '#!/usr/bin/env bash\n# kill -9 the leader'"'"'s postmaster; print its node.\nset -e\n'
+    printf 'node=$(%q)\nkill -9 "$(head -1 "$node/data/postmaster.pid")"\nbasename "$node"\n' "$dir/leader"
   } >"$dir/kill-primary"
   {
     printf '#!/usr/bin/env bash\n# Pause Patroni (no failover) and stop the leader'"'"'s PostgreSQL: no primary at all.\nset -e\n'
-    printf '%q pause --wait >/dev/null\n' "$dir/patronictl"
-    printf 'for node in %q/node*; do\n' "$dir"
-    printf '  if curl -sf "http://127.0.0.1:$(cat "$node/rest-port")/primary" >/dev/null 2>&1; then\n'
-    printf '    %s %q -D "$node/data" -m fast -w stop >/dev/null\n    basename "$node"\n    exit 0\n  fi\ndone\n' \
+    printf '%q pause --wait >/dev/null\nnode=$(%q)\n' "$dir/patronictl" "$dir/leader"
+    printf '%s %q -D "$node/data" -m fast -w stop >/dev/null\nbasename "$node"\n' \
       "$( [[ $(id -u) -eq 0 ]] && echo 'runuser -u postgres --')" "$pg_bin/pg_ctl"
-    printf 'echo "no leader to stop" >&2\nexit 1\n'
   } >"$dir/stop-primary"
   printf '#!/bin/sh\n# Resume Patroni: it starts what stop-primary stopped.\nexec %q resume --wait >/dev/null\n' \
     "$dir/patronictl" >"$dir/resume"
-  chmod 755 "$dir/patronictl" "$dir/wait-healthy" "$dir/switchover" "$dir/kill-primary" "$dir/stop-primary" "$dir/resume"
+  chmod 755 "$dir/patronictl" "$dir/wait-healthy" "$dir/switchover" "$dir/leader" "$dir/kill-primary" "$dir/stop-primary" "$dir/resume"
   if ! "$dir/wait-healthy"; then
     tail -20 "$dir"/node*/patroni.log >&2 || true
     return 1

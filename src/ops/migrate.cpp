@@ -186,7 +186,7 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
     // from the history it reads; the files applied before the loss still count.
     std::size_t applied = 0;
     options.applied = [&applied](const migration::MigrationFile&) { ++applied; };
-    Outcome outcome;
+    migration::MigrateResult result;
     std::vector<Failover> failovers;
     failover.run(*target.server, target.key() + ": ", failovers, [&] {
       if (!session) {
@@ -194,10 +194,10 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
         session = registry.get(target.engine()).target(target, &keep);
       }
       auto attempt = std::move(session);
-      outcome = outcome_of(migration::migrate(*attempt, target, files, options), options.dry_run);
+      result = migration::migrate(*attempt, target, files, options);
     });
-    outcome.applied = applied;
-    outcome.result = options.dry_run ? Result::checked : applied > 0 ? Result::migrated : Result::up_to_date;
+    result.applied = applied; // every attempt's
+    Outcome outcome = outcome_of(result, options.dry_run);
     outcome.failovers = std::move(failovers);
     return outcome;
   };

@@ -23,6 +23,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 const std::string k_passwords = "passwords: {derive_from: \"${DBCTL_SECRET}\"}\n";
+const std::string k_one_service =
+    "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {app: true}\n";
 const std::string k_patroni_server = "  pg: {url: \"${DBCTL_CLUSTER_PATRONI_URL}\"}\n";
 const std::string k_galera_server = "  my: {url: \"${DBCTL_CLUSTER_GALERA_URL}\", lock: table}\n";
 
@@ -167,16 +169,21 @@ void check_pg_target(const std::string& database, int count) {
         std::to_string(count - 1) + ":2:" + std::to_string(count));
 }
 
-// `migrate` of 200 migrations; `fault` once 40 are applied: dbctl rides it out.
-void patroni_migrate(const std::string& fault, const std::string& tag) {
-  TestProject project(tag, "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {app: true}\n",
-                      k_patroni_server);
-  const int count = 200;
+// The service's migrations: V1 creates `runs`, V2..V<count> each insert their version and then
+// sleep `sleep` (SQL, empty: none), so that a fault lands mid-run.
+void write_pg_migrations(const TestProject& project, int count, const std::string& sleep) {
   project.write("migrations/@P@svc/V1__runs.sql", "CREATE TABLE runs (n int PRIMARY KEY);\n");
   for (int i = 2; i <= count; ++i) {
     project.write("migrations/@P@svc/V" + std::to_string(i) + "__run.sql",
-                  "INSERT INTO runs VALUES (" + std::to_string(i) + ");\nSELECT pg_sleep(0.02);\n");
+                  "INSERT INTO runs VALUES (" + std::to_string(i) + ");\n" + sleep);
   }
+}
+
+// `migrate` of 200 migrations; `fault` once 40 are applied: dbctl rides it out.
+void patroni_migrate(const std::string& fault, const std::string& tag) {
+  TestProject project(tag, k_one_service, k_patroni_server);
+  const int count = 200;
+  write_pg_migrations(project, count, "SELECT pg_sleep(0.02);\n");
   std::string database = project.prefix + "svc";
   Ridden ridden;
   for (int trial = 0; trial < trials(); ++trial) {
@@ -225,11 +232,7 @@ void patroni_up(const std::string& fault, const std::string& tag) {
                           "services:\n  @P@svc: {app: true}\n",
                       k_patroni_server);
   const int count = 20;
-  project.write("migrations/@P@svc/V1__runs.sql", "CREATE TABLE runs (n int PRIMARY KEY);\n");
-  for (int i = 2; i <= count; ++i) {
-    project.write("migrations/@P@svc/V" + std::to_string(i) + "__run.sql",
-                  "INSERT INTO runs VALUES (" + std::to_string(i) + ");\n");
-  }
+  write_pg_migrations(project, count, "");
   std::string like = "'" + project.prefix + "%'";
   Ridden ridden;
   for (int trial = 0; trial < trials(); ++trial) {
@@ -305,9 +308,6 @@ void check_my_target(const std::string& database, int count, int node) {
   CHECK(node_query(node, "SELECT COUNT(*) FROM runs", database) == std::to_string(2 * (count - 1)));
 }
 
-const std::string k_one_service =
-    "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {app: true}\n";
-
 } // namespace
 
 TEST_CASE("patroni: a switchover during a 200-migration migrate is ridden out") {
@@ -327,11 +327,7 @@ TEST_CASE("patroni: kill -9 of the primary's postmaster during up -j 4 of 50 ten
 TEST_CASE("patroni: without a primary the run fails after --failover-timeout and a re-run converges") {
   // Patroni paused (no automatic failover) and the primary stopped: nothing takes its place.
   TestProject project("pn", k_one_service, k_patroni_server);
-  project.write("migrations/@P@svc/V1__runs.sql", "CREATE TABLE runs (n int PRIMARY KEY);\n");
-  for (int i = 2; i <= 60; ++i) {
-    project.write("migrations/@P@svc/V" + std::to_string(i) + "__run.sql",
-                  "INSERT INTO runs VALUES (" + std::to_string(i) + ");\nSELECT pg_sleep(0.1);\n");
-  }
+  write_pg_migrations(project, 60, "SELECT pg_sleep(0.1);\n");
   std::string database = project.prefix + "svc";
   script(k_patroni, "wait-healthy");
   REQUIRE(project.dbctl({"init"}).exit_code == 0);

@@ -182,6 +182,11 @@ std::unique_ptr<pqxx::connection> open_primary(const topology::Server& server, c
     auto known = g_primary.find(server.name);
     first = known == g_primary.end() ? 0 : known->second;
   }
+  // Refused or timed out: not listening (down, or a failover under way).
+  auto unreachable = [](const DbError& e) {
+    std::string message = e.what();
+    return message.find("connection refused") != std::string::npos || message.find("timed out") != std::string::npos;
+  };
   std::optional<DbError> worst; // a refusal that is not "read-only" or "not listening" says most
   bool any_standby = false;
   for (std::size_t i = 0; i < server.hosts.size(); ++i) {
@@ -196,18 +201,15 @@ std::unique_ptr<pqxx::connection> open_primary(const topology::Server& server, c
       bool standby = message.find("read-only") != std::string::npos ||
                      (missing_database(server, message, database) && !is_primary(server, login, host));
       any_standby = any_standby || standby;
-      bool unreachable = message.find("connection refused") != std::string::npos ||
-                         message.find("timed out") != std::string::npos;
       if (e.failure() == DbFailure::login_refused) {
         throw; // every host has the same roles: another would refuse it too
       }
-      if (!standby && (!worst || !unreachable)) {
+      if (!standby && (!worst || !unreachable(e))) {
         worst = e;
       }
     }
   }
-  if (any_standby && (!worst || std::string(worst->what()).find("connection refused") != std::string::npos ||
-                      std::string(worst->what()).find("timed out") != std::string::npos)) {
+  if (any_standby && (!worst || unreachable(*worst))) {
     throw DbError(DbFailure::unavailable,
                   server.name + ": every host of " + server.addresses() + " that answered is read-only (a standby), "
                   "so none is the primary dbctl writes to; is a failover under way? (`dbctl wait` waits for a primary)");
