@@ -104,7 +104,11 @@ std::string every_cmdline() {
   if (DIR* proc = opendir("/proc")) {
     while (dirent* entry = readdir(proc)) {
       std::ifstream in(std::string("/proc/") + entry->d_name + "/cmdline");
-      out += std::string(std::istreambuf_iterator<char>(in), {}) + "\n";
+      try {
+        out += std::string(std::istreambuf_iterator<char>(in), {}) + "\n";
+      } catch (const std::ios_base::failure&) {
+        // The process ended while it was read (ESRCH): it has no command line left to show.
+      }
     }
     closedir(proc);
   }
