@@ -18,6 +18,7 @@ namespace {
 
 struct StatusOptions {
   bool check = false;
+  bool schema = false;
   std::string metrics_file;
 };
 
@@ -27,7 +28,8 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
   ops::StatusRun run;
   {
     Progress progress(context, project->selected.size(), false); // the table comes at the end
-    run = ops::status_targets(*project, registry_for(context), progress.run_options());
+    run = ops::status_targets(*project, registry_for(context), progress.run_options(),
+                              options.schema ? ops::Schemas::compare : ops::Schemas::skip);
   }
   std::vector<report::StatusRow> rows = report::status_rows(project->selected, run);
   bool store_failed = false;
@@ -55,6 +57,10 @@ Command status_command() {
   return {"status", "Show each target's state, version, applied and pending migrations",
           [options](CLI::App& app) {
             app.add_flag("--check", options->check, "Exit 3 unless every target is up to date");
+            app.add_flag("--schema", options->schema,
+                         "Also read each target's schema from the catalogs: schema-drift when it differs from "
+                         "the one recorded after its last migrate, or from the other targets of its service at "
+                         "its version");
             add_metrics_file(app, options->metrics_file);
           },
           [options](const Context& context) { return run_status(context, *options); }};

@@ -50,6 +50,8 @@ Command migrate_command();
 Command status_command();
 /// Return `up`: wait, init, migrate.
 Command up_command();
+/// Return `dump`: each target's schema as DDL.
+Command dump_command();
 /// Return `repair`: clear failed rows, accept changed checksums.
 Command repair_command();
 /// Return `baseline`: mark targets as migrated up to a version.

@@ -28,7 +28,7 @@ namespace dbctl::cli {
 
 std::vector<Command> all_commands() {
   return {validate_command(), lint_command(), plan_command(),    init_command(),     migrate_command(),
-          status_command(),   up_command(),      wait_command(),     env_command(),
+          status_command(),   up_command(),      wait_command(),     env_command(),      dump_command(),
           new_command(),      new_service_command(), repair_command(),  baseline_command(), destroy_command(),
           graph_command()};
 }

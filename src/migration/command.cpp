@@ -338,6 +338,7 @@ MigrateResult run_command(engine::TargetSession& session, const targets::Target&
   result.applied = 1;
   result.ran = line;
   result.version = after.empty() ? std::nullopt : std::optional(row.version);
+  record_schema(session, target, result.version);
   return result;
 }
 

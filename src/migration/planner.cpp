@@ -21,6 +21,8 @@ std::string to_string(State state) {
     return "drift";
   case State::ahead:
     return "ahead";
+  case State::schema_drift:
+    return "schema-drift";
   }
   return "?";
 }

@@ -266,6 +266,20 @@ std::string join(const std::vector<std::string>& lines) {
 
 } // namespace
 
+void record_schema(engine::TargetSession& session, const targets::Target& target,
+                   const std::optional<std::string>& version) {
+  try {
+    engine::SchemaModel model = session.read_schema();
+    std::string sha256 = engine::fingerprint(model);
+    std::size_t objects = model.objects.size();
+    session.record_schema({target.service, version.value_or(""), sha256, std::move(model)});
+    spdlog::debug("{}recorded schema {} ({} objects)", prefix(target), sha256.substr(0, 12), objects);
+  } catch (const DbError& e) {
+    spdlog::warn("{}the schema was not recorded ({}); status --schema cannot compare it until a migrate "
+                 "or dbctl repair records it", prefix(target), e.what());
+  }
+}
+
 MigrationPlan inspect(engine::TargetSession& session, const targets::Target& target,
                       const FilesSource& files) {
   bool exists = session.exists();
@@ -336,6 +350,9 @@ MigrateResult migrate(engine::TargetSession& session, const targets::Target& tar
       result.version = file->version->text();
     }
   }
+  if (result.applied > 0) {
+    record_schema(session, target, result.version);
+  }
   return result;
 }
 
@@ -365,6 +382,11 @@ RepairResult repair(engine::TargetSession& session, const targets::Target& targe
         result.realigned.push_back(file->script);
       }
     }
+  }
+  // repair accepts the database as it is: its schema too.
+  std::vector<engine::HistoryRow> after = session.read_history();
+  if (!after.empty()) {
+    record_schema(session, target, plan_migrations(files, after, target.service, true, PlanOptions{}).current_version);
   }
   return result;
 }

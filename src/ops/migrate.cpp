@@ -1,5 +1,6 @@
 #include "dbctl/ops/migrate.hpp"
 
+#include "dbctl/engine/error.hpp"
 #include "dbctl/util/error.hpp"
 
 #include <algorithm>
@@ -214,9 +215,12 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
   return out;
 }
 
-StatusRun status_targets(const Project& project, const engine::Registry& registry, const RunOptions& run) {
+StatusRun status_targets(const Project& project, const engine::Registry& registry, const RunOptions& run,
+                         Schemas schemas) {
   StatusRun out;
   out.plans.resize(project.selected.size());
+  out.schemas.resize(project.selected.size());
+  SchemaModels models;
   FanoutOptions fanout = fanout_of(run);
   fanout.keep_going = true; // report every target that can be reached
   CommandHeads heads(project, run.interrupt);
@@ -230,9 +234,50 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
       out.plans[index] = migration::inspect(
           *session, target, [&]() -> const migration::MigrationSet& { return files_of(project, target); });
     }
+    if (schemas == Schemas::compare && out.plans[index]->state != migration::State::missing &&
+        out.plans[index]->state != migration::State::empty) {
+      engine::SchemaModel live = session->read_schema();
+      std::string sha256 = engine::fingerprint(live);
+      out.schemas[index] =
+          check_record(target, out.plans[index]->current_version, live, sha256, session->read_schema_record(sha256));
+      models.keep(out.schemas[index]->sha256, std::move(live));
+    }
     Outcome inspected; // each job writes only its own slot
     inspected.result = Result::inspected;
     return inspected;
+  });
+  if (schemas == Schemas::compare) {
+    std::vector<FleetMember> members;
+    std::vector<SchemaCheck*> checks;
+    for (std::size_t i = 0; i < project.selected.size(); ++i) {
+      if (out.schemas[i] && out.outcomes[i] && out.outcomes[i]->result == Result::inspected) {
+        members.push_back({&project.selected[i], out.plans[i]->current_version, out.schemas[i]->sha256});
+        checks.push_back(&*out.schemas[i]);
+      }
+    }
+    compare_fleet(members, models, checks);
+  }
+  return out;
+}
+
+DumpRun dump_targets(const Project& project, const engine::Registry& registry, const RunOptions& run) {
+  DumpRun out;
+  out.ddl.resize(project.selected.size());
+  out.sha256.resize(project.selected.size());
+  FanoutOptions fanout = fanout_of(run);
+  fanout.keep_going = true;
+  out.outcomes = fan_out(project.selected, fanout, [&](std::size_t index, const targets::Target& target, engine::Keep& keep) {
+    auto session = registry.get(target.engine()).target(target, &keep);
+    if (!session->exists()) {
+      throw DbError(target.key() + ": " + (target.schema ? "schema " + *target.schema + " of database " : "database ") +
+                    target.database + " does not exist; nothing to dump (dbctl init creates it)");
+    }
+    engine::SchemaModel model = session->read_schema();
+    out.sha256[index] = engine::fingerprint(model);
+    out.ddl[index] = engine::render_ddl(model);
+    Outcome read;
+    read.result = Result::inspected;
+    return read;
   });
   return out;
 }

@@ -139,8 +139,8 @@ std::string migrate_metrics(const RunMetrics& run, const std::vector<targets::Ta
 }
 
 std::string status_metrics(const RunMetrics& run, const std::vector<StatusRow>& rows) {
-  static const std::vector<std::string> states{"missing", "empty",  "pending", "up-to-date",
-                                               "failed",  "drift",  "ahead",   "error"};
+  static const std::vector<std::string> states{"missing", "empty", "pending", "up-to-date", "failed",
+                                               "drift",   "ahead", "schema-drift", "error"};
   Writer out;
   run_families(out, run);
   std::map<std::string, std::size_t> by_state;

@@ -35,6 +35,13 @@ std::vector<StatusRow> status_rows(const std::vector<targets::Target>& selected,
       row.applied = plan.applied;
       row.pending = plan.pending.size();
       row.issues = plan.issues;
+      if (const auto& schema = run.schemas.size() > i ? run.schemas[i] : std::nullopt) {
+        // A file's drift or failure says more than the schema's; pending work does not hide it.
+        if (schema->drift && (plan.state == migration::State::up_to_date || plan.state == migration::State::pending)) {
+          row.state = migration::State::schema_drift;
+        }
+        row.issues.insert(row.issues.end(), schema->issues.begin(), schema->issues.end());
+      }
     } else {
       // Every selected target appears exactly once, one that could not be inspected too.
       std::string prefix = selected[i].key() + ": ";
@@ -112,7 +119,8 @@ std::string state_color(const std::optional<migration::State>& state) {
   case migration::State::empty:
   case migration::State::missing: return "\033[33m";
   case migration::State::failed:
-  case migration::State::drift: return "\033[31m";
+  case migration::State::drift:
+  case migration::State::schema_drift: return "\033[31m";
   case migration::State::ahead: return "\033[35m";
   }
   return "";

@@ -72,7 +72,7 @@ TEST_SUITE("plan --sql") {
     }
 
     // Nothing extra: every statement the server logged that names the project's objects is one
-    // of the plan's, or dbctl's own bookkeeping (its role switch and its history table).
+    // of the plan's, or dbctl's own bookkeeping (its role switch, its history and schema record tables).
     std::vector<std::string> pieces = sql_pieces(first.out);
     std::istringstream logged(sent);
     std::string line;
@@ -85,7 +85,8 @@ TEST_SUITE("plan --sql") {
       bool planned = std::any_of(pieces.begin(), pieces.end(), [&](const std::string& piece) {
         return piece.size() > 8 && text.find(piece) != std::string::npos;
       });
-      bool own = text.rfind("SET ROLE", 0) == 0 || text.find("dbctl_history") != std::string::npos;
+      bool own = text.rfind("SET ROLE", 0) == 0 || text.find("dbctl_history") != std::string::npos ||
+                 text.find("dbctl_schema") != std::string::npos;
       CHECK_MESSAGE((planned || own), text);
     }
 

@@ -25,6 +25,8 @@ struct FakeTarget {
   std::vector<engine::HistoryRow> rows; ///< dbctl_history
   long long rank = 0;                   ///< the last installed_rank given
   bool locked = false;
+  engine::SchemaModel schema;                ///< what read_schema returns
+  std::vector<engine::SchemaRecord> records; ///< dbctl_schema, in the order recorded
 };
 
 /// A session on a target's history, kept in memory.
@@ -132,6 +134,25 @@ public:
     }
   }
   std::string installed_by() const override { return "owner"; }
+  engine::SchemaModel read_schema() override {
+    record("read_schema");
+    return m_target->schema;
+  }
+  std::optional<engine::SchemaRecord> read_schema_record(const std::string& unless_sha256) override {
+    record("read_schema_record");
+    if (m_target->records.empty()) {
+      return std::nullopt;
+    }
+    engine::SchemaRecord last = m_target->records.back();
+    if (last.sha256 == unless_sha256) {
+      last.model = {};
+    }
+    return last;
+  }
+  void record_schema(const engine::SchemaRecord& recorded) override {
+    record("record_schema");
+    m_target->records.push_back(recorded);
+  }
 
 private:
   // Releasing the lock is recorded, so tests see it held exactly around the work.

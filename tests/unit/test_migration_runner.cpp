@@ -58,11 +58,31 @@ TEST_SUITE("migration::runner") {
     FakeTargetSession session(true);
     migration::MigrateResult result = setup.migrate(session);
     CHECK(result.applied == 1);
-    CHECK(session.calls == std::vector<std::string>{"exists", "read_history", "lock", "read_history",
-                                                    "ensure_history", "run_in_transaction", "unlock"});
+    // The schema the run left is recorded while the lock is still held.
+    CHECK(session.calls == std::vector<std::string>{"exists", "read_history", "lock", "read_history", "ensure_history",
+                                                    "run_in_transaction", "read_schema", "record_schema", "unlock"});
     session.calls.clear();
     CHECK(setup.migrate(session).applied == 0);
     CHECK(session.calls == std::vector<std::string>{"exists", "read_history"});
+  }
+
+  TEST_CASE("a run that applied files records the schema at the version it reached - a failure to record is a warning") {
+    Setup setup;
+    setup.write("V1__a.sql", "CREATE TABLE a (x int);\n");
+    setup.write("V2__b.sql", "CREATE TABLE b (x int);\n");
+    auto target = std::make_shared<dbctl::unit::FakeTarget>();
+    target->schema.objects.push_back({dbctl::engine::ObjectKind::table, "", "a", "", "a", false});
+    FakeTargetSession session(true, target);
+    REQUIRE(setup.migrate(session).applied == 2);
+    REQUIRE(target->records.size() == 1);
+    CHECK(target->records[0].version == "2");
+    CHECK(target->records[0].sha256 == dbctl::engine::fingerprint(target->schema));
+    CHECK(target->records[0].model.objects.size() == 1);
+
+    setup.write("V3__c.sql", "CREATE TABLE c (x int);\n");
+    session.fail("record_schema", 1, "permission denied for table dbctl_schema", "42501");
+    CHECK(setup.migrate(session).applied == 1); // the migration stands
+    CHECK(target->records.size() == 1);
   }
 
   TEST_CASE("a refused file stops its target before anything runs and only while it is pending") {

@@ -1,6 +1,7 @@
 #pragma once
 // The driver interface: dumb primitives per engine; policy lives in provision/ and migration/.
 #include "dbctl/engine/history.hpp"
+#include "dbctl/engine/schema.hpp"
 #include "dbctl/engine/specs.hpp"
 #include "dbctl/engine/splitter.hpp"
 #include "dbctl/targets/target.hpp"
@@ -168,6 +169,17 @@ public:
   virtual void update_checksum(long long rank, const std::string& checksum) = 0;
   /// Return the role name recorded as installed_by.
   virtual std::string installed_by() const = 0;
+
+  /// Return the target's schema (its database on MySQL) as the catalogs describe it: the
+  /// objects of SchemaModel, without dbctl's own tables and without what extensions own.
+  virtual SchemaModel read_schema() = 0;
+  /// Return the schema recorded last in the target's schema (database), by any service; nullopt
+  /// when none was (no dbctl_schema table, or an empty one). Its model is read only when its
+  /// fingerprint differs from `unless_sha256` (else it is empty: the caller has it).
+  virtual std::optional<SchemaRecord> read_schema_record(const std::string& unless_sha256) = 0;
+  /// Record `record` in dbctl_schema (created, owner-only, when missing), replacing the record
+  /// of the same service and version.
+  virtual void record_schema(const SchemaRecord& record) = 0;
 };
 
 /// One engine's entry points.

@@ -15,7 +15,9 @@ using engine::HistoryRow;
 using engine::RowType;
 
 /// The states of SPEC.md §3.
-enum class State { missing, empty, pending, up_to_date, failed, drift, ahead };
+/// schema_drift is status --schema's: the live schema differs from the one recorded, or from
+/// the rest of its fleet (ops::SchemaCheck); planning never gives it.
+enum class State { missing, empty, pending, up_to_date, failed, drift, ahead, schema_drift };
 
 /// Return the state's name as status prints it (`up-to-date`, ...).
 std::string to_string(State state);

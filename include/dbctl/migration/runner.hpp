@@ -52,6 +52,12 @@ using FilesSource = std::function<const MigrationSet&()>;
 MigrateResult migrate(engine::TargetSession& session, const targets::Target& target,
                       const FilesSource& files, const MigrateOptions& options);
 
+/// Record the target's schema as the one its service's `version` left (status --schema). The
+/// migrations stand whatever happens here, so a failure is logged as a warning, not thrown:
+/// the record is only missing until the next run that records one.
+void record_schema(engine::TargetSession& session, const targets::Target& target,
+                   const std::optional<std::string>& version);
+
 /// Return the plan of one target as `status` shows it (no lock; read-only).
 MigrationPlan inspect(engine::TargetSession& session, const targets::Target& target,
                       const FilesSource& files);

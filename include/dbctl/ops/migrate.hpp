@@ -7,6 +7,7 @@
 #include "dbctl/ops/fanout.hpp"
 #include "dbctl/ops/project.hpp"
 #include "dbctl/ops/rollout.hpp"
+#include "dbctl/ops/schema.hpp"
 
 #include <chrono>
 #include <functional>
@@ -62,10 +63,30 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
 struct StatusRun {
   std::vector<std::optional<migration::MigrationPlan>> plans; ///< by target index
   std::vector<std::optional<Outcome>> outcomes;
+  /// With SchemaCheck::compare, by target index: how each existing SQL target's schema compares
+  /// with its record and with the other targets of its service at its version.
+  std::vector<std::optional<SchemaCheck>> schemas;
 };
 
-/// Inspect every selected target in parallel, going on past failures.
-StatusRun status_targets(const Project& project, const engine::Registry& registry, const RunOptions& run);
+/// Whether status reads each target's schema too (`status --schema`).
+enum class Schemas { skip, compare };
+
+/// Inspect every selected target in parallel, going on past failures; with Schemas::compare,
+/// read and compare each one's schema as well.
+StatusRun status_targets(const Project& project, const engine::Registry& registry, const RunOptions& run,
+                         Schemas schemas = Schemas::skip);
+
+/// The selected targets' schemas as `dump` prints them: by target index, the DDL of each that
+/// could be read (nullopt where its outcome says why not).
+struct DumpRun {
+  std::vector<std::optional<std::string>> ddl;
+  std::vector<std::optional<std::string>> sha256; ///< the fingerprint of each dumped schema
+  std::vector<std::optional<Outcome>> outcomes;
+};
+
+/// Read every selected target's schema in parallel and render it as DDL (engine::render_ddl),
+/// going on past failures; a target whose database or schema does not exist fails.
+DumpRun dump_targets(const Project& project, const engine::Registry& registry, const RunOptions& run);
 
 /// One target's migration plan, as `plan` shows it.
 struct Inspected {

@@ -36,6 +36,9 @@ public:
   std::size_t delete_failed(const std::string& service) override;
   void update_checksum(long long rank, const std::string& checksum) override;
   std::string installed_by() const override;
+  SchemaModel read_schema() override;
+  std::optional<SchemaRecord> read_schema_record(const std::string& unless_sha256) override;
+  void record_schema(const SchemaRecord& record) override;
 
 private:
   // Whether the target's database has a table of that name (the caller translates errors).

@@ -316,16 +316,20 @@ void TargetSession::ensure_history() {
             " AND pg_get_constraintdef(oid) NOT LIKE '%command%';"
             " IF c IS NOT NULL THEN EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I CHECK (%s)', " +
             tx.quote(table()) + ", c, c, " + tx.quote(types) + "); END IF; END $dbctl$");
-    // Default privileges hand new tables to the app and read roles; history is the owner's.
-    for (const auto& grantee : tx.exec_params(
-             "SELECT DISTINCT pg_get_userbyid(a.grantee) FROM pg_class c, aclexplode(c.relacl) a "
-             "WHERE c.oid = $1::regclass AND a.grantee NOT IN (c.relowner, 0)",
-             table())) {
-      tx.exec("REVOKE ALL ON " + table() + " FROM " + m_work->quote_name(grantee[0].as<std::string>()));
-    }
+    keep_to_owner(tx, table());
     tx.commit();
   } catch (const std::exception& e) {
     rethrow(e, context() + "creating dbctl_history: ");
+  }
+}
+
+void TargetSession::keep_to_owner(pqxx::transaction_base& tx, const std::string& qualified) {
+  // Default privileges hand new tables to the app and read roles; dbctl's tables are the owner's.
+  for (const auto& grantee : tx.exec_params(
+           "SELECT DISTINCT pg_get_userbyid(a.grantee) FROM pg_class c, aclexplode(c.relacl) a "
+           "WHERE c.oid = $1::regclass AND a.grantee NOT IN (c.relowner, 0)",
+           qualified)) {
+    tx.exec("REVOKE ALL ON " + qualified + " FROM " + m_work->quote_name(grantee[0].as<std::string>()));
   }
 }
 

@@ -61,6 +61,9 @@ public:
   std::size_t delete_failed(const std::string& service) override;
   void update_checksum(long long rank, const std::string& checksum) override;
   std::string installed_by() const override;
+  SchemaModel read_schema() override;
+  std::optional<SchemaRecord> read_schema_record(const std::string& unless_sha256) override;
+  void record_schema(const SchemaRecord& record) override;
 
 private:
   Login login() const;
@@ -86,6 +89,8 @@ private:
   std::string context() const;
   std::string table() const;
   long long insert(pqxx::transaction_base& tx, const HistoryRow& row);
+  /// Revoke every privilege on one of dbctl's tables (`qualified`) from all but its owner.
+  void keep_to_owner(pqxx::transaction_base& tx, const std::string& qualified);
 
   const targets::Target& m_target;
   std::string m_schema;
