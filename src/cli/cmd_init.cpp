@@ -16,6 +16,7 @@ namespace {
 struct InitOptions {
   int lock_timeout = 60;
   int failover_timeout = 60;
+  bool prune = false;
 };
 
 ExitCode run_init(const Context& context, const InitOptions& options) {
@@ -23,7 +24,7 @@ ExitCode run_init(const Context& context, const InitOptions& options) {
   std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
   std::vector<ops::ServerStatements> applied = ops::init_servers(
       *project, registry_for(context), std::chrono::seconds(options.lock_timeout), context.interrupt,
-      std::chrono::seconds(options.failover_timeout));
+      std::chrono::seconds(options.failover_timeout), options.prune ? ops::Prune::apply : ops::Prune::warn);
   std::cout << (context.global.output == OutputFormat::json ? report::statements_json(applied)
                                                             : report::applied_text(applied, "nothing to do"));
   return ExitCode::ok;
@@ -38,6 +39,10 @@ Command init_command() {
           [options](CLI::App& app) {
             add_lock_timeout(app, options->lock_timeout, "Seconds to wait for another dbctl provisioning the same server");
             add_failover_timeout(app, options->failover_timeout);
+            app.add_flag("--prune", options->prune,
+                         "Also remove what dbctl manages that the topology no longer asks for: revoke access and "
+                         "memberships, drop removed roles, and drop or let go of databases and schemas as "
+                         "prune.roles says (keep: hand to the admin; drop)");
           },
           [options](const Context& context) { return run_init(context, *options); }};
 }

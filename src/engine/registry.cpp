@@ -18,6 +18,26 @@ AclState AdminSession::inspect(const AclUserSpec& spec, std::vector<std::string>
 
 std::vector<Statement> AdminSession::drop_keys(int /*db*/, const std::string& /*prefix*/) { return {}; }
 
+// Redis keeps no marks: its ACL users are the topology's, and init rewrites them whole.
+Managed AdminSession::managed(const std::string& /*project*/, const std::vector<std::string>& /*databases*/) {
+  return {};
+}
+std::vector<Statement> AdminSession::mark(const std::string& /*project*/, const Managed& /*objects*/) { return {}; }
+std::vector<Statement> AdminSession::unmark(const std::string& /*database*/,
+                                            const std::optional<std::string>& /*schema*/) {
+  return {};
+}
+std::vector<Statement> AdminSession::revoke_access(const std::string& /*role*/, const std::string& /*database*/) {
+  return {};
+}
+std::vector<Statement> AdminSession::revoke_membership(const std::string& /*role*/, const std::string& /*member*/) {
+  return {};
+}
+std::vector<Statement> AdminSession::hand_over_role(const std::string& /*name*/,
+                                                    const std::vector<std::string>& /*databases*/) {
+  return {};
+}
+
 std::string galera_needs_lease(const topology::Server& server) {
   return "servers." + server.name + " is a Galera node (wsrep_on=ON), where GET_LOCK excludes runs on this node "
          "only; set lock: table (a lease row that the cluster certifies) on this server";

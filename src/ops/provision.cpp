@@ -1,6 +1,7 @@
 #include "dbctl/ops/provision.hpp"
 
 #include "dbctl/provision/provision.hpp"
+#include "dbctl/provision/prune.hpp"
 #include "dbctl/util/error.hpp"
 
 #include <algorithm>
@@ -17,9 +18,39 @@ namespace {
 
 // What `init` would run on a server to converge its selected targets, from the catalogs the
 // session reads (once, then cached).
-std::vector<engine::Statement> plan_statements(engine::AdminSession& session, const ServerGroup& group) {
-  provision::DesiredState desired = provision::desired_state(group.selected, group.all, session.info());
-  return provision::plan(session, desired, group.server->name);
+// Then the marks of what it manages, and what the project's marks show that the topology no
+// longer asks for (listed in `plan`; pruned with Prune::apply).
+std::vector<engine::Statement> plan_statements(engine::AdminSession& session, const ServerGroup& group,
+                                               const Project& project, Prune prune, ServerStatements& plan) {
+  const engine::AdminInfo& admin = session.info();
+  provision::DesiredState desired = provision::desired_state(group.selected, group.all, admin);
+  std::vector<engine::Statement> out = provision::plan(session, desired, group.server->name);
+  const std::vector<targets::Target>& everyone = group.same_server.empty() ? group.all : group.same_server;
+  provision::DesiredState wanted = provision::desired_state(everyone, everyone, admin);
+  std::vector<std::string> holding; // the databases where marked schemas may be
+  for (const auto& schema : wanted.schemas) {
+    if (std::find(holding.begin(), holding.end(), schema.database) == holding.end()) {
+      holding.push_back(schema.database);
+    }
+  }
+  const std::string& name = project.topology.name.value;
+  engine::Managed managed = session.managed(name, holding);
+  std::vector<engine::Statement> marks = session.mark(name, provision::marks_of(desired));
+  out.insert(out.end(), marks.begin(), marks.end());
+  topology::PruneRoles roles = project.topology.prune_roles.value;
+  provision::Unwanted unwanted = provision::unwanted(managed, wanted, admin, roles);
+  plan.unwanted = provision::describe(unwanted, roles, admin.user);
+  spdlog::debug("{}: {} marked roles, {} marked databases; {} unwanted", group.server->name, managed.roles.size(),
+                managed.databases.size(), plan.unwanted.size());
+  if (prune == Prune::apply) {
+    std::vector<engine::Statement> pruning = provision::plan_prune(session, unwanted, roles, managed);
+    out.insert(out.end(), pruning.begin(), pruning.end());
+  } else if (prune == Prune::warn) {
+    for (const auto& line : plan.unwanted) {
+      spdlog::warn("{}: not in the topology: {}; left as it is without --prune", group.server->name, line);
+    }
+  }
+  return out;
 }
 
 // One server checked and planned; nothing planned when it cannot host its services.
@@ -40,10 +71,10 @@ Checked open_server(const engine::Registry& registry, const ServerGroup& group) 
 }
 
 // Check what a server's services need and plan its statements (after its lock, if any).
-void plan_server(const Project& project, Checked& out) {
+void plan_server(const Project& project, Prune prune, Checked& out) {
   out.problems = provision::check_hosting(*out.server.session, project.topology, out.server.group.selected);
   if (out.problems.empty()) {
-    out.server.plan.statements = plan_statements(*out.server.session, out.server.group);
+    out.server.plan.statements = plan_statements(*out.server.session, out.server.group, project, prune, out.server.plan);
   }
 }
 
@@ -65,7 +96,7 @@ void join_all(std::vector<std::future<void>>& runs) {
 } // namespace
 
 std::vector<PlannedServer> plan_servers(const Project& project, const engine::Registry& registry,
-                                        std::optional<std::chrono::seconds> lock_timeout) {
+                                        std::optional<std::chrono::seconds> lock_timeout, Prune prune) {
   // Each server on a thread of its own (shards are independent), but the provisioning locks one
   // after another in the order of the servers' identities: two runs each holding one server's
   // lock and waiting for another's (a PostgreSQL and a Redis server of two projects) would wait
@@ -79,6 +110,15 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
     }));
   }
   join_all(opening);
+  // What pruning keeps on a physical server is what every entry reaching it asks for.
+  std::map<std::string, std::vector<targets::Target>> physical;
+  for (const auto& server : checked) {
+    auto& everyone = physical[server.server.identity];
+    everyone.insert(everyone.end(), server.server.group.all.begin(), server.server.group.all.end());
+  }
+  for (auto& server : checked) {
+    server.server.group.same_server = physical[server.server.identity];
+  }
   if (lock_timeout) {
     // One lock per physical server, however many entries of the topology reach it (two shards
     // on localhost in development, two names of one host): a second lock of the same name
@@ -101,7 +141,8 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
   }
   std::vector<std::future<void>> planning;
   for (auto& server : checked) {
-    planning.push_back(std::async(std::launch::async, [&project, &server] { plan_server(project, server); }));
+    planning.push_back(
+        std::async(std::launch::async, [&project, &server, prune] { plan_server(project, prune, server); }));
   }
   join_all(planning);
   std::vector<util::Diagnostic> problems;
@@ -118,11 +159,11 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
 
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
                                            std::chrono::seconds lock_timeout, const util::Interrupt* interrupt,
-                                           std::chrono::seconds failover_timeout) {
+                                           std::chrono::seconds failover_timeout, Prune prune) {
   // Every server is checked and planned before any executes, so a server that cannot host its
   // services (too old, an extension missing) stops the run with nothing changed anywhere; once
   // execution starts, a server's failure does not stop the others.
-  std::vector<PlannedServer> planned = plan_servers(project, registry, lock_timeout);
+  std::vector<PlannedServer> planned = plan_servers(project, registry, lock_timeout, prune);
   // Entries that reach one physical server run one after another on one thread, under the
   // lock one of them holds, each planned again right before it runs (after the one before
   // it), since they may manage the same roles (cluster-wide on PostgreSQL).
@@ -137,7 +178,7 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
   std::vector<std::future<void>> runs;
   for (auto& [identity, entries] : same_server) {
     runs.push_back(std::async(std::launch::async, [&entries = entries, &registry, &failover, interrupt,
-                                                   lock_timeout] {
+                                                   lock_timeout, &project, prune] {
       for (std::size_t i = 0; i < entries.size(); ++i) {
         PlannedServer& server = *entries[i];
         // Only a plan read under the lock before anything else ran here is still current.
@@ -155,7 +196,7 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
             std::vector<engine::Statement> statements(server.plan.statements.begin(),
                                                       server.plan.statements.begin() +
                                                           static_cast<std::ptrdiff_t>(server.plan.ran));
-            for (auto& statement : plan_statements(*server.session, server.group)) {
+            for (auto& statement : plan_statements(*server.session, server.group, project, prune, server.plan)) {
               statements.push_back(std::move(statement));
             }
             server.plan.statements = std::move(statements);
@@ -167,7 +208,7 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
               server.locking = std::move(server.session); // the lock stays on its connection
             }
             server.session = std::move(fresh);
-            server.plan.statements = plan_statements(*server.session, server.group);
+            server.plan.statements = plan_statements(*server.session, server.group, project, prune, server.plan);
           }
           lost = true; // an attempt that throws has lost its session when it is retried
           execute_logged(*server.session, server.plan, interrupt);

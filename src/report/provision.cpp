@@ -27,6 +27,9 @@ Json statements_doc(const std::vector<ops::ServerStatements>& plans) {
     if (!plan.failovers.empty()) {
       servers.back()["failovers"] = failovers_doc(plan.failovers);
     }
+    if (!plan.unwanted.empty()) {
+      servers.back()["unwanted"] = plan.unwanted;
+    }
   }
   return {{"changes", ops::count(plans)}, {"servers", servers}};
 }
@@ -82,6 +85,11 @@ std::string applied_text(const std::vector<ops::ServerStatements>& plans, const 
 
 std::string plan_text(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations) {
   std::string out = statements_text(plans, "to apply");
+  for (const auto& plan : plans) {
+    for (const auto& line : plan.unwanted) {
+      out += plan.server->name + ": not in the topology: " + line + "\n";
+    }
+  }
   for (const auto& [target, plan] : migrations) {
     if (!plan.pending.empty()) {
       std::string list;
@@ -180,6 +188,9 @@ std::vector<SqlPart> plan_sql(const std::vector<ops::ServerStatements>& plans, c
 
 std::size_t plan_changes(const std::vector<ops::ServerStatements>& plans, const std::vector<ops::Inspected>& migrations) {
   std::size_t total = ops::count(plans);
+  for (const auto& plan : plans) {
+    total += plan.unwanted.size(); // what init --prune would remove is work too (plan --check)
+  }
   for (const auto& inspected : migrations) {
     total += inspected.plan.pending.size() + inspected.plan.problems.size();
   }

@@ -74,6 +74,16 @@ void read_rollout(Reader& reader, const YAML::Node& node, Topology& topology) {
   rollout.check = reader.text(node["check"], "rollout.check");
 }
 
+void read_prune(Reader& reader, const YAML::Node& node, Topology& topology) {
+  if (!node || !reader.mapping(node, "prune", {"roles"})) {
+    return;
+  }
+  if (auto roles = reader.choice<PruneRoles>(node["roles"], "prune.roles",
+                                             {{"keep", PruneRoles::keep}, {"drop", PruneRoles::drop}})) {
+    topology.prune_roles = *roles;
+  }
+}
+
 // `lint: { RULE: error | warning | off }`; which rules exist is the lint module's to say (ops
 // checks the ids), the levels are checked here.
 void read_lint(Reader& reader, const YAML::Node& node, Topology& topology) {
@@ -97,7 +107,7 @@ void read_lint(Reader& reader, const YAML::Node& node, Topology& topology) {
 void read_document(Reader& reader, const YAML::Node& root, Topology& topology) {
   if (!reader.mapping(root, "the topology",
                       {"version", "name", "servers", "topology", "naming", "passwords",
-                       "services", "roles", "rollout", "lint"})) {
+                       "services", "roles", "rollout", "prune", "lint"})) {
     return;
   }
   if (auto version = reader.integer(root["version"], "version", 1, 1)) {
@@ -131,6 +141,7 @@ void read_document(Reader& reader, const YAML::Node& root, Topology& topology) {
     detail::read_roles(reader, root["roles"], topology);
   }
   read_rollout(reader, root["rollout"], topology);
+  read_prune(reader, root["prune"], topology);
   read_lint(reader, root["lint"], topology);
   for (Server& server : topology.servers) {
     server.application_name = "dbctl:" + topology.name.value;

@@ -110,6 +110,17 @@ TEST_SUITE("topology::load") {
               "'multitenant' (did you mean 'multi-tenant'?)"});
   }
 
+  TEST_CASE("prune roles is keep unless the topology says drop - other values are refused at their place") {
+    auto kept = load(k_pg_head + k_dps + k_services);
+    REQUIRE(kept->problems.empty());
+    CHECK(kept->topology.prune_roles.value == dbctl::topology::PruneRoles::keep);
+    auto dropped = load(k_pg_head + k_dps + k_services + "prune: {roles: drop}\n");
+    REQUIRE(dropped->problems.empty());
+    CHECK(dropped->topology.prune_roles.value == dbctl::topology::PruneRoles::drop);
+    auto wrong = load(k_pg_head + k_dps + k_services + "prune: {roles: delete}\n");
+    CHECK(wrong->problems == std::vector<std::string>{"8:16: prune.roles must be keep or drop, not 'delete'"});
+  }
+
   TEST_CASE("missing required sections are each reported") {
     auto loaded = load("naming: {}\n");
     CHECK(loaded->problems == std::vector<std::string>{

@@ -96,6 +96,24 @@ public:
   virtual std::vector<Statement> drop_role(const std::string& name,
                                            const std::vector<std::string>& databases) = 0;
 
+  /// Return what `project` marked on this server (Managed), its marked roles' access to its
+  /// marked databases and their memberships in each other; marked schemas are looked for in
+  /// `databases` only (a connection to each). Engines without such objects (Redis) have none.
+  virtual Managed managed(const std::string& project, const std::vector<std::string>& databases);
+  /// Return the statements marking the roles, databases and schemas of `objects` as `project`'s,
+  /// those not marked yet (after managed() read the marks; run after they are created).
+  virtual std::vector<Statement> mark(const std::string& project, const Managed& objects);
+  /// Return the statements removing the mark of a database or (`schema` given) one of its
+  /// schemas: what stays there is no longer managed.
+  virtual std::vector<Statement> unmark(const std::string& database, const std::optional<std::string>& schema);
+  /// Return the statements revoking every privilege `role` holds in `database` and its schemas.
+  virtual std::vector<Statement> revoke_access(const std::string& role, const std::string& database);
+  /// Return the statements ending `member`'s membership in `role`.
+  virtual std::vector<Statement> revoke_membership(const std::string& role, const std::string& member);
+  /// Return the statements handing what a role owns in each of `databases` (and the databases
+  /// it owns) to the admin, then dropping the role.
+  virtual std::vector<Statement> hand_over_role(const std::string& name, const std::vector<std::string>& databases);
+
   /// Run one statement (autocommit) on the connection to its database.
   virtual void execute(const Statement& statement) = 0;
   /// Take the server-wide lock named `key`, waiting up to `timeout`; the message of the

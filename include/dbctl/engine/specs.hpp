@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,18 @@ struct AclUserSpec {
 
 /// Where a Redis ACL user stands against its spec.
 enum class AclState { ready, missing, drift };
+
+/// What one project's dbctl marked as its own on a server. `init` marks every role, database and
+/// schema it manages (PostgreSQL: a comment `dbctl:PROJECT`; MariaDB: a database comment, and a
+/// user's membership in the role `dbctl:PROJECT`); pruning looks at marked objects only, so a
+/// role or database made by hand, or by another project, is never touched.
+struct Managed {
+  std::set<std::string> roles;
+  std::set<std::string> databases;
+  std::set<std::pair<std::string, std::string>> schemas;     ///< (database, schema)
+  std::set<std::pair<std::string, std::string>> access;      ///< (role, database): a marked role's privileges there
+  std::set<std::pair<std::string, std::string>> memberships; ///< (role, member), both marked
+};
 
 /// What the admin connection is and may do.
 struct AdminInfo {

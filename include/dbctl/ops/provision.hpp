@@ -26,12 +26,17 @@ struct PlannedServer {
   std::string identity; ///< the physical server (engine::AdminSession::identity)
 };
 
+/// What planning does with what a server holds of the project's that the topology no longer
+/// asks for (ServerStatements::unwanted): list it (plan), also warn of it (init), or plan the
+/// statements that prune it (init --prune, as the topology's `prune:` says).
+enum class Prune { list, warn, apply };
+
 /// Read and plan every server holding a selected target, in parallel, taking each one's
 /// provisioning lock first when `lock_timeout` is given. Every server is checked for what its
 /// services need (version, extensions); throws ConfigError listing every problem before
 /// anything is returned. In topology order.
 std::vector<PlannedServer> plan_servers(const Project& project, const engine::Registry& registry,
-                                        std::optional<std::chrono::seconds> lock_timeout);
+                                        std::optional<std::chrono::seconds> lock_timeout, Prune prune = Prune::list);
 
 /// Provision every server holding a selected target: every server is checked and planned
 /// before any executes; then one provisioning run per physical server at a time (entries of
@@ -43,7 +48,8 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
 /// null) was requested.
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
                                            std::chrono::seconds lock_timeout, const util::Interrupt* interrupt,
-                                           std::chrono::seconds failover_timeout = std::chrono::seconds(60));
+                                           std::chrono::seconds failover_timeout = std::chrono::seconds(60),
+                                           Prune prune = Prune::warn);
 
 /// Drop the databases, schemas and roles of the selected targets, server by server under each
 /// one's provisioning lock; entries that reach one physical server are torn down as one. On

@@ -15,6 +15,9 @@ struct ServerGroup {
   const topology::Server* server = nullptr;
   std::vector<targets::Target> selected;
   std::vector<targets::Target> all;
+  /// Every target of every entry that reaches the same physical server (set once the servers'
+  /// identities are known; empty: `all`): what pruning keeps.
+  std::vector<targets::Target> same_server;
 };
 
 /// Return one group per server that holds a selected target, in topology order.
@@ -27,6 +30,9 @@ struct ServerStatements {
   std::optional<long long> duration_ms; ///< how long executing them took, once they ran
   std::size_t ran = 0;                  ///< how many of them ran, in order
   std::vector<Failover> failovers;      ///< the failovers init rode out on this server
+  /// What the server holds of the project's that the topology no longer asks for, one line
+  /// each (provision::describe); pruned only by `init --prune`.
+  std::vector<std::string> unwanted;
 };
 
 /// Log and run one server's statements in order from plan.ran (counting each that ran) and set

@@ -26,6 +26,10 @@ enum class LockStrategy { advisory, table };
 enum class Mode { shared, db_per_service, multi_tenant };
 enum class Tenancy { database, schema };
 enum class Privilege { read, write, all };
+/// `prune: {roles: ...}`: what `init --prune` does with what a removed role owns (and with the
+/// databases and schemas no longer asked for): hand it to the admin and stop managing it (keep),
+/// or drop it (drop).
+enum class PruneRoles { keep, drop };
 enum class LintLevel { off, warning, error };
 /// How a Redis ACL user is kept to its service's data: by key and channel patterns (`keys`,
 /// the default), or by a logical database number of its own (`db`, by convention only: Redis
@@ -247,6 +251,7 @@ struct Topology {
   std::vector<Service> services;
   std::vector<ExtraRole> roles;
   Rollout rollout;
+  Located<PruneRoles> prune_roles{PruneRoles::keep, {}}; ///< `prune: {roles: keep | drop}`
   std::vector<LintSetting> lint; ///< `lint:`, in file order
   /// Every secret value the file holds, so output can be redacted.
   std::vector<Secret> secrets;

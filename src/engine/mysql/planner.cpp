@@ -12,7 +12,15 @@ namespace {
 
 Statement plain(std::string sql) { return {"", sql, sql, StatementKind::other, {}}; }
 
-// The database name as GRANT stores it: `_` and `%` escaped with a backslash.
+
+// ALL PRIVILEGES as it reads back at database level (DELETE HISTORY is MariaDB's own).
+const std::vector<std::string> k_all{"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP",
+                                     "REFERENCES", "INDEX", "ALTER", "CREATE TEMPORARY TABLES",
+                                     "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW",
+                                     "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER"};
+
+} // namespace
+
 std::string stored_name(const std::string& database) {
   std::string out;
   for (char c : database) {
@@ -23,14 +31,6 @@ std::string stored_name(const std::string& database) {
   }
   return out;
 }
-
-// ALL PRIVILEGES as it reads back at database level (DELETE HISTORY is MariaDB's own).
-const std::vector<std::string> k_all{"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP",
-                                     "REFERENCES", "INDEX", "ALTER", "CREATE TEMPORARY TABLES",
-                                     "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW",
-                                     "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER"};
-
-} // namespace
 
 std::string account(const std::string& name, const std::string& host) {
   return "'" + name + "'@'" + host + "'";

@@ -47,6 +47,9 @@ private:
   const Catalog& m_catalog;
 };
 
+/// Return the database name as GRANT stores it: `_` and `%` escaped with a backslash.
+std::string stored_name(const std::string& database);
+
 /// Return `'name'@'host'`.
 std::string account(const std::string& name, const std::string& host);
 

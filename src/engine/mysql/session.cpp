@@ -21,6 +21,9 @@ namespace {
 
 using Rows = std::unique_ptr<sql::ResultSet>;
 
+Statement plain(std::string sql) { return {"", sql, sql, StatementKind::other, {}}; }
+
+
 
 // 'user'@'host' as information_schema writes grantees: the user between the first quotes.
 std::string grantee_user(const std::string& grantee) {
@@ -109,6 +112,78 @@ public:
     return planner().drop_role(name);
   }
 
+  // Marks: a database's comment (MariaDB 10.5 and later; MySQL has no database comments, so
+  // there only users are marked), a user's membership in the role `dbctl:PROJECT`.
+  Managed managed(const std::string& project, const std::vector<std::string>&) override {
+    Managed out;
+    std::string mark = quote_literal(*m_admin, "dbctl:" + project);
+    try {
+      Rows users = query(*m_admin, catalog().mariadb
+                                       ? "SELECT User FROM mysql.roles_mapping WHERE Role = " + mark +
+                                             " AND Host = " + quote_literal(*m_admin, m_server.user_host)
+                                       : "SELECT TO_USER FROM mysql.role_edges WHERE FROM_USER = " + mark +
+                                             " AND TO_HOST = " + quote_literal(*m_admin, m_server.user_host));
+      while (users->next()) {
+        out.roles.insert(users->getString(1));
+      }
+      if (catalog().mariadb) {
+        Rows databases = query(*m_admin, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_COMMENT = " + mark);
+        while (databases->next()) {
+          out.databases.insert(databases->getString(1));
+        }
+      }
+    } catch (const std::exception& e) {
+      rethrow(e, m_server.name + ": reading dbctl's marks: ");
+    }
+    for (const auto& database : out.databases) {
+      for (const auto& role : out.roles) {
+        if (catalog().privileges.count({stored_name(database), role}) != 0) {
+          out.access.emplace(role, database);
+        }
+      }
+    }
+    m_managed = out;
+    return out;
+  }
+  std::vector<Statement> mark(const std::string& project, const Managed& objects) override {
+    if (!m_managed) {
+      managed(project, {});
+    }
+    std::string role = "'dbctl:" + project + "'"; // project names are identifiers
+    std::vector<Statement> out;
+    bool created = false;
+    for (const auto& user : objects.roles) {
+      if (m_managed->roles.count(user) == 0) {
+        if (!created) {
+          out.push_back(plain("CREATE ROLE IF NOT EXISTS " + role));
+          created = true;
+        }
+        out.push_back(plain("GRANT " + role + " TO " + account(user, m_server.user_host)));
+      }
+    }
+    for (const auto& database : catalog().mariadb ? objects.databases : std::set<std::string>{}) {
+      if (m_managed->databases.count(database) == 0) {
+        out.push_back(plain("ALTER DATABASE " + quote_ident(database) + " COMMENT " + role));
+      }
+    }
+    return out;
+  }
+  std::vector<Statement> unmark(const std::string& database, const std::optional<std::string>& schema) override {
+    if (schema || !catalog().mariadb) {
+      return {};
+    }
+    return {plain("ALTER DATABASE " + quote_ident(database) + " COMMENT ''")};
+  }
+  std::vector<Statement> revoke_access(const std::string& role, const std::string& database) override {
+    return {plain("REVOKE ALL PRIVILEGES ON " + grant_database(database) + ".* FROM " +
+                  account(role, m_server.user_host))};
+  }
+  std::vector<Statement> revoke_membership(const std::string&, const std::string&) override { return {}; }
+  // A MySQL user owns nothing (views and routines name it as their DEFINER, which stays).
+  std::vector<Statement> hand_over_role(const std::string& name, const std::vector<std::string>&) override {
+    return planner().drop_role(name);
+  }
+
   void execute(const Statement& statement) override {
     try {
       std::unique_ptr<sql::Statement> run(m_admin->createStatement());
@@ -159,6 +234,7 @@ private:
   Connection m_admin;
   mutable std::optional<Catalog> m_catalog;
   std::optional<Planner> m_planner;
+  std::optional<Managed> m_managed; ///< what managed() read, for mark()
 };
 
 class Driver final : public engine::Driver {

@@ -44,6 +44,12 @@ public:
                                      const std::string& schema) override;
   std::vector<Statement> drop_role(const std::string& name,
                                    const std::vector<std::string>& databases) override;
+  Managed managed(const std::string& project, const std::vector<std::string>& databases) override;
+  std::vector<Statement> mark(const std::string& project, const Managed& objects) override;
+  std::vector<Statement> unmark(const std::string& database, const std::optional<std::string>& schema) override;
+  std::vector<Statement> revoke_access(const std::string& role, const std::string& database) override;
+  std::vector<Statement> revoke_membership(const std::string& role, const std::string& member) override;
+  std::vector<Statement> hand_over_role(const std::string& name, const std::vector<std::string>& databases) override;
   void execute(const Statement& statement) override;
   std::unique_ptr<Lock> lock(const std::string& key, std::chrono::seconds timeout) override;
   std::map<std::string, AvailableExtension> available_extensions() override;
@@ -65,6 +71,7 @@ private:
   std::vector<std::pair<std::string, Connection>> m_connections;
   mutable std::optional<ServerCatalog> m_catalog;
   std::map<std::string, DatabaseCatalog> m_inside;
+  std::optional<Managed> m_managed; ///< what managed() read, for mark()
   ConnectionQuoter m_quoter;
   std::optional<Planner> m_planner;
   Planner& planner();
