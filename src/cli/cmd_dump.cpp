@@ -77,6 +77,9 @@ void write_services(const std::string& dir, const std::vector<targets::Target>& 
 }
 
 ExitCode run_dump(const Context& context, const DumpOptions& options) {
+  if (context.global.output == OutputFormat::json) {
+    throw UsageError("dump prints DDL, not JSON: drop -o json (status --schema -o json says where schemas differ)");
+  }
   std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
   ops::DumpRun run;
   {

@@ -3,6 +3,7 @@
 #include "target_session.hpp"
 
 #include <memory>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -92,20 +93,22 @@ FROM ours o JOIN pg_trigger tg ON tg.tgrelid = o.oid
 WHERE NOT tg.tgisinternal
 )SQL";
 
-// The target's schema as PostgreSQL writes a qualification: quoted only where it must be.
-std::string qualification(const std::string& schema) {
+// The ways PostgreSQL may write the target's schema as a qualification: quoted (always right
+// for a keyword such as "user"), and plain where its characters allow it.
+std::vector<std::string> qualifications(const std::string& schema) {
+  std::string quoted = "\"";
+  for (char c : schema) {
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
+  std::vector<std::string> out{quoted + "\"."};
   bool plain = !schema.empty() && !(schema[0] >= '0' && schema[0] <= '9');
   for (char c : schema) {
     plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
   }
   if (plain) {
-    return schema + ".";
+    out.push_back(schema + ".");
   }
-  std::string quoted = "\"";
-  for (char c : schema) {
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return quoted + "\".";
+  return out;
 }
 
 // Remove the qualification that pg_get_indexdef, pg_get_triggerdef and pg_get_functiondef write
@@ -128,11 +131,12 @@ std::string strip_schema(ObjectKind kind, const std::string& text, const std::st
   if (kind == ObjectKind::index && text.compare(at, 5, "ONLY ") == 0) {
     at += 5; // an index on a partitioned table
   }
-  std::string qualified = qualification(schema);
-  if (text.compare(at, qualified.size(), qualified) != 0) {
-    return text;
+  for (const auto& qualified : qualifications(schema)) {
+    if (text.compare(at, qualified.size(), qualified) == 0) {
+      return text.substr(0, at) + text.substr(at + qualified.size());
+    }
   }
-  return text.substr(0, at) + text.substr(at + qualified.size());
+  return text;
 }
 
 std::string trim_end(std::string text) {
