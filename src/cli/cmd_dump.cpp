@@ -57,8 +57,11 @@ void write_services(const std::string& dir, const std::vector<targets::Target>& 
     for (std::size_t i : indexes) {
       ++counts[*run.sha256[i]];
     }
-    auto usual = std::max_element(counts.begin(), counts.end(),
-                                  [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+    // The schema most targets have; on a tie, the first target's in selection order.
+    std::string usual = *run.sha256[indexes.front()];
+    for (std::size_t i : indexes) {
+      usual = counts[*run.sha256[i]] > counts[usual] ? *run.sha256[i] : usual;
+    }
     bool written = false;
     for (std::size_t i : indexes) {
       const targets::Target& target = selected[i];

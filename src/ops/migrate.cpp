@@ -269,7 +269,8 @@ DumpRun dump_targets(const Project& project, const engine::Registry& registry, c
   out.outcomes = fan_out(project.selected, fanout, [&](std::size_t index, const targets::Target& target, engine::Keep& keep) {
     auto session = registry.get(target.engine()).target(target, &keep);
     if (!session->exists()) {
-      throw DbError(target.key() + ": " + (target.schema ? "schema " + *target.schema + " of database " : "database ") +
+      bool own_schema = target.schema && *target.schema != "public";
+      throw DbError(target.key() + ": " + (own_schema ? "schema " + *target.schema + " of database " : "database ") +
                     target.database + " does not exist; nothing to dump (dbctl init creates it)");
     }
     engine::SchemaModel model = session->read_schema();
