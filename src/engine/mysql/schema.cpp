@@ -2,7 +2,6 @@
 // and the records of it in dbctl_schema.
 #include "target_session.hpp"
 
-
 #include <cppconn/metadata.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
