@@ -282,6 +282,13 @@ std::string node_query(int node, const std::string& sql, const std::string& data
   return trimmed(result.out);
 }
 
+// A read on one node that sees every transaction the cluster committed before it (a causal read:
+// the node applies what it has received first). A plain read on a node other than the one dbctl
+// wrote to may still miss the last commits, since Galera applies them on each node a little later.
+std::string synced_query(int node, const std::string& sql, const std::string& database = "") {
+  return node_query(node, "SET SESSION wsrep_sync_wait = 1; " + sql, database);
+}
+
 // The cluster has its three nodes (after a restart, the node is back in it).
 void galera_whole() {
   wait_until([] { return node_query(2, "SHOW STATUS LIKE 'wsrep_cluster_size'") == "wsrep_cluster_size\t3"; },
@@ -304,8 +311,8 @@ void write_galera_migrations(const TestProject& project, int count) {
 
 void check_my_target(const std::string& database, int count, int node) {
   CAPTURE(database);
-  CHECK(node_query(node, k_my_history, database) == expected_history(count));
-  CHECK(node_query(node, "SELECT COUNT(*) FROM runs", database) == std::to_string(2 * (count - 1)));
+  CHECK(synced_query(node, k_my_history, database) == expected_history(count));
+  CHECK(synced_query(node, "SELECT COUNT(*) FROM runs", database) == std::to_string(2 * (count - 1)));
 }
 
 } // namespace
@@ -416,7 +423,7 @@ TEST_CASE("galera: two processes at two nodes with lock table apply each migrati
     CHECK(ended_b.exit_code == 0);
     check_my_target(database, count, 1);
     check_my_target(database, count, 2);
-    CHECK(node_query(3, "SELECT COUNT(*) FROM dbctl_lock", database) == "0");
+    CHECK(synced_query(3, "SELECT COUNT(*) FROM dbctl_lock", database) == "0");
   }
   REQUIRE(first.dbctl({"destroy", "--yes"}).exit_code == 0);
   record("galera: two processes at two nodes under lock: table, " + std::to_string(rounds) +
@@ -449,6 +456,6 @@ TEST_CASE("galera: a statement the cluster rejects fails with the node's message
   CHECK(up.exit_code == 1);
   CHECK(up.err.find("V2__unkeyed.sql:3: statement 1 of 1: ") != std::string::npos);
   CHECK(up.err.find("Galera replication not supported (4165") != std::string::npos);
-  CHECK(node_query(2, k_my_history, project.prefix + "svc") == "1:t,2:f");
+  CHECK(synced_query(2, k_my_history, project.prefix + "svc") == "1:t,2:f");
   REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
 }
