@@ -269,10 +269,13 @@ std::string join(const std::vector<std::string>& lines) {
 void record_schema(engine::TargetSession& session, const targets::Target& target,
                    const std::optional<std::string>& version) {
   try {
+    // The token before the model: a change made in between moves the live token away from the
+    // recorded one, so that status reads the model again instead of trusting this record.
+    std::string token = session.schema_token();
     engine::SchemaModel model = session.read_schema();
     std::string sha256 = engine::fingerprint(model);
     std::size_t objects = model.objects.size();
-    session.record_schema({target.service, version.value_or(""), sha256, std::move(model)});
+    session.record_schema({target.service, version.value_or(""), sha256, std::move(model), std::move(token)});
     spdlog::debug("{}recorded schema {} ({} objects)", prefix(target), sha256.substr(0, 12), objects);
   } catch (const DbError& e) {
     spdlog::warn("{}the schema was not recorded ({}); status --schema cannot compare it until a migrate "

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 #include <map>
+#include <set>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -215,12 +216,79 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
   return out;
 }
 
+namespace {
+
+// The schema checks of the targets status_targets deferred until their database's tokens were
+// read: a target whose token is its record's is as recorded once the model of its fingerprint
+// is kept; the others, and the first target of each fingerprint not kept yet (which reads its
+// record's model), go through check_schema, in parallel.
+void check_deferred(const Project& project, const engine::Registry& registry, const FanoutOptions& fanout,
+                    const SchemaTokens& tokens, const std::vector<std::optional<engine::SchemaRecord>>& headers,
+                    const std::vector<char>& deferred, SchemaModels& models, StatusRun& out) {
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < deferred.size(); ++i) {
+    if (deferred[i] && out.outcomes[i] && out.outcomes[i]->result == Result::inspected) {
+      pending.push_back(i);
+    }
+  }
+  for (int round = 0; round < 2 && !pending.empty(); ++round) {
+    std::vector<std::size_t> checked;
+    std::set<std::string> fetching; // fingerprints whose model a target of this round reads
+    std::vector<std::size_t> later;
+    for (std::size_t i : pending) {
+      const targets::Target& target = project.selected[i];
+      std::string token = tokens.of(target).value_or("");
+      const auto& header = headers[i];
+      bool stands = !token.empty() && header && header->token == token;
+      if (auto trusted = trusted_check(target, out.plans[i]->current_version, token, header, models)) {
+        out.schemas[i] = std::move(*trusted);
+      } else if (stands && round == 0 && !fetching.insert(header->sha256).second) {
+        later.push_back(i); // as recorded: once a target of its fingerprint has read the model
+      } else {
+        checked.push_back(i);
+      }
+    }
+    std::vector<targets::Target> again;
+    for (std::size_t i : checked) {
+      again.push_back(project.selected[i]);
+    }
+    auto outcomes = fan_out(again, fanout, [&](std::size_t k, const targets::Target& target, engine::Keep& keep) {
+      std::size_t i = checked[k];
+      auto session = registry.get(target.engine()).target(target, &keep);
+      std::optional<std::string> token = tokens.of(target);
+      out.schemas[i] = check_schema(*session, target, out.plans[i]->current_version,
+                                    token ? *token : session->schema_token(), models);
+      Outcome inspected;
+      inspected.result = Result::inspected;
+      return inspected;
+    });
+    for (std::size_t k = 0; k < checked.size(); ++k) {
+      if (outcomes[k] && outcomes[k]->result != Result::inspected) {
+        out.outcomes[checked[k]] = outcomes[k]; // it failed now: say why, as for any target
+      }
+    }
+    pending = std::move(later);
+  }
+}
+
+} // namespace
+
 StatusRun status_targets(const Project& project, const engine::Registry& registry, const RunOptions& run,
                          Schemas schemas) {
   StatusRun out;
-  out.plans.resize(project.selected.size());
-  out.schemas.resize(project.selected.size());
+  std::size_t count = project.selected.size();
+  out.plans.resize(count);
+  out.schemas.resize(count);
   SchemaModels models;
+  // With --schema, the tokens of a database of many tenant schemas are read in the background
+  // while the targets are inspected; each of its targets reads only its record's header then,
+  // and is checked once the tokens are in.
+  std::optional<SchemaTokens> tokens;
+  if (schemas == Schemas::compare) {
+    tokens.emplace(project.selected, registry);
+  }
+  std::vector<std::optional<engine::SchemaRecord>> headers(count);
+  std::vector<char> deferred(count, 0);
   FanoutOptions fanout = fanout_of(run);
   fanout.keep_going = true; // report every target that can be reached
   CommandHeads heads(project, run.interrupt);
@@ -236,20 +304,23 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
     }
     if (schemas == Schemas::compare && out.plans[index]->state != migration::State::missing &&
         out.plans[index]->state != migration::State::empty) {
-      engine::SchemaModel live = session->read_schema();
-      std::string sha256 = engine::fingerprint(live);
-      out.schemas[index] =
-          check_record(target, out.plans[index]->current_version, live, sha256, session->read_schema_record(sha256));
-      models.keep(out.schemas[index]->sha256, std::move(live));
+      if (tokens->together(target)) {
+        headers[index] = session->read_schema_record(false);
+        deferred[index] = 1;
+      } else {
+        out.schemas[index] = check_schema(*session, target, out.plans[index]->current_version,
+                                          session->schema_token(), models);
+      }
     }
     Outcome inspected; // each job writes only its own slot
     inspected.result = Result::inspected;
     return inspected;
   });
   if (schemas == Schemas::compare) {
+    check_deferred(project, registry, fanout, *tokens, headers, deferred, models, out);
     std::vector<FleetMember> members;
     std::vector<SchemaCheck*> checks;
-    for (std::size_t i = 0; i < project.selected.size(); ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
       if (out.schemas[i] && out.outcomes[i] && out.outcomes[i]->result == Result::inspected) {
         members.push_back({&project.selected[i], out.plans[i]->current_version, out.schemas[i]->sha256});
         checks.push_back(&*out.schemas[i]);

@@ -1,14 +1,23 @@
 #include "dbctl/ops/schema.hpp"
 
 #include <algorithm>
+#include <future>
 #include <map>
+#include <set>
 #include <tuple>
+
+#include <spdlog/spdlog.h>
 
 namespace dbctl::ops {
 
 void SchemaModels::keep(const std::string& sha256, engine::SchemaModel model) {
   std::lock_guard<std::mutex> lock(m_mutex);
   m_models.emplace(sha256, std::move(model));
+}
+
+bool SchemaModels::has(const std::string& sha256) const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_models.count(sha256) != 0;
 }
 
 const engine::SchemaModel& SchemaModels::at(const std::string& sha256) const {
@@ -39,6 +48,98 @@ SchemaCheck check_record(const targets::Target& target, const std::optional<std:
     check.issues.push_back("schema differs from the one recorded after " + at + ": " +
                            engine::describe(engine::diff(record->model, live)));
   }
+  return check;
+}
+
+namespace {
+
+// From this many schemas of one database on, their tokens are read in one query.
+constexpr std::size_t k_tokens_together = 16;
+
+std::string database_key(const targets::Target& target) { return target.server->name + "\n" + target.database; }
+
+} // namespace
+
+SchemaTokens::SchemaTokens(const std::vector<targets::Target>& selected, const engine::Registry& registry) {
+  std::map<std::string, std::pair<const targets::Target*, std::set<std::string>>> schemas;
+  for (const auto& target : selected) {
+    if (target.schema) {
+      auto& database = schemas[database_key(target)];
+      database.first = database.first != nullptr ? database.first : &target;
+      database.second.insert(*target.schema);
+    }
+  }
+  for (const auto& [key, database] : schemas) {
+    if (database.second.size() < k_tokens_together) {
+      continue;
+    }
+    const targets::Target* target = database.first;
+    std::vector<std::string> names(database.second.begin(), database.second.end());
+    m_read.emplace(key, std::async(std::launch::async, [&registry, target, names]() {
+                          try {
+                            return registry.get(target->engine()).target(*target)->schema_tokens(names);
+                          } catch (const std::exception& e) {
+                            spdlog::debug("{}: the schema tokens of its database were not read together ({}): each "
+                                          "target reads its own", target->key(), e.what());
+                            return std::map<std::string, std::string>{};
+                          }
+                        }).share());
+  }
+}
+
+SchemaTokens::~SchemaTokens() {
+  for (auto& [key, read] : m_read) {
+    read.wait();
+  }
+}
+
+bool SchemaTokens::together(const targets::Target& target) const {
+  return target.schema && m_read.count(database_key(target)) != 0;
+}
+
+std::optional<std::string> SchemaTokens::of(const targets::Target& target) const {
+  if (!together(target)) {
+    return std::nullopt;
+  }
+  const auto& tokens = m_read.at(database_key(target)).get();
+  auto token = tokens.find(*target.schema);
+  return token == tokens.end() ? std::nullopt : std::optional<std::string>(token->second);
+}
+
+std::optional<SchemaCheck> trusted_check(const targets::Target& target, const std::optional<std::string>& current_version,
+                                         const std::string& token, const std::optional<engine::SchemaRecord>& record,
+                                         const SchemaModels& models) {
+  if (token.empty() || !record || record->token != token || !models.has(record->sha256)) {
+    return std::nullopt;
+  }
+  // Not one catalog row the model is read from changed since the record: the live schema is
+  // the recorded one.
+  spdlog::debug("{}: schema as recorded (its catalog token is the recorded one): no definition read", target.key());
+  return check_record(target, current_version, engine::SchemaModel{}, record->sha256, record);
+}
+
+SchemaCheck check_schema(engine::TargetSession& session, const targets::Target& target,
+                         const std::optional<std::string>& current_version, const std::string& token,
+                         SchemaModels& models) {
+  std::optional<engine::SchemaRecord> record = session.read_schema_record(false);
+  if (!token.empty() && record && record->token == token && !models.has(record->sha256)) {
+    // The first target of a fingerprint whose token stands reads the record's model for the
+    // fleet comparison (unless a migrate recorded anew in between).
+    std::optional<engine::SchemaRecord> whole = session.read_schema_record(true);
+    if (whole && whole->sha256 == record->sha256) {
+      models.keep(whole->sha256, std::move(whole->model));
+    }
+  }
+  if (auto trusted = trusted_check(target, current_version, token, record, models)) {
+    return *trusted;
+  }
+  engine::SchemaModel live = session.read_schema();
+  std::string sha256 = engine::fingerprint(live);
+  if (record && record->sha256 != sha256) {
+    record = session.read_schema_record(true); // its model names what differs
+  }
+  SchemaCheck check = check_record(target, current_version, live, sha256, record);
+  models.keep(sha256, std::move(live));
   return check;
 }
 

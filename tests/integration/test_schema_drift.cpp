@@ -62,6 +62,18 @@ bool mentions(const std::vector<std::string>& issues, const std::string& text) {
   return false;
 }
 
+// How many targets status --schema -v says it found as recorded without reading a definition.
+std::size_t trusted(const TestProject& project) {
+  Result verbose = project.dbctl({"status", "--schema", "-v", "-j", "4"});
+  INFO(verbose.err);
+  std::size_t count = 0;
+  for (std::size_t at = verbose.err.find("schema as recorded"); at != std::string::npos;
+       at = verbose.err.find("schema as recorded", at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
 // The dump without its first line (which names the service): from the fingerprint on.
 std::string body(const std::string& dump) { return dump.substr(dump.find('\n') + 1); }
 
@@ -98,6 +110,9 @@ CREATE INDEX t1_desc ON t1 (id DESC);
     Seen clean = schema_status(project, 0);
     CHECK(clean.states.size() == 50);
     CHECK(not_in(clean, "up-to-date").empty());
+    // The 50 schemas' tokens, read together in one pass over the catalogs, are the ones each
+    // target recorded on its own after its migrate: no definition is read.
+    CHECK(trusted(project) == 50);
 
     // Two tenants changed by hand: a column added in t7, an index dropped in t23.
     pg_query("ALTER TABLE t7.orders ADD COLUMN note text", database);
@@ -160,6 +175,76 @@ CREATE INDEX t1_desc ON t1 (id DESC);
     REQUIRE(project.dbctl({"migrate", "-j", "4"}).exit_code == 0);
     Seen again = schema_status(project, 0);
     CHECK(not_in(again, "up-to-date").empty());
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+
+  TEST_CASE("postgresql: every kind of hand change is found - what writes no catalog row reads no definition") {
+    // status --schema trusts a record whose catalog token is the live one; each change below must
+    // move the token (else it would go unseen). After each, repair records t2 as it is.
+    TestProject project("sdk", "topology: {mode: multi-tenant, tenancy: schema, tenants: [t1, t2, t3]}\n" + k_passwords +
+                                   "services:\n  @P@shop: {}\n");
+    project.write("migrations/@P@shop/V1__schema.sql", R"SQL(
+CREATE TYPE status AS ENUM ('new', 'paid');
+CREATE DOMAIN positive AS numeric CHECK (VALUE >= 0);
+CREATE SEQUENCE numbers;
+CREATE TABLE orders (id int PRIMARY KEY, note text, total positive, state status NOT NULL DEFAULT 'new',
+  n bigint DEFAULT nextval('numbers'), CONSTRAINT orders_note CHECK (note <> ''));
+CREATE TABLE items (id int PRIMARY KEY, order_id int, label text);
+CREATE INDEX orders_note_idx ON orders (note);
+CREATE VIEW notes AS SELECT id, note FROM orders;
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE TABLE events (at date NOT NULL, what text) PARTITION BY RANGE (at);
+)SQL");
+    REQUIRE(project.dbctl({"up"}).exit_code == 0);
+    std::string database = project.prefix + "shop";
+    const std::vector<std::pair<std::string, std::string>> changes{
+        {"ALTER TABLE orders ALTER COLUMN note SET NOT NULL", "column orders.note changed"},
+        {"ALTER TABLE orders ALTER COLUMN id SET DEFAULT 7", "column orders.id changed"},
+        {"ALTER TABLE orders ALTER COLUMN total TYPE numeric", "column orders.total changed"},
+        {"ALTER TABLE orders RENAME COLUMN note TO remark", "column orders.remark added"},
+        {"ALTER TABLE items ALTER COLUMN label TYPE text COLLATE \"C\"", "column items.label changed"},
+        {"DROP INDEX orders_note_idx", "index orders.orders_note_idx missing"},
+        {"ALTER INDEX orders_pkey RENAME TO orders_key", "constraint orders.orders_key added"},
+        {"CREATE OR REPLACE VIEW notes AS SELECT id, remark AS note FROM orders WHERE id > 0", "view notes changed"},
+        {"CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.id := NEW.id; "
+         "RETURN NEW; END $$",
+         "function touch() changed"},
+        {"ALTER FUNCTION touch() SET work_mem = '1MB'", "function touch() changed"},
+        {"ALTER SEQUENCE numbers INCREMENT BY 5", "sequence numbers changed"},
+        {"ALTER TYPE status ADD VALUE 'shipped'", "type status changed"},
+        {"ALTER DOMAIN positive SET DEFAULT 0", "type positive changed"},
+        {"ALTER TABLE orders DROP CONSTRAINT orders_note", "constraint orders.orders_note missing"},
+        {"ALTER TABLE items ADD CONSTRAINT items_order FOREIGN KEY (order_id) REFERENCES orders (id)",
+         "foreign key items.items_order added"},
+        {"DROP TRIGGER orders_touch ON orders", "trigger orders.orders_touch missing"},
+        {"CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+         "table events_2026 added"},
+        {"ALTER TABLE items RENAME TO lines", "table items missing"},
+        {"ALTER TABLE lines ADD COLUMN qty int GENERATED ALWAYS AS IDENTITY", "column lines.qty added"},
+    };
+    for (const auto& [change, named] : changes) {
+      CAPTURE(change);
+      pg_query("SET search_path = t2; " + change, database);
+      Seen seen = schema_status(project, 3);
+      INFO(nlohmann::json(seen.issues["t2"]).dump());
+      CHECK(not_in(seen, "up-to-date") == std::set<std::string>{"t2"});
+      CHECK(mentions(seen.issues["t2"], "schema differs from the one recorded after " + project.prefix + "shop 1: "));
+      CHECK(mentions(seen.issues["t2"], named));
+      REQUIRE(project.dbctl({"repair", "--tenant", "t2"}).exit_code == 0);
+    }
+
+    // ANALYZE and a comment write no catalog row the model is read from: t1's token stays and
+    // no definition of it is read. A GRANT and VACUUM FULL (a new relfilenode) rewrite t2's
+    // pg_class rows: its token moves, and its definitions, read again, are as recorded.
+    pg_query("ANALYZE t1.orders", database);
+    pg_query("COMMENT ON TABLE t1.orders IS 'by hand'", database);
+    pg_query("GRANT SELECT ON ALL TABLES IN SCHEMA t2 TO PUBLIC", database);
+    pg_query("VACUUM FULL t2.orders", database);
+    CHECK(trusted(project) == 2);
+    Seen after = schema_status(project, 3); // t2 still differs from its fleet
+    CHECK(not_in(after, "up-to-date") == std::set<std::string>{"t2"});
+    CHECK_FALSE(mentions(after.issues["t2"], "recorded after"));
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 

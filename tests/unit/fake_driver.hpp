@@ -27,6 +27,7 @@ struct FakeTarget {
   bool locked = false;
   engine::SchemaModel schema;                ///< what read_schema returns
   std::vector<engine::SchemaRecord> records; ///< dbctl_schema, in the order recorded
+  std::string token;                         ///< what schema_token returns
 };
 
 /// A session on a target's history, kept in memory.
@@ -138,13 +139,25 @@ public:
     record("read_schema");
     return m_target->schema;
   }
-  std::optional<engine::SchemaRecord> read_schema_record(const std::string& unless_sha256) override {
-    record("read_schema_record");
+  std::string schema_token() override {
+    record("schema_token");
+    return m_target->token;
+  }
+  std::map<std::string, std::string> schema_tokens(const std::vector<std::string>& schemas) override {
+    record("schema_tokens");
+    std::map<std::string, std::string> out;
+    for (const auto& schema : schemas) {
+      out[schema] = m_target->token;
+    }
+    return out;
+  }
+  std::optional<engine::SchemaRecord> read_schema_record(bool with_model) override {
+    record(with_model ? "read_schema_record" : "read_schema_record_header");
     if (m_target->records.empty()) {
       return std::nullopt;
     }
     engine::SchemaRecord last = m_target->records.back();
-    if (last.sha256 == unless_sha256) {
+    if (!with_model) {
       last.model = {};
     }
     return last;

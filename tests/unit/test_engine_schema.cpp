@@ -3,6 +3,7 @@
 #include "dbctl/engine/schema.hpp"
 #include "dbctl/ops/schema.hpp"
 #include "dbctl/util/error.hpp"
+#include "fake_driver.hpp"
 
 #include <doctest/doctest.h>
 
@@ -89,7 +90,7 @@ TEST_SUITE("ops::schema") {
   TEST_CASE("a schema that differs from the record of its version is drift naming the objects") {
     SchemaModel live = orders();
     live.objects.erase(live.objects.begin() + 4);
-    dbctl::engine::SchemaRecord record{"orders", "3", dbctl::engine::fingerprint(orders()), orders()};
+    dbctl::engine::SchemaRecord record{"orders", "3", dbctl::engine::fingerprint(orders()), orders(), ""};
     auto check = dbctl::ops::check_record(target_of("orders", "acme"), std::string("3"), live, dbctl::engine::fingerprint(live), record);
     CHECK(check.drift);
     REQUIRE(check.issues.size() == 1);
@@ -108,14 +109,14 @@ TEST_SUITE("ops::schema") {
     REQUIRE(none.issues.size() == 1);
     CHECK(none.issues[0].rfind("no schema recorded yet", 0) == 0);
 
-    dbctl::engine::SchemaRecord old{"orders", "2", dbctl::engine::fingerprint(orders()), orders()};
+    dbctl::engine::SchemaRecord old{"orders", "2", dbctl::engine::fingerprint(orders()), orders(), ""};
     auto stale = dbctl::ops::check_record(target_of("orders", "acme"), std::string("3"), live, dbctl::engine::fingerprint(live), old);
     CHECK_FALSE(stale.drift);
     REQUIRE(stale.issues.size() == 1);
     CHECK(stale.issues[0].rfind("schema recorded at orders 2, not at the current version", 0) == 0);
 
     // Another service sharing the schema recorded last: its record describes the whole schema.
-    dbctl::engine::SchemaRecord shared{"users", "7", dbctl::engine::fingerprint(orders()), orders()};
+    dbctl::engine::SchemaRecord shared{"users", "7", dbctl::engine::fingerprint(orders()), orders(), ""};
     CHECK(dbctl::ops::check_record(target_of("orders", "acme"), std::string("3"), live, dbctl::engine::fingerprint(live), shared).drift);
   }
 
@@ -164,5 +165,53 @@ TEST_SUITE("ops::schema") {
     for (const auto& check : checks) {
       CHECK_FALSE(check.drift);
     }
+  }
+
+  TEST_CASE("a live token equal to the record's stands for the recorded schema - no definition is read") {
+    auto target = std::make_shared<dbctl::unit::FakeTarget>();
+    target->schema = orders();
+    target->token = "pg1:aaaa";
+    target->records.push_back({"orders", "3", dbctl::engine::fingerprint(orders()), orders(), "pg1:aaaa"});
+    dbctl::ops::SchemaModels models;
+    dbctl::unit::FakeTargetSession first(true, target);
+    auto check = dbctl::ops::check_schema(first, target_of("orders", "a"), std::string("3"), target->token, models);
+    CHECK_FALSE(check.drift);
+    CHECK(check.sha256 == dbctl::engine::fingerprint(orders()));
+    // The first target of a fingerprint reads the record's model for the fleet; the next does not.
+    CHECK(first.calls == std::vector<std::string>{"read_schema_record_header", "read_schema_record"});
+    REQUIRE(models.has(check.sha256));
+    CHECK(dbctl::engine::fingerprint(models.at(check.sha256)) == check.sha256);
+    dbctl::unit::FakeTargetSession second(true, target);
+    dbctl::ops::check_schema(second, target_of("orders", "b"), std::string("3"), target->token, models);
+    CHECK(second.calls == std::vector<std::string>{"read_schema_record_header"});
+    // Without the fingerprint's model kept, the record's header alone proves nothing yet.
+    dbctl::ops::SchemaModels none;
+    CHECK_FALSE(dbctl::ops::trusted_check(target_of("orders", "c"), std::string("3"), target->token,
+                                          target->records.back(), none));
+    CHECK(dbctl::ops::trusted_check(target_of("orders", "c"), std::string("3"), target->token,
+                                    target->records.back(), models));
+  }
+
+  TEST_CASE("a token that moved or none at all reads the live schema and names what differs") {
+    auto target = std::make_shared<dbctl::unit::FakeTarget>();
+    target->schema = orders();
+    target->schema.objects.erase(target->schema.objects.begin() + 4);
+    target->token = "pg1:bbbb";
+    target->records.push_back({"orders", "3", dbctl::engine::fingerprint(orders()), orders(), "pg1:aaaa"});
+    dbctl::ops::SchemaModels models;
+    dbctl::unit::FakeTargetSession moved(true, target);
+    auto check = dbctl::ops::check_schema(moved, target_of("orders", "a"), std::string("3"), target->token, models);
+    CHECK(check.drift);
+    CHECK(check.issues ==
+          std::vector<std::string>{"schema differs from the one recorded after orders 3: index orders.orders_created_at missing"});
+    CHECK(moved.calls == std::vector<std::string>{"read_schema_record_header", "read_schema", "read_schema_record"});
+    CHECK(models.has(check.sha256));
+
+    // An engine without tokens (MySQL): the record's model is read when the fingerprints differ.
+    target->token.clear();
+    target->records.back().token.clear();
+    dbctl::unit::FakeTargetSession none(false, target);
+    CHECK(dbctl::ops::check_schema(none, target_of("orders", "a"), std::string("3"), "", models).drift);
+    CHECK(none.calls == std::vector<std::string>{"read_schema_record_header", "read_schema", "read_schema_record"});
   }
 }

@@ -60,7 +60,7 @@ TEST_SUITE("migration::runner") {
     CHECK(result.applied == 1);
     // The schema the run left is recorded while the lock is still held.
     CHECK(session.calls == std::vector<std::string>{"exists", "read_history", "lock", "read_history", "ensure_history",
-                                                    "run_in_transaction", "read_schema", "record_schema", "unlock"});
+                                                    "run_in_transaction", "schema_token", "read_schema", "record_schema", "unlock"});
     session.calls.clear();
     CHECK(setup.migrate(session).applied == 0);
     CHECK(session.calls == std::vector<std::string>{"exists", "read_history"});

@@ -191,10 +191,20 @@ public:
   /// Return the target's schema (its database on MySQL) as the catalogs describe it: the
   /// objects of SchemaModel, without dbctl's own tables and without what extensions own.
   virtual SchemaModel read_schema() = 0;
+  /// Return a digest of the versions of every catalog row read_schema reads its model from,
+  /// prefixed with the engine and the model's version: it moves whenever anything in the schema
+  /// is created, altered or dropped (and on some changes outside the model, such as a GRANT),
+  /// and is read without the cost of writing every definition. Empty where the engine has no
+  /// such digest (MySQL).
+  virtual std::string schema_token() = 0;
+  /// Return the schema_token of each of `schemas` in the target's database that exists, read in
+  /// one query (on PostgreSQL, from many schemas on, in one pass over the catalogs: what
+  /// status --schema reads for a database of tenant schemas); empty where the engine has none.
+  virtual std::map<std::string, std::string> schema_tokens(const std::vector<std::string>& schemas) = 0;
   /// Return the schema recorded last in the target's schema (database), by any service; nullopt
-  /// when none was (no dbctl_schema table, or an empty one). Its model is read only when its
-  /// fingerprint differs from `unless_sha256` (else it is empty: the caller has it).
-  virtual std::optional<SchemaRecord> read_schema_record(const std::string& unless_sha256) = 0;
+  /// when none was (no dbctl_schema table, or an empty one). Without `with_model`, its model is
+  /// left empty: its fingerprint and token decide whether it is needed.
+  virtual std::optional<SchemaRecord> read_schema_record(bool with_model) = 0;
   /// Record `record` in dbctl_schema (created, owner-only, when missing), replacing the record
   /// of the same service and version.
   virtual void record_schema(const SchemaRecord& record) = 0;

@@ -89,6 +89,7 @@ struct SchemaRecord {
   std::string version; ///< the service's current version then; empty when it had none
   std::string sha256;
   SchemaModel model;
+  std::string token; ///< the schema_token read before the model; empty where the engine has none
 };
 
 } // namespace dbctl::engine

@@ -1,9 +1,11 @@
 #pragma once
 // Schema drift: each target's live schema against the one recorded after its last migrate,
 // and the targets of one service at one version against each other.
+#include "dbctl/engine/driver.hpp"
 #include "dbctl/engine/schema.hpp"
 #include "dbctl/targets/target.hpp"
 
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -24,6 +26,8 @@ class SchemaModels {
 public:
   /// Keep `model` under `sha256` unless one is kept already.
   void keep(const std::string& sha256, engine::SchemaModel model);
+  /// Return whether a model is kept under `sha256`.
+  bool has(const std::string& sha256) const;
   /// Return the model kept under `sha256` (it must have been kept).
   const engine::SchemaModel& at(const std::string& sha256) const;
 
@@ -39,6 +43,42 @@ private:
 SchemaCheck check_record(const targets::Target& target, const std::optional<std::string>& current_version,
                          const engine::SchemaModel& live, const std::string& sha256,
                          const std::optional<engine::SchemaRecord>& record);
+
+/// The live schema tokens of the databases that hold many of a status --schema run's target
+/// schemas (PostgreSQL's schema tenancy): each is read in one query, in the background on a
+/// connection of its own, while the run inspects its targets. Other targets read their own.
+class SchemaTokens {
+public:
+  /// Start reading the tokens of every database holding many of `selected`'s schemas.
+  SchemaTokens(const std::vector<targets::Target>& selected, const engine::Registry& registry);
+  SchemaTokens(const SchemaTokens&) = delete;
+  SchemaTokens& operator=(const SchemaTokens&) = delete;
+  ~SchemaTokens(); ///< waits for reads still running
+
+  /// Return whether `target`'s token comes from its database's read.
+  bool together(const targets::Target& target) const;
+  /// Return `target`'s token from its database's read, waiting for it; nullopt when that read
+  /// failed or did not find the schema (the target then reads its own).
+  std::optional<std::string> of(const targets::Target& target) const;
+
+private:
+  std::map<std::string, std::shared_future<std::map<std::string, std::string>>> m_read; ///< by database
+};
+
+/// Return how one target's live schema compares with its record (check_record), keeping its
+/// model in `models` for the fleet comparison. Where `token`, the live schema token, is the
+/// recorded one, the record's fingerprint stands for the live schema and no definition is read
+/// (only the record's model, by the first target of each fingerprint); else the live model is.
+SchemaCheck check_schema(engine::TargetSession& session, const targets::Target& target,
+                         const std::optional<std::string>& current_version, const std::string& token,
+                         SchemaModels& models);
+
+/// Return the check of a target whose live token is its record's (`record`, read without its
+/// model) when `models` already holds that fingerprint's model; nullopt when the target needs
+/// check_schema (its token moved, there is no token, or the model is still to be read).
+std::optional<SchemaCheck> trusted_check(const targets::Target& target, const std::optional<std::string>& current_version,
+                                         const std::string& token, const std::optional<engine::SchemaRecord>& record,
+                                         const SchemaModels& models);
 
 /// A target in the fleet comparison: its service, its current version and its live fingerprint.
 struct FleetMember {

@@ -142,7 +142,14 @@ SchemaModel TargetSession::read_schema() {
   return model_of(std::move(read));
 }
 
-std::optional<SchemaRecord> TargetSession::read_schema_record(const std::string& unless_sha256) {
+// information_schema has no cheap digest of a database's definitions: read_schema reads them.
+std::string TargetSession::schema_token() { return ""; }
+
+std::map<std::string, std::string> TargetSession::schema_tokens(const std::vector<std::string>& /*schemas*/) {
+  return {};
+}
+
+std::optional<SchemaRecord> TargetSession::read_schema_record(bool with_model) {
   if (!exists()) {
     return std::nullopt;
   }
@@ -150,12 +157,12 @@ std::optional<SchemaRecord> TargetSession::read_schema_record(const std::string&
     if (!has_table("dbctl_schema")) {
       return std::nullopt;
     }
-    auto rows = query(work(), "SELECT service, version, sha256, IF(sha256 = " + quote_literal(work(), unless_sha256) +
-                                  ", '', objects) FROM dbctl_schema ORDER BY recorded_rank DESC LIMIT 1");
+    auto rows = query(work(), std::string("SELECT service, version, sha256, ") + (with_model ? "objects" : "''") +
+                                  " FROM dbctl_schema ORDER BY recorded_rank DESC LIMIT 1");
     if (!rows->next()) {
       return std::nullopt;
     }
-    return SchemaRecord{rows->getString(1), rows->getString(2), rows->getString(3), parse_schema(rows->getString(4))};
+    return SchemaRecord{rows->getString(1), rows->getString(2), rows->getString(3), parse_schema(rows->getString(4)), ""};
   } catch (const std::exception& e) {
     rethrow(e, context() + "reading dbctl_schema: ");
   }
@@ -166,7 +173,7 @@ void TargetSession::record_schema(const SchemaRecord& record) {
   try {
     execute("CREATE TABLE IF NOT EXISTS dbctl_schema (recorded_rank BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
             " service VARCHAR(64) NOT NULL, version VARCHAR(255) NOT NULL, sha256 CHAR(64) NOT NULL,"
-            " objects LONGTEXT NOT NULL, recorded_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))"
+            " objects LONGTEXT NOT NULL, token VARCHAR(64) NOT NULL DEFAULT '', recorded_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))"
             " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
     std::unique_ptr<sql::PreparedStatement> drop(
         work().prepareStatement("DELETE FROM dbctl_schema WHERE service = ? AND version = ?"));

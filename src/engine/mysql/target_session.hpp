@@ -37,7 +37,9 @@ public:
   void update_checksum(long long rank, const std::string& checksum) override;
   std::string installed_by() const override;
   SchemaModel read_schema() override;
-  std::optional<SchemaRecord> read_schema_record(const std::string& unless_sha256) override;
+  std::string schema_token() override;
+  std::map<std::string, std::string> schema_tokens(const std::vector<std::string>& schemas) override;
+  std::optional<SchemaRecord> read_schema_record(bool with_model) override;
   void record_schema(const SchemaRecord& record) override;
 
 private:

@@ -2,6 +2,7 @@
 // records of it in dbctl_schema.
 #include "target_session.hpp"
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -93,6 +94,98 @@ FROM ours o JOIN pg_trigger tg ON tg.tgrelid = o.oid
 WHERE NOT tg.tgisinternal
 )SQL";
 
+// The catalog token of each schema named in the array $1: a digest of the row versions (xmin)
+// of every catalog row the model above is read from: the schema's relations (not dbctl's own
+// tables) and their indexes in pg_class, their columns, defaults, constraints, triggers, view
+// rules, sequences and partition keys, the schema's routines, enum and domain types, their
+// constraints and labels. Every CREATE, ALTER or DROP writes or removes one of these rows
+// (PostgreSQL never updates a catalog row in place for a definition: only statistics and flags
+// such as relhasindex are), and its count and the sums of its xmin and oid change with it.
+// A GRANT or VACUUM FULL (a new relfilenode) moves the token too: the model is then read
+// again, which costs time, never a change unseen; ANALYZE and VACUUM update in place and
+// do not. Reading it costs index probes or one pass over the catalogs, not the catalog
+// functions' deparsing (most of read_schema's time). The prefix names the model's version: a
+// dbctl that reads the model differently changes it, so that no record of an older one is trusted.
+//
+// Two ways to find the rows, which give the same token: few schemas (a target recording its
+// own) through pg_depend's index on each schema's dependents; many (status --schema over a
+// database of tenant schemas) in one pass over each catalog, hashed by schema.
+constexpr const char* k_token_few = R"SQL(
+WITH ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY($1::text[])),
+members AS (
+  SELECT d.classid, d.objid, ns.oid AS ns FROM ns JOIN pg_depend d
+    ON d.refclassid = 'pg_namespace'::regclass AND d.refobjid = ns.oid AND d.deptype = 'n'
+),
+rels AS (
+  SELECT c.oid, m.ns, c.xmin AS x FROM members m JOIN pg_class c ON c.oid = m.objid
+  WHERE m.classid = 'pg_class'::regclass AND c.relkind NOT IN ('c', 't', 'i', 'I')
+    AND c.relname NOT IN ('dbctl_history', 'dbctl_lock', 'dbctl_schema')
+),
+types AS (
+  SELECT t.oid, m.ns, t.xmin AS x FROM members m JOIN pg_type t ON t.oid = m.objid
+  WHERE m.classid = 'pg_type'::regclass AND t.typtype IN ('e', 'd')
+),
+procs AS (SELECT p.oid, m.ns, p.xmin AS x FROM members m JOIN pg_proc p ON p.oid = m.objid
+          WHERE m.classid = 'pg_proc'::regclass),
+)SQL";
+
+constexpr const char* k_token_many = R"SQL(
+WITH ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY($1::text[])),
+rels AS (
+  SELECT c.oid, c.relnamespace AS ns, c.xmin AS x FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE c.relkind NOT IN ('c', 't', 'i', 'I') AND c.relname NOT IN ('dbctl_history', 'dbctl_lock', 'dbctl_schema')
+),
+types AS (
+  SELECT t.oid, t.typnamespace AS ns, t.xmin AS x FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
+  WHERE t.typtype IN ('e', 'd')
+),
+procs AS (SELECT p.oid, p.pronamespace AS ns, p.xmin AS x FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace),
+)SQL";
+
+constexpr const char* k_token_rest = R"SQL(
+idx AS (SELECT x.indexrelid AS oid, r.ns FROM rels r JOIN pg_index x ON x.indrelid = r.oid),
+parts(ns, part, x, o) AS (
+  SELECT ns, 'c', x, oid FROM rels
+  UNION ALL SELECT i.ns, 'i', c.xmin, c.oid FROM idx i JOIN pg_class c ON c.oid = i.oid
+  UNION ALL SELECT r.ns, 'a', a.xmin, a.attnum FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid WHERE a.attnum > 0
+  UNION ALL SELECT r.ns, 'd', ad.xmin, ad.oid FROM rels r JOIN pg_attrdef ad ON ad.adrelid = r.oid
+  UNION ALL SELECT r.ns, 'k', co.xmin, co.oid FROM rels r JOIN pg_constraint co ON co.conrelid = r.oid
+  UNION ALL SELECT r.ns, 'g', tg.xmin, tg.oid FROM rels r JOIN pg_trigger tg ON tg.tgrelid = r.oid
+  UNION ALL SELECT r.ns, 'r', rw.xmin, rw.oid FROM rels r JOIN pg_rewrite rw ON rw.ev_class = r.oid
+  UNION ALL SELECT r.ns, 's', s.xmin, s.seqrelid FROM rels r JOIN pg_sequence s ON s.seqrelid = r.oid
+  UNION ALL SELECT r.ns, 'p', pt.xmin, pt.partrelid FROM rels r JOIN pg_partitioned_table pt ON pt.partrelid = r.oid
+  UNION ALL SELECT ns, 'f', x, oid FROM procs
+  UNION ALL SELECT ns, 'y', x, oid FROM types
+  UNION ALL SELECT t.ns, 'k', co.xmin, co.oid FROM types t JOIN pg_constraint co ON co.contypid = t.oid
+  UNION ALL SELECT t.ns, 'e', e.xmin, e.oid FROM types t JOIN pg_enum e ON e.enumtypid = t.oid
+),
+sums AS (
+  SELECT ns, part, count(*) AS n, sum(x::text::bigint) AS sx, sum(o::bigint) AS so FROM parts GROUP BY ns, part
+)
+SELECT n.nspname, 'pg1:' || md5(coalesce(string_agg(s.part || s.n || ':' || s.sx || ':' || s.so, ','
+                                                    ORDER BY s.part), ''))
+FROM ns n LEFT JOIN sums s ON s.ns = n.oid GROUP BY n.nspname
+)SQL";
+
+// From this many schemas on, one pass over the catalogs costs less than probing each schema.
+constexpr std::size_t k_many_schemas = 16;
+
+// The array literal of `items` for a text[] parameter.
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    out += out.size() == 1 ? "\"" : ",\"";
+    for (char c : item) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+      }
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 // The ways PostgreSQL may write the target's schema as a qualification: quoted (always right
 // for a keyword such as "user"), and plain where its characters allow it.
 std::vector<std::string> qualifications(const std::string& schema) {
@@ -182,19 +275,49 @@ SchemaModel TargetSession::read_schema() {
   return model_of(std::move(read), "SET check_function_bodies = false;\n\n");
 }
 
-std::optional<SchemaRecord> TargetSession::read_schema_record(const std::string& unless_sha256) {
+std::string TargetSession::schema_token() {
+  return schema_tokens({m_schema})[m_schema];
+}
+
+std::map<std::string, std::string> TargetSession::schema_tokens(const std::vector<std::string>& schemas) {
+  std::map<std::string, std::string> out;
+  if (schemas.empty()) {
+    return out;
+  }
+  try {
+    bool many = schemas.size() >= k_many_schemas;
+    std::string query = std::string(many ? k_token_many : k_token_few) + k_token_rest;
+    pqxx::nontransaction tx(work()); // no catalog function: the search_path does not matter
+    pqxx::result rows;
+    if (pooled()) {
+      rows = tx.exec_params(query, text_array(schemas));
+    } else {
+      std::string name = many ? "dbctl_schema_tokens_many" : "dbctl_schema_tokens";
+      work().prepare(name, query);
+      rows = tx.exec_prepared(name, text_array(schemas));
+    }
+    for (const auto& row : rows) {
+      out[row[0].c_str()] = row[1].c_str();
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, context() + "reading the schema's catalog token: ");
+  }
+  return out;
+}
+
+std::optional<SchemaRecord> TargetSession::read_schema_record(bool with_model) {
   try {
     pqxx::nontransaction tx(work());
     // One round trip: a schema without the table answers 42P01, which no transaction minds.
-    pqxx::result result = tx.exec_params(
-        "SELECT service, version, sha256, CASE WHEN sha256 = $1 THEN '' ELSE objects END FROM " +
-            m_work->quote_name(m_schema) + ".dbctl_schema ORDER BY recorded_rank DESC LIMIT 1",
-        unless_sha256);
+    pqxx::result result = tx.exec_params("SELECT service, version, sha256, CASE WHEN $1 THEN objects ELSE '' END, "
+                                         "token FROM " + m_work->quote_name(m_schema) +
+                                             ".dbctl_schema ORDER BY recorded_rank DESC LIMIT 1",
+                                         with_model);
     if (result.empty()) {
       return std::nullopt;
     }
     return SchemaRecord{result[0][0].c_str(), result[0][1].c_str(), result[0][2].c_str(),
-                        parse_schema(result[0][3].c_str())};
+                        parse_schema(result[0][3].c_str()), result[0][4].c_str()};
   } catch (const pqxx::undefined_table&) {
     return std::nullopt;
   } catch (const std::exception& e) {
@@ -210,14 +333,17 @@ void TargetSession::record_schema(const SchemaRecord& record) {
       tx.exec(setup("LOCAL ")); // the table is the owner's
     }
     std::string records = m_work->quote_name(m_schema) + ".dbctl_schema";
+    // No identity column: its sequence, made with the table after the token was read, would be a
+    // relation of the schema the token does not know (the table itself is left out of it).
     tx.exec("CREATE TABLE IF NOT EXISTS " + records +
-            " (recorded_rank bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, service text NOT NULL,"
-            " version text NOT NULL, sha256 text NOT NULL, objects text NOT NULL,"
+            " (recorded_rank bigint PRIMARY KEY, service text NOT NULL,"
+            " version text NOT NULL, sha256 text NOT NULL, objects text NOT NULL, token text NOT NULL DEFAULT '',"
             " recorded_at timestamptz NOT NULL DEFAULT now())");
     keep_to_owner(tx, records);
     tx.exec_params("DELETE FROM " + records + " WHERE service = $1 AND version = $2", record.service, record.version);
-    tx.exec_params("INSERT INTO " + records + " (service, version, sha256, objects) VALUES ($1, $2, $3, $4)",
-                   record.service, record.version, record.sha256, serialize(record.model));
+    tx.exec_params("INSERT INTO " + records + " (recorded_rank, service, version, sha256, objects, token) SELECT "
+                   "coalesce(max(recorded_rank), 0) + 1, $1, $2, $3, $4, $5 FROM " + records,
+                   record.service, record.version, record.sha256, serialize(record.model), record.token);
     tx.commit();
   } catch (const std::exception& e) {
     rethrow(e, context() + "writing dbctl_schema: ");
