@@ -218,31 +218,38 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
 
 namespace {
 
-// The schema checks of the targets status_targets deferred until their database's tokens were
+// The schema checks of the targets status_targets deferred until their database's states were
 // read: a target whose token is its record's is as recorded once the model of its fingerprint
-// is kept; the others, and the first target of each fingerprint not kept yet (which reads its
-// record's model), go through check_schema, in parallel.
+// is kept; the others (a token that moved, a record header the states could not say), and the
+// first target of each fingerprint not kept yet (which reads its record's model), go through
+// check_schema, in parallel.
 void check_deferred(const Project& project, const engine::Registry& registry, const FanoutOptions& fanout,
-                    const SchemaTokens& tokens, const std::vector<std::optional<engine::SchemaRecord>>& headers,
-                    const std::vector<char>& deferred, SchemaModels& models, StatusRun& out) {
+                    const SchemaTokens& tokens, const std::vector<char>& deferred, SchemaModels& models,
+                    StatusRun& out) {
   std::vector<std::size_t> pending;
   for (std::size_t i = 0; i < deferred.size(); ++i) {
     if (deferred[i] && out.outcomes[i] && out.outcomes[i]->result == Result::inspected) {
       pending.push_back(i);
     }
   }
+  std::size_t together = pending.size();
+  std::size_t queried = 0; // targets that needed a query of their own
   for (int round = 0; round < 2 && !pending.empty(); ++round) {
     std::vector<std::size_t> checked;
     std::set<std::string> fetching; // fingerprints whose model a target of this round reads
     std::vector<std::size_t> later;
     for (std::size_t i : pending) {
       const targets::Target& target = project.selected[i];
-      std::string token = tokens.of(target).value_or("");
-      const auto& header = headers[i];
-      bool stands = !token.empty() && header && header->token == token;
-      if (auto trusted = trusted_check(target, out.plans[i]->current_version, token, header, models)) {
+      std::optional<engine::SchemaState> state = tokens.of(target);
+      if (!state || !state->record_read) {
+        checked.push_back(i);
+        continue;
+      }
+      const auto& record = state->record;
+      bool stands = !state->token.empty() && record && record->token == state->token;
+      if (auto trusted = trusted_check(target, out.plans[i]->current_version, state->token, record, models)) {
         out.schemas[i] = std::move(*trusted);
-      } else if (stands && round == 0 && !fetching.insert(header->sha256).second) {
+      } else if (stands && round == 0 && !fetching.insert(record->sha256).second) {
         later.push_back(i); // as recorded: once a target of its fingerprint has read the model
       } else {
         checked.push_back(i);
@@ -255,9 +262,9 @@ void check_deferred(const Project& project, const engine::Registry& registry, co
     auto outcomes = fan_out(again, fanout, [&](std::size_t k, const targets::Target& target, engine::Keep& keep) {
       std::size_t i = checked[k];
       auto session = registry.get(target.engine()).target(target, &keep);
-      std::optional<std::string> token = tokens.of(target);
+      std::optional<engine::SchemaState> state = tokens.of(target);
       out.schemas[i] = check_schema(*session, target, out.plans[i]->current_version,
-                                    token ? *token : session->schema_token(), models);
+                                    state ? state->token : session->schema_token(), models);
       Outcome inspected;
       inspected.result = Result::inspected;
       return inspected;
@@ -267,7 +274,12 @@ void check_deferred(const Project& project, const engine::Registry& registry, co
         out.outcomes[checked[k]] = outcomes[k]; // it failed now: say why, as for any target
       }
     }
+    queried += checked.size();
     pending = std::move(later);
+  }
+  if (together > 0) {
+    spdlog::debug("schema: {} of {} targets whose states were read with their database's needed no query of "
+                  "their own", together - queried, together);
   }
 }
 
@@ -280,14 +292,13 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
   out.plans.resize(count);
   out.schemas.resize(count);
   SchemaModels models;
-  // With --schema, the tokens of a database of many tenant schemas are read in the background
-  // while the targets are inspected; each of its targets reads only its record's header then,
-  // and is checked once the tokens are in.
+  // With --schema, the states (tokens, record headers) of a database of many tenant schemas are
+  // read in the background while the targets are inspected; its targets are checked once they
+  // are in.
   std::optional<SchemaTokens> tokens;
   if (schemas == Schemas::compare) {
     tokens.emplace(project.selected, registry);
   }
-  std::vector<std::optional<engine::SchemaRecord>> headers(count);
   std::vector<char> deferred(count, 0);
   FanoutOptions fanout = fanout_of(run);
   fanout.keep_going = true; // report every target that can be reached
@@ -305,7 +316,6 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
     if (schemas == Schemas::compare && out.plans[index]->state != migration::State::missing &&
         out.plans[index]->state != migration::State::empty) {
       if (tokens->together(target)) {
-        headers[index] = session->read_schema_record(false);
         deferred[index] = 1;
       } else {
         out.schemas[index] = check_schema(*session, target, out.plans[index]->current_version,
@@ -317,7 +327,7 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
     return inspected;
   });
   if (schemas == Schemas::compare) {
-    check_deferred(project, registry, fanout, *tokens, headers, deferred, models, out);
+    check_deferred(project, registry, fanout, *tokens, deferred, models, out);
     std::vector<FleetMember> members;
     std::vector<SchemaCheck*> checks;
     for (std::size_t i = 0; i < count; ++i) {

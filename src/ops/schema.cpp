@@ -77,11 +77,11 @@ SchemaTokens::SchemaTokens(const std::vector<targets::Target>& selected, const e
     std::vector<std::string> names(database.second.begin(), database.second.end());
     m_read.emplace(key, std::async(std::launch::async, [&registry, target, names]() {
                           try {
-                            return registry.get(target->engine()).target(*target)->schema_tokens(names);
+                            return registry.get(target->engine()).target(*target)->schema_states(names);
                           } catch (const std::exception& e) {
                             spdlog::debug("{}: the schema tokens of its database were not read together ({}): each "
                                           "target reads its own", target->key(), e.what());
-                            return std::map<std::string, std::string>{};
+                            return std::map<std::string, engine::SchemaState>{};
                           }
                         }).share());
   }
@@ -97,13 +97,13 @@ bool SchemaTokens::together(const targets::Target& target) const {
   return target.schema && m_read.count(database_key(target)) != 0;
 }
 
-std::optional<std::string> SchemaTokens::of(const targets::Target& target) const {
+std::optional<engine::SchemaState> SchemaTokens::of(const targets::Target& target) const {
   if (!together(target)) {
     return std::nullopt;
   }
-  const auto& tokens = m_read.at(database_key(target)).get();
-  auto token = tokens.find(*target.schema);
-  return token == tokens.end() ? std::nullopt : std::optional<std::string>(token->second);
+  const auto& states = m_read.at(database_key(target)).get();
+  auto state = states.find(*target.schema);
+  return state == states.end() ? std::nullopt : std::optional<engine::SchemaState>(state->second);
 }
 
 std::optional<SchemaCheck> trusted_check(const targets::Target& target, const std::optional<std::string>& current_version,

@@ -143,11 +143,11 @@ public:
     record("schema_token");
     return m_target->token;
   }
-  std::map<std::string, std::string> schema_tokens(const std::vector<std::string>& schemas) override {
-    record("schema_tokens");
-    std::map<std::string, std::string> out;
+  std::map<std::string, engine::SchemaState> schema_states(const std::vector<std::string>& schemas) override {
+    record("schema_states");
+    std::map<std::string, engine::SchemaState> out;
     for (const auto& schema : schemas) {
-      out[schema] = m_target->token;
+      out[schema].token = m_target->token;
     }
     return out;
   }

@@ -197,16 +197,18 @@ public:
   /// and is read without the cost of writing every definition. Empty where the engine has no
   /// such digest (MySQL).
   virtual std::string schema_token() = 0;
-  /// Return the schema_token of each of `schemas` in the target's database that exists, read in
-  /// one query (on PostgreSQL, from many schemas on, in one pass over the catalogs: what
-  /// status --schema reads for a database of tenant schemas); empty where the engine has none.
-  virtual std::map<std::string, std::string> schema_tokens(const std::vector<std::string>& schemas) = 0;
+  /// Return the state of each of `schemas` in the target's database that exists, read in one
+  /// query (on PostgreSQL, from many schemas on, in one pass over the catalogs: what status
+  /// --schema reads for a database of tenant schemas): its schema_token and, where the record
+  /// can be read with it, the header of its latest record. Empty where the engine has no tokens.
+  virtual std::map<std::string, SchemaState> schema_states(const std::vector<std::string>& schemas) = 0;
   /// Return the schema recorded last in the target's schema (database), by any service; nullopt
   /// when none was (no dbctl_schema table, or an empty one). Without `with_model`, its model is
   /// left empty: its fingerprint and token decide whether it is needed.
   virtual std::optional<SchemaRecord> read_schema_record(bool with_model) = 0;
   /// Record `record` in dbctl_schema (created, owner-only, when missing), replacing the record
-  /// of the same service and version.
+  /// of the same service and version (on PostgreSQL, its header also goes into the table's
+  /// comment, which schema_states reads for many schemas at once).
   virtual void record_schema(const SchemaRecord& record) = 0;
 };
 

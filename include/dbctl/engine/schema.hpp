@@ -92,4 +92,12 @@ struct SchemaRecord {
   std::string token; ///< the schema_token read before the model; empty where the engine has none
 };
 
+/// A schema's live token and, where the same query could read it, its latest record without
+/// the model (TargetSession::schema_states).
+struct SchemaState {
+  std::string token;
+  bool record_read = false;           ///< whether `record` says what was recorded (else: ask the target)
+  std::optional<SchemaRecord> record; ///< when read: the latest record, nullopt for none
+};
+
 } // namespace dbctl::engine

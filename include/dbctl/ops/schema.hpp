@@ -44,9 +44,10 @@ SchemaCheck check_record(const targets::Target& target, const std::optional<std:
                          const engine::SchemaModel& live, const std::string& sha256,
                          const std::optional<engine::SchemaRecord>& record);
 
-/// The live schema tokens of the databases that hold many of a status --schema run's target
-/// schemas (PostgreSQL's schema tenancy): each is read in one query, in the background on a
-/// connection of its own, while the run inspects its targets. Other targets read their own.
+/// The live schema states (tokens and record headers) of the databases that hold many of a
+/// status --schema run's target schemas (PostgreSQL's schema tenancy): each database's are read
+/// in one query, in the background on a connection of its own, while the run inspects its
+/// targets. Other targets read their own.
 class SchemaTokens {
 public:
   /// Start reading the tokens of every database holding many of `selected`'s schemas.
@@ -55,14 +56,14 @@ public:
   SchemaTokens& operator=(const SchemaTokens&) = delete;
   ~SchemaTokens(); ///< waits for reads still running
 
-  /// Return whether `target`'s token comes from its database's read.
+  /// Return whether `target`'s state comes from its database's read.
   bool together(const targets::Target& target) const;
-  /// Return `target`'s token from its database's read, waiting for it; nullopt when that read
+  /// Return `target`'s state from its database's read, waiting for it; nullopt when that read
   /// failed or did not find the schema (the target then reads its own).
-  std::optional<std::string> of(const targets::Target& target) const;
+  std::optional<engine::SchemaState> of(const targets::Target& target) const;
 
 private:
-  std::map<std::string, std::shared_future<std::map<std::string, std::string>>> m_read; ///< by database
+  std::map<std::string, std::shared_future<std::map<std::string, engine::SchemaState>>> m_read; ///< by database
 };
 
 /// Return how one target's live schema compares with its record (check_record), keeping its

@@ -145,7 +145,7 @@ SchemaModel TargetSession::read_schema() {
 // information_schema has no cheap digest of a database's definitions: read_schema reads them.
 std::string TargetSession::schema_token() { return ""; }
 
-std::map<std::string, std::string> TargetSession::schema_tokens(const std::vector<std::string>& /*schemas*/) {
+std::map<std::string, SchemaState> TargetSession::schema_states(const std::vector<std::string>& /*schemas*/) {
   return {};
 }
 

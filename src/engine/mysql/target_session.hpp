@@ -38,7 +38,7 @@ public:
   std::string installed_by() const override;
   SchemaModel read_schema() override;
   std::string schema_token() override;
-  std::map<std::string, std::string> schema_tokens(const std::vector<std::string>& schemas) override;
+  std::map<std::string, SchemaState> schema_states(const std::vector<std::string>& schemas) override;
   std::optional<SchemaRecord> read_schema_record(bool with_model) override;
   void record_schema(const SchemaRecord& record) override;
 

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -161,11 +162,49 @@ parts(ns, part, x, o) AS (
 ),
 sums AS (
   SELECT ns, part, count(*) AS n, sum(x::text::bigint) AS sx, sum(o::bigint) AS so FROM parts GROUP BY ns, part
+),
+records AS (
+  SELECT c.relnamespace AS ns, d.description FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+    LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+  WHERE c.relname = 'dbctl_schema'
+),
+digests AS (
+  SELECT ns, string_agg(part || n || ':' || sx || ':' || so, ',' ORDER BY part) AS d FROM sums GROUP BY ns
 )
-SELECT n.nspname, 'pg1:' || md5(coalesce(string_agg(s.part || s.n || ':' || s.sx || ':' || s.so, ','
-                                                    ORDER BY s.part), ''))
-FROM ns n LEFT JOIN sums s ON s.ns = n.oid GROUP BY n.nspname
+SELECT n.nspname, 'pg1:' || md5(coalesce(g.d, '')), r.ns IS NOT NULL, r.description
+FROM ns n LEFT JOIN digests g ON g.ns = n.oid LEFT JOIN records r ON r.ns = n.oid
 )SQL";
+
+// The comment on dbctl_schema that repeats its latest record's header, which schema_states reads
+// for many schemas in one query (reading each schema's table costs a query each): "dbctl
+// record", then service, version, fingerprint and token, tab-separated (none holds a tab).
+constexpr const char* k_record_comment = "dbctl record";
+
+std::string record_comment(const SchemaRecord& record) {
+  return std::string(k_record_comment) + "\t" + record.service + "\t" + record.version + "\t" + record.sha256 +
+         "\t" + record.token;
+}
+
+// The header a comment holds; nullopt for a comment dbctl did not write.
+std::optional<SchemaRecord> parse_record_comment(const std::string& comment) {
+  std::vector<std::string> fields{""};
+  for (char c : comment) {
+    if (c == '\t') {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  if (fields.size() != 5 || fields[0] != k_record_comment || fields[3].size() != 64) {
+    return std::nullopt;
+  }
+  SchemaRecord record;
+  record.service = fields[1];
+  record.version = fields[2];
+  record.sha256 = fields[3];
+  record.token = fields[4];
+  return record;
+}
 
 // From this many schemas on, one pass over the catalogs costs less than probing each schema.
 constexpr std::size_t k_many_schemas = 16;
@@ -276,11 +315,11 @@ SchemaModel TargetSession::read_schema() {
 }
 
 std::string TargetSession::schema_token() {
-  return schema_tokens({m_schema})[m_schema];
+  return schema_states({m_schema})[m_schema].token;
 }
 
-std::map<std::string, std::string> TargetSession::schema_tokens(const std::vector<std::string>& schemas) {
-  std::map<std::string, std::string> out;
+std::map<std::string, SchemaState> TargetSession::schema_states(const std::vector<std::string>& schemas) {
+  std::map<std::string, SchemaState> out;
   if (schemas.empty()) {
     return out;
   }
@@ -292,12 +331,19 @@ std::map<std::string, std::string> TargetSession::schema_tokens(const std::vecto
     if (pooled()) {
       rows = tx.exec_params(query, text_array(schemas));
     } else {
-      std::string name = many ? "dbctl_schema_tokens_many" : "dbctl_schema_tokens";
+      std::string name = many ? "dbctl_schema_states_many" : "dbctl_schema_states";
       work().prepare(name, query);
       rows = tx.exec_prepared(name, text_array(schemas));
     }
     for (const auto& row : rows) {
-      out[row[0].c_str()] = row[1].c_str();
+      SchemaState& state = out[row[0].c_str()];
+      state.token = row[1].c_str();
+      if (!row[2].as<bool>()) {
+        state.record_read = true; // no dbctl_schema: nothing recorded
+      } else if (!row[3].is_null()) {
+        state.record = parse_record_comment(row[3].c_str());
+        state.record_read = state.record.has_value();
+      }
     }
   } catch (const std::exception& e) {
     rethrow(e, context() + "reading the schema's catalog token: ");
@@ -344,6 +390,7 @@ void TargetSession::record_schema(const SchemaRecord& record) {
     tx.exec_params("INSERT INTO " + records + " (recorded_rank, service, version, sha256, objects, token) SELECT "
                    "coalesce(max(recorded_rank), 0) + 1, $1, $2, $3, $4, $5 FROM " + records,
                    record.service, record.version, record.sha256, serialize(record.model), record.token);
+    tx.exec("COMMENT ON TABLE " + records + " IS " + tx.quote(record_comment(record)));
     tx.commit();
   } catch (const std::exception& e) {
     rethrow(e, context() + "writing dbctl_schema: ");
