@@ -326,15 +326,18 @@ std::map<std::string, SchemaState> TargetSession::schema_states(const std::vecto
   try {
     bool many = schemas.size() >= k_many_schemas;
     std::string query = std::string(many ? k_token_many : k_token_few) + k_token_rest;
-    pqxx::nontransaction tx(work()); // no catalog function: the search_path does not matter
-    pqxx::result rows;
-    if (pooled()) {
-      rows = tx.exec_params(query, text_array(schemas));
-    } else {
-      std::string name = many ? "dbctl_schema_states_many" : "dbctl_schema_states";
+    // No catalog function: the search_path does not matter. The planner's cost of one pass over
+    // a large catalog is past jit_above_cost, and compiling it (up to a second, measured) would
+    // cost more than running it.
+    std::string name = many ? "dbctl_schema_states_many" : "dbctl_schema_states";
+    if (!pooled()) {
       work().prepare(name, query);
-      rows = tx.exec_prepared(name, text_array(schemas));
     }
+    pqxx::work tx(work());
+    tx.exec("SET LOCAL jit = off");
+    pqxx::result rows = pooled() ? tx.exec_params(query, text_array(schemas))
+                                 : tx.exec_prepared(name, text_array(schemas));
+    tx.commit();
     for (const auto& row : rows) {
       SchemaState& state = out[row[0].c_str()];
       state.token = row[1].c_str();
