@@ -231,6 +231,42 @@ TEST_SUITE("engine::postgres::planner") {
 }
 
 TEST_SUITE("engine::postgres::connection") {
+  TEST_CASE("pruning revokes only what the role holds - marks only what is unmarked - hands a role over before dropping it") {
+    Fixture f;
+    DatabaseCatalog inside;
+    inside.schemas["public"].objects.push_back({'r', "users", "accounts", {{"old", {"SELECT"}}}});
+    inside.schemas["billing"].acl["other"] = {"USAGE"};
+    inside.default_acl[{"users", "public", 'r'}]["old"] = {"SELECT"};
+    CHECK(sql(f.planner.revoke_access(inside, "old", "users")) ==
+          std::vector<std::string>{"[users] REVOKE ALL ON ALL TABLES IN SCHEMA \"public\" FROM \"old\"",
+                                   "[users] REVOKE ALL ON ALL SEQUENCES IN SCHEMA \"public\" FROM \"old\"",
+                                   "[users] REVOKE ALL ON ALL FUNCTIONS IN SCHEMA \"public\" FROM \"old\"",
+                                   "[users] REVOKE ALL ON SCHEMA \"public\" FROM \"old\"",
+                                   "[users] ALTER DEFAULT PRIVILEGES FOR ROLE \"users\" IN SCHEMA \"public\" REVOKE ALL "
+                                   "ON TABLES FROM \"old\"",
+                                   "REVOKE ALL ON DATABASE \"users\" FROM \"old\""});
+
+    Managed marked;
+    marked.roles = {"users"};
+    Managed wanted;
+    wanted.roles = {"users", "users_app"};
+    wanted.databases = {"users"};
+    wanted.schemas = {{"users", "acme"}};
+    CHECK(sql(f.planner.mark("dbctl:shop", marked, wanted)) ==
+          std::vector<std::string>{"COMMENT ON ROLE \"users_app\" IS 'dbctl:shop'",
+                                   "COMMENT ON DATABASE \"users\" IS 'dbctl:shop'",
+                                   "[users] COMMENT ON SCHEMA \"acme\" IS 'dbctl:shop'"});
+    CHECK(sql(f.planner.unmark("users", std::string("acme"))) ==
+          std::vector<std::string>{"[users] COMMENT ON SCHEMA \"acme\" IS NULL"});
+
+    f.server.roles["old"] = {false, std::nullopt};
+    f.server.databases["users"] = {};
+    CHECK(sql(f.planner.hand_over_role("old", {"users", "gone"}, "postgres")) ==
+          std::vector<std::string>{"[users] REASSIGN OWNED BY \"old\" TO \"postgres\"", "[users] DROP OWNED BY \"old\"",
+                                   "DROP ROLE \"old\""});
+    CHECK(f.planner.hand_over_role("never", {"users"}, "postgres").empty());
+  }
+
   TEST_CASE("libpq's SCRAM verifier verifies against its password and no other") {
     std::string verifier = scram_verifier("users", dbctl::util::Secret("p@ss w0rd"));
     CHECK(verifier.rfind("SCRAM-SHA-256$4096:", 0) == 0);

@@ -10,11 +10,6 @@ namespace {
 
 std::string mark_of(const std::string& project) { return "dbctl:" + project; }
 
-Statement admin_statement(std::string sql) { return {"", sql, sql, StatementKind::other, {}}; }
-Statement in_database(const std::string& database, std::string sql) {
-  return {database, sql, sql, StatementKind::other, {}};
-}
-
 } // namespace
 
 Managed Session::managed(const std::string& project, const std::vector<std::string>& databases) {
@@ -72,83 +67,23 @@ std::vector<Statement> Session::mark(const std::string& project, const Managed& 
     }
     managed(project, databases);
   }
-  std::string comment = " IS " + m_quoter.literal(mark_of(project));
-  std::vector<Statement> out;
-  for (const auto& role : objects.roles) {
-    if (m_managed->roles.count(role) == 0) {
-      out.push_back(admin_statement("COMMENT ON ROLE " + m_quoter.ident(role) + comment));
-    }
-  }
-  for (const auto& database : objects.databases) {
-    if (m_managed->databases.count(database) == 0) {
-      out.push_back(admin_statement("COMMENT ON DATABASE " + m_quoter.ident(database) + comment));
-    }
-  }
-  for (const auto& [database, schema] : objects.schemas) {
-    if (m_managed->schemas.count({database, schema}) == 0) {
-      out.push_back(in_database(database, "COMMENT ON SCHEMA " + m_quoter.ident(schema) + comment));
-    }
-  }
-  return out;
+  return planner().mark(mark_of(project), *m_managed, objects);
 }
 
 std::vector<Statement> Session::unmark(const std::string& database, const std::optional<std::string>& schema) {
-  if (schema) {
-    return {in_database(database, "COMMENT ON SCHEMA " + m_quoter.ident(*schema) + " IS NULL")};
-  }
-  return {admin_statement("COMMENT ON DATABASE " + m_quoter.ident(database) + " IS NULL")};
+  return planner().unmark(database, schema);
 }
 
 std::vector<Statement> Session::revoke_access(const std::string& role, const std::string& database) {
-  std::string grantee = m_quoter.ident(role);
-  std::vector<Statement> out;
-  const DatabaseCatalog& in = inside(database);
-  for (const auto& [name, schema] : in.schemas) {
-    bool holds = schema.acl.count(role) != 0;
-    for (const auto& object : schema.objects) {
-      holds = holds || object.acl.count(role) != 0;
-    }
-    if (holds) {
-      std::string quoted = m_quoter.ident(name);
-      out.push_back(in_database(database, "REVOKE ALL ON ALL TABLES IN SCHEMA " + quoted + " FROM " + grantee));
-      out.push_back(in_database(database, "REVOKE ALL ON ALL SEQUENCES IN SCHEMA " + quoted + " FROM " + grantee));
-      out.push_back(in_database(database, "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA " + quoted + " FROM " + grantee));
-      out.push_back(in_database(database, "REVOKE ALL ON SCHEMA " + quoted + " FROM " + grantee));
-    }
-  }
-  for (const auto& [key, acl] : in.default_acl) {
-    const auto& [owner, schema, kind] = key;
-    const char* plural = kind == 'r' ? "TABLES" : kind == 'S' ? "SEQUENCES" : kind == 'f' ? "FUNCTIONS" : nullptr;
-    if (acl.count(role) != 0 && plural != nullptr) {
-      out.push_back(in_database(database, "ALTER DEFAULT PRIVILEGES FOR ROLE " + m_quoter.ident(owner) +
-                                              (schema.empty() ? "" : " IN SCHEMA " + m_quoter.ident(schema)) +
-                                              " REVOKE ALL ON " + plural + " FROM " + grantee));
-    }
-  }
-  out.push_back(admin_statement("REVOKE ALL ON DATABASE " + m_quoter.ident(database) + " FROM " + grantee));
-  return out;
+  return planner().revoke_access(inside(database), role, database);
 }
 
 std::vector<Statement> Session::revoke_membership(const std::string& role, const std::string& member) {
-  return {admin_statement("REVOKE " + m_quoter.ident(role) + " FROM " + m_quoter.ident(member))};
+  return planner().revoke_membership(role, member);
 }
 
 std::vector<Statement> Session::hand_over_role(const std::string& name, const std::vector<std::string>& databases) {
-  if (catalog().roles.count(name) == 0) {
-    return {};
-  }
-  std::string role = m_quoter.ident(name);
-  std::vector<Statement> out;
-  for (const auto& database : databases) {
-    if (catalog().databases.count(database) != 0) {
-      // What it owns there (and the databases it owns, shared objects) goes to the admin; then
-      // what it was granted goes, so that the role can be dropped.
-      out.push_back(in_database(database, "REASSIGN OWNED BY " + role + " TO " + m_quoter.ident(info().user)));
-      out.push_back(in_database(database, "DROP OWNED BY " + role));
-    }
-  }
-  out.push_back(admin_statement("DROP ROLE " + role));
-  return out;
+  return planner().hand_over_role(name, databases, info().user);
 }
 
 } // namespace dbctl::engine::postgres

@@ -278,4 +278,85 @@ std::vector<Statement> Planner::drop_role(const std::string& name,
   return out;
 }
 
+std::vector<Statement> Planner::mark(const std::string& mark, const Managed& marked, const Managed& objects) const {
+  std::string comment = " IS " + m_quote.literal(mark);
+  std::vector<Statement> out;
+  for (const auto& role : objects.roles) {
+    if (marked.roles.count(role) == 0) {
+      out.push_back(admin("COMMENT ON ROLE " + m_quote.ident(role) + comment));
+    }
+  }
+  for (const auto& database : objects.databases) {
+    if (marked.databases.count(database) == 0) {
+      out.push_back(admin("COMMENT ON DATABASE " + m_quote.ident(database) + comment));
+    }
+  }
+  for (const auto& [database, schema] : objects.schemas) {
+    if (marked.schemas.count({database, schema}) == 0) {
+      out.push_back(in(database, "COMMENT ON SCHEMA " + m_quote.ident(schema) + comment));
+    }
+  }
+  return out;
+}
+
+std::vector<Statement> Planner::unmark(const std::string& database, const std::optional<std::string>& schema) const {
+  if (schema) {
+    return {in(database, "COMMENT ON SCHEMA " + m_quote.ident(*schema) + " IS NULL")};
+  }
+  return {admin("COMMENT ON DATABASE " + m_quote.ident(database) + " IS NULL")};
+}
+
+std::vector<Statement> Planner::revoke_access(const DatabaseCatalog& inside, const std::string& role,
+                                              const std::string& database) const {
+  std::string grantee = m_quote.ident(role);
+  std::vector<Statement> out;
+  for (const auto& [name, schema] : inside.schemas) {
+    bool holds = schema.acl.count(role) != 0;
+    for (const auto& object : schema.objects) {
+      holds = holds || object.acl.count(role) != 0;
+    }
+    if (holds) {
+      std::string quoted = m_quote.ident(name);
+      for (const char* objects : {"ALL TABLES IN SCHEMA ", "ALL SEQUENCES IN SCHEMA ", "ALL FUNCTIONS IN SCHEMA ",
+                                  "SCHEMA "}) {
+        out.push_back(in(database, "REVOKE ALL ON " + std::string(objects) + quoted + " FROM " + grantee));
+      }
+    }
+  }
+  for (const auto& [key, acl] : inside.default_acl) {
+    const auto& [owner, schema, kind] = key;
+    const char* plural = kind == 'r' ? "TABLES" : kind == 'S' ? "SEQUENCES" : kind == 'f' ? "FUNCTIONS" : nullptr;
+    if (acl.count(role) != 0 && plural != nullptr) {
+      out.push_back(in(database, "ALTER DEFAULT PRIVILEGES FOR ROLE " + m_quote.ident(owner) +
+                                     (schema.empty() ? "" : " IN SCHEMA " + m_quote.ident(schema)) +
+                                     " REVOKE ALL ON " + plural + " FROM " + grantee));
+    }
+  }
+  out.push_back(admin("REVOKE ALL ON DATABASE " + m_quote.ident(database) + " FROM " + grantee));
+  return out;
+}
+
+std::vector<Statement> Planner::revoke_membership(const std::string& role, const std::string& member) const {
+  return {admin("REVOKE " + m_quote.ident(role) + " FROM " + m_quote.ident(member))};
+}
+
+std::vector<Statement> Planner::hand_over_role(const std::string& name, const std::vector<std::string>& databases,
+                                               const std::string& heir) const {
+  if (m_server.roles.count(name) == 0) {
+    return {};
+  }
+  std::string role = m_quote.ident(name);
+  std::vector<Statement> out;
+  for (const auto& database : databases) {
+    if (m_server.databases.count(database) != 0) {
+      // What it owns there (and the databases it owns, shared objects) goes to the heir; then
+      // what it was granted goes, so that the role can be dropped.
+      out.push_back(in(database, "REASSIGN OWNED BY " + role + " TO " + m_quote.ident(heir)));
+      out.push_back(in(database, "DROP OWNED BY " + role));
+    }
+  }
+  out.push_back(admin("DROP ROLE " + role));
+  return out;
+}
+
 } // namespace dbctl::engine::postgres

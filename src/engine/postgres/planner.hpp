@@ -52,6 +52,23 @@ public:
   std::vector<Statement> drop_role(const std::string& name,
                                    const std::vector<std::string>& databases) const;
 
+  /// Return the comments marking `objects` as the project's (`mark`, "dbctl:PROJECT") where
+  /// `marked` (what carries the mark already) lacks them.
+  std::vector<Statement> mark(const std::string& mark, const Managed& marked, const Managed& objects) const;
+  /// Return the statement removing the mark of a database, or of its `schema`.
+  std::vector<Statement> unmark(const std::string& database, const std::optional<std::string>& schema) const;
+  /// Return the statements revoking whatever `role` holds in `inside` (database `database`):
+  /// on each schema that grants it something and its objects, its default privileges, and the
+  /// database's own privileges.
+  std::vector<Statement> revoke_access(const DatabaseCatalog& inside, const std::string& role,
+                                       const std::string& database) const;
+  /// Return the statement revoking `role` from `member`.
+  std::vector<Statement> revoke_membership(const std::string& role, const std::string& member) const;
+  /// Return the statements giving what role `name` owns in `databases` (existing ones) to
+  /// `heir`, dropping what it was granted there, then the role; none when it does not exist.
+  std::vector<Statement> hand_over_role(const std::string& name, const std::vector<std::string>& databases,
+                                        const std::string& heir) const;
+
 private:
   Statement admin(std::string sql) const;
   /// Return the statements revoking from spec.role what dbctl may have granted on objects of
