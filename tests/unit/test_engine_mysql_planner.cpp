@@ -116,4 +116,26 @@ TEST_SUITE("engine::mysql::planner") {
     CHECK(shown(planner.drop_database("shop")) == std::vector<std::string>{"DROP DATABASE `shop`"});
     CHECK(shown(planner.drop_role("users")) == std::vector<std::string>{"DROP USER 'users'@'%'"});
   }
+
+  TEST_CASE("marks go to unmarked users and MariaDB databases only - pruning revokes a database's privileges") {
+    Catalog catalog;
+    Planner planner(catalog);
+    Managed marked;
+    marked.roles = {"users"};
+    marked.databases = {"users"};
+    Managed wanted;
+    wanted.roles = {"users", "users_app"};
+    wanted.databases = {"users", "orders"};
+    CHECK(shown(planner.mark("shop", marked, wanted)) ==
+          std::vector<std::string>{"CREATE ROLE IF NOT EXISTS 'dbctl:shop'", "GRANT 'dbctl:shop' TO 'users_app'@'%'",
+                                   "ALTER DATABASE `orders` COMMENT 'dbctl:shop'"});
+    CHECK(shown(planner.unmark("orders", std::nullopt)) ==
+          std::vector<std::string>{"ALTER DATABASE `orders` COMMENT ''"});
+    CHECK(shown(planner.revoke_access("users_app", "my_db")) ==
+          std::vector<std::string>{"REVOKE ALL PRIVILEGES ON `my\\_db`.* FROM 'users_app'@'%'"});
+    // MySQL 8 keeps no comment on a database: only users are marked.
+    catalog.mariadb = false;
+    CHECK(shown(planner.mark("shop", marked, wanted)).size() == 2);
+    CHECK(planner.unmark("orders", std::nullopt).empty());
+  }
 }

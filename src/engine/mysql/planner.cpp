@@ -149,4 +149,37 @@ std::vector<Statement> Planner::drop_role(const std::string& name) const {
   return {plain("DROP USER " + account(name, m_catalog.user_host))};
 }
 
+std::vector<Statement> Planner::mark(const std::string& project, const Managed& marked, const Managed& objects) const {
+  std::string role = "'dbctl:" + project + "'"; // project names are identifiers
+  std::vector<Statement> out;
+  bool created = false;
+  for (const auto& user : objects.roles) {
+    if (marked.roles.count(user) == 0) {
+      if (!created) {
+        out.push_back(plain("CREATE ROLE IF NOT EXISTS " + role));
+        created = true;
+      }
+      out.push_back(plain("GRANT " + role + " TO " + account(user, m_catalog.user_host)));
+    }
+  }
+  for (const auto& database : m_catalog.mariadb ? objects.databases : std::set<std::string>{}) {
+    if (marked.databases.count(database) == 0) {
+      out.push_back(plain("ALTER DATABASE " + quote_ident(database) + " COMMENT " + role));
+    }
+  }
+  return out;
+}
+
+std::vector<Statement> Planner::unmark(const std::string& database, const std::optional<std::string>& schema) const {
+  if (schema || !m_catalog.mariadb) {
+    return {};
+  }
+  return {plain("ALTER DATABASE " + quote_ident(database) + " COMMENT ''")};
+}
+
+std::vector<Statement> Planner::revoke_access(const std::string& role, const std::string& database) const {
+  return {plain("REVOKE ALL PRIVILEGES ON " + grant_database(database) + ".* FROM " +
+                account(role, m_catalog.user_host))};
+}
+
 } // namespace dbctl::engine::mysql

@@ -5,6 +5,7 @@
 #include "dbctl/engine/specs.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -40,6 +41,14 @@ public:
   std::vector<Statement> drop_database(const std::string& name) const;
   /// Return statements dropping a user, if it exists.
   std::vector<Statement> drop_role(const std::string& name) const;
+  /// Return the statements marking `objects` as the project's (its role `dbctl:PROJECT` granted
+  /// to each user, each database's comment on MariaDB, which alone keeps one) where `marked`
+  /// lacks them.
+  std::vector<Statement> mark(const std::string& project, const Managed& marked, const Managed& objects) const;
+  /// Return the statement clearing a database's mark (MariaDB; a schema has none).
+  std::vector<Statement> unmark(const std::string& database, const std::optional<std::string>& schema) const;
+  /// Return the statement revoking every privilege `role` holds on `database`.
+  std::vector<Statement> revoke_access(const std::string& role, const std::string& database) const;
 
 private:
   std::vector<std::string> missing(const std::string& database, const std::string& user,

@@ -21,10 +21,6 @@ namespace {
 
 using Rows = std::unique_ptr<sql::ResultSet>;
 
-Statement plain(std::string sql) { return {"", sql, sql, StatementKind::other, {}}; }
-
-
-
 // 'user'@'host' as information_schema writes grantees: the user between the first quotes.
 std::string grantee_user(const std::string& grantee) {
   std::size_t end = grantee.find('\'', 1);
@@ -149,34 +145,13 @@ public:
     if (!m_managed) {
       managed(project, {});
     }
-    std::string role = "'dbctl:" + project + "'"; // project names are identifiers
-    std::vector<Statement> out;
-    bool created = false;
-    for (const auto& user : objects.roles) {
-      if (m_managed->roles.count(user) == 0) {
-        if (!created) {
-          out.push_back(plain("CREATE ROLE IF NOT EXISTS " + role));
-          created = true;
-        }
-        out.push_back(plain("GRANT " + role + " TO " + account(user, m_server.user_host)));
-      }
-    }
-    for (const auto& database : catalog().mariadb ? objects.databases : std::set<std::string>{}) {
-      if (m_managed->databases.count(database) == 0) {
-        out.push_back(plain("ALTER DATABASE " + quote_ident(database) + " COMMENT " + role));
-      }
-    }
-    return out;
+    return planner().mark(project, *m_managed, objects);
   }
   std::vector<Statement> unmark(const std::string& database, const std::optional<std::string>& schema) override {
-    if (schema || !catalog().mariadb) {
-      return {};
-    }
-    return {plain("ALTER DATABASE " + quote_ident(database) + " COMMENT ''")};
+    return planner().unmark(database, schema);
   }
   std::vector<Statement> revoke_access(const std::string& role, const std::string& database) override {
-    return {plain("REVOKE ALL PRIVILEGES ON " + grant_database(database) + ".* FROM " +
-                  account(role, m_server.user_host))};
+    return planner().revoke_access(role, database);
   }
   std::vector<Statement> revoke_membership(const std::string&, const std::string&) override { return {}; }
   // A MySQL user owns nothing (views and routines name it as their DEFINER, which stays).
