@@ -368,8 +368,13 @@ RepairResult repair(engine::TargetSession& session, const targets::Target& targe
   auto lock = session.lock(lock_timeout);
   std::vector<engine::HistoryRow> history = session.read_history();
   result.failed_removed = session.delete_failed(target.service);
-  for (const auto& row : history) {
-    if (row.service != target.service || !row.success || row.type != RowType::versioned) {
+  // The history as it is now, without reading it again: the failed rows deleted, the
+  // checksums realigned below.
+  history.erase(std::remove_if(history.begin(), history.end(),
+                               [&](const engine::HistoryRow& row) { return row.service == target.service && !row.success; }),
+                history.end());
+  for (auto& row : history) {
+    if (row.service != target.service || row.type != RowType::versioned) {
       continue;
     }
     auto version = Version::parse(row.version);
@@ -382,14 +387,14 @@ RepairResult repair(engine::TargetSession& session, const targets::Target& targe
     for (; file != files.versioned.end() && *file->version == *version; ++file) {
       if (file->checksum != row.checksum) {
         session.update_checksum(row.rank, file->checksum);
+        row.checksum = file->checksum;
         result.realigned.push_back(file->script);
       }
     }
   }
   // repair accepts the database as it is: its schema too.
-  std::vector<engine::HistoryRow> after = session.read_history();
-  if (!after.empty()) {
-    record_schema(session, target, plan_migrations(files, after, target.service, true, PlanOptions{}).current_version);
+  if (!history.empty()) {
+    record_schema(session, target, plan_migrations(files, history, target.service, true, PlanOptions{}).current_version);
   }
   return result;
 }
