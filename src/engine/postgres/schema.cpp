@@ -206,8 +206,11 @@ std::optional<SchemaRecord> parse_record_comment(const std::string& comment) {
   return record;
 }
 
-// From this many schemas on, one pass over the catalogs costs less than probing each schema.
+// One pass over the catalogs costs about what probing a fifth of a database's schemas does
+// (300 ms against 1.5 ms a schema, measured at 1,000 schemas): it is taken from this many
+// schemas on, and when they are at least a fifth of the database's.
 constexpr std::size_t k_many_schemas = 16;
+constexpr std::size_t k_many_share = 5;
 
 // The array literal of `items` for a text[] parameter.
 std::string text_array(const std::vector<std::string>& items) {
@@ -324,19 +327,22 @@ std::map<std::string, SchemaState> TargetSession::schema_states(const std::vecto
     return out;
   }
   try {
-    bool many = schemas.size() >= k_many_schemas;
-    std::string query = std::string(many ? k_token_many : k_token_few) + k_token_rest;
+    std::string few = std::string(k_token_few) + k_token_rest;
+    std::string many = std::string(k_token_many) + k_token_rest;
+    if (!pooled()) {
+      work().prepare("dbctl_schema_states", few);
+      work().prepare("dbctl_schema_states_many", many);
+    }
     // No catalog function: the search_path does not matter. The planner's cost of one pass over
     // a large catalog is past jit_above_cost, and compiling it (up to a second, measured) would
     // cost more than running it.
-    std::string name = many ? "dbctl_schema_states_many" : "dbctl_schema_states";
-    if (!pooled()) {
-      work().prepare(name, query);
-    }
     pqxx::work tx(work());
     tx.exec("SET LOCAL jit = off");
-    pqxx::result rows = pooled() ? tx.exec_params(query, text_array(schemas))
-                                 : tx.exec_prepared(name, text_array(schemas));
+    bool pass = schemas.size() >= k_many_schemas &&
+                schemas.size() * k_many_share >= tx.exec("SELECT count(*) FROM pg_namespace")[0][0].as<std::size_t>();
+    pqxx::result rows = pooled() ? tx.exec_params(pass ? many : few, text_array(schemas))
+                                 : tx.exec_prepared(pass ? "dbctl_schema_states_many" : "dbctl_schema_states",
+                                                    text_array(schemas));
     tx.commit();
     for (const auto& row : rows) {
       SchemaState& state = out[row[0].c_str()];
