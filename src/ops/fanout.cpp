@@ -20,7 +20,7 @@ class Run {
 public:
   Run(const std::vector<targets::Target>& selected, const FanoutOptions& options, const Job& job,
       const std::vector<const topology::Server*>& servers)
-      : m_selected(selected), m_options(options), m_job(job), m_scheduler(servers, options.cost),
+      : m_selected(selected), m_options(options), m_job(job), m_scheduler(servers, options.cost, options.held),
         m_outcomes(selected.size()) {}
 
   // Take targets until none is left, going on with the server the worker is on while there

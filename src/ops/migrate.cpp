@@ -302,6 +302,10 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
   std::vector<char> deferred(count, 0);
   FanoutOptions fanout = fanout_of(run);
   fanout.keep_going = true; // report every target that can be reached
+  FanoutOptions after = fanout; // once the background reads are done
+  if (tokens) {
+    fanout.held = tokens->held();
+  }
   CommandHeads heads(project, run.interrupt);
   out.outcomes = fan_out(project.selected, fanout, [&](std::size_t index, const targets::Target& target, engine::Keep& keep) {
     auto session = registry.get(target.engine()).target(target, &keep);
@@ -327,7 +331,7 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
     return inspected;
   });
   if (schemas == Schemas::compare) {
-    check_deferred(project, registry, fanout, *tokens, deferred, models, out);
+    check_deferred(project, registry, after, *tokens, deferred, models, out);
     std::vector<FleetMember> members;
     std::vector<SchemaCheck*> checks;
     for (std::size_t i = 0; i < count; ++i) {

@@ -75,6 +75,7 @@ SchemaTokens::SchemaTokens(const std::vector<targets::Target>& selected, const e
     }
     const targets::Target* target = database.first;
     std::vector<std::string> names(database.second.begin(), database.second.end());
+    ++m_held[target->server]; // its own connection, within the server's max_connections
     m_read.emplace(key, std::async(std::launch::async, [&registry, target, names]() {
                           try {
                             return registry.get(target->engine()).target(*target)->schema_states(names);

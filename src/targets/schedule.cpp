@@ -5,11 +5,13 @@
 
 namespace dbctl::targets {
 
-Scheduler::Scheduler(const std::vector<const topology::Server*>& servers, int cost)
+Scheduler::Scheduler(const std::vector<const topology::Server*>& servers, int cost,
+                     const std::map<const topology::Server*, int>& held)
     : m_servers(servers) {
   for (std::size_t i = 0; i < servers.size(); ++i) {
     Queue& queue = m_queues[servers[i]];
-    queue.capacity = servers[i]->max_connections;
+    auto elsewhere = held.find(servers[i]);
+    queue.capacity = std::max(1, servers[i]->max_connections - (elsewhere == held.end() ? 0 : elsewhere->second));
     queue.cost = std::min(std::max(1, cost), queue.capacity);
     queue.items.push_back(i);
   }

@@ -93,6 +93,17 @@ TEST_SUITE("targets: scheduler") {
     CHECK(scheduler.next() == std::nullopt);
   }
 
+  TEST_CASE("connections held outside the items leave that much of a server free") {
+    Server pg = server("pg", 3);
+    Server other = server("other", 3);
+    Scheduler scheduler({&pg, &pg, &pg, &other}, 1, {{&pg, 1}});
+    CHECK(scheduler.next() == 0U);
+    CHECK(scheduler.next() == 1U);
+    CHECK(scheduler.next() == 3U); // pg is at 2 of its 3, one held elsewhere
+    scheduler.done(0);
+    CHECK(scheduler.next() == 2U);
+  }
+
   TEST_CASE("stop hands out nothing more and counts what never started") {
     Server pg = server("pg", 10);
     Scheduler scheduler({&pg, &pg, &pg, &pg}, 1);

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,8 @@ using Job = std::function<Outcome(std::size_t, const targets::Target&, engine::K
 struct FanoutOptions {
   int cost = 1;            ///< the most connections one target's job holds at once
   int jobs = 0;            ///< threads; 0: from the servers' max_connections
+  /// Connections the caller holds on a server while the run goes on, which its jobs leave free.
+  std::map<const topology::Server*, int> held;
   bool keep_going = false; ///< after a failure, go on starting targets
   /// Without keep_going: the failed targets a run may have and still start new ones.
   std::size_t max_failures = 0;

@@ -56,6 +56,8 @@ public:
   SchemaTokens& operator=(const SchemaTokens&) = delete;
   ~SchemaTokens(); ///< waits for reads still running
 
+  /// Return the connections the reads hold while they run, by server (for FanoutOptions::held).
+  std::map<const topology::Server*, int> held() const { return m_held; }
   /// Return whether `target`'s state comes from its database's read.
   bool together(const targets::Target& target) const;
   /// Return `target`'s state from its database's read, waiting for it; nullopt when that read
@@ -64,6 +66,7 @@ public:
 
 private:
   std::map<std::string, std::shared_future<std::map<std::string, engine::SchemaState>>> m_read; ///< by database
+  std::map<const topology::Server*, int> m_held;
 };
 
 /// Return how one target's live schema compares with its record (check_record), keeping its

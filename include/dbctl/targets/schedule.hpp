@@ -22,7 +22,10 @@ class Scheduler {
 public:
   /// `servers[i]` is item i's server; `cost` the most connections one item holds at once
   /// (at most 2, the lowest max_connections allowed).
-  Scheduler(const std::vector<const topology::Server*>& servers, int cost);
+  /// `held`: connections the run holds on a server outside its items, which its items leave
+  /// free (never all of its max_connections).
+  Scheduler(const std::vector<const topology::Server*>& servers, int cost,
+            const std::map<const topology::Server*, int>& held = {});
 
   /// Block until an item may start and return it; nullopt once every item has been handed out
   /// or stop() was called.
