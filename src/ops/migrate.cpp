@@ -246,7 +246,7 @@ void check_deferred(const Project& project, const engine::Registry& registry, co
         continue;
       }
       const auto& record = state->record;
-      bool stands = !state->token.empty() && record && record->token == state->token;
+      bool stands = token_stands(state->token, record);
       if (auto trusted = trusted_check(target, out.plans[i]->current_version, state->token, record, models)) {
         out.schemas[i] = std::move(*trusted);
       } else if (stands && round == 0 && !fetching.insert(record->sha256).second) {

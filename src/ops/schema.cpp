@@ -107,10 +107,14 @@ std::optional<engine::SchemaState> SchemaTokens::of(const targets::Target& targe
   return state == states.end() ? std::nullopt : std::optional<engine::SchemaState>(state->second);
 }
 
+bool token_stands(const std::string& token, const std::optional<engine::SchemaRecord>& record) {
+  return !token.empty() && record && record->token == token;
+}
+
 std::optional<SchemaCheck> trusted_check(const targets::Target& target, const std::optional<std::string>& current_version,
                                          const std::string& token, const std::optional<engine::SchemaRecord>& record,
                                          const SchemaModels& models) {
-  if (token.empty() || !record || record->token != token || !models.has(record->sha256)) {
+  if (!token_stands(token, record) || !models.has(record->sha256)) {
     return std::nullopt;
   }
   // Not one catalog row the model is read from changed since the record: the live schema is
@@ -123,7 +127,7 @@ SchemaCheck check_schema(engine::TargetSession& session, const targets::Target& 
                          const std::optional<std::string>& current_version, const std::string& token,
                          SchemaModels& models) {
   std::optional<engine::SchemaRecord> record = session.read_schema_record(false);
-  if (!token.empty() && record && record->token == token && !models.has(record->sha256)) {
+  if (token_stands(token, record) && !models.has(record->sha256)) {
     // The first target of a fingerprint whose token stands reads the record's model for the
     // fleet comparison (unless a migrate recorded anew in between).
     std::optional<engine::SchemaRecord> whole = session.read_schema_record(true);

@@ -69,6 +69,10 @@ private:
   std::map<const topology::Server*, int> m_held;
 };
 
+/// Return whether `token`, a schema's live token, stands for `record`: both have one, and it is
+/// the recorded one (nothing the model is read from changed since).
+bool token_stands(const std::string& token, const std::optional<engine::SchemaRecord>& record);
+
 /// Return how one target's live schema compares with its record (check_record), keeping its
 /// model in `models` for the fleet comparison. Where `token`, the live schema token, is the
 /// recorded one, the record's fingerprint stands for the live schema and no definition is read
