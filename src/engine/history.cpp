@@ -1,5 +1,7 @@
 #include "dbctl/engine/history.hpp"
 
+#include "dbctl/util/hash.hpp"
+
 namespace dbctl::engine {
 
 std::string to_string(RowType type) {
@@ -30,6 +32,12 @@ std::optional<RowType> parse_row_type(const std::string& text) {
     return RowType::command;
   }
   return std::nullopt;
+}
+
+std::string statement_hash(const std::string& statement) { return util::sha256_hex(statement).substr(0, 16); }
+
+void append_hash(std::string& hashes, const std::string& statement) {
+  hashes += (hashes.empty() ? "" : ",") + statement_hash(statement);
 }
 
 } // namespace dbctl::engine

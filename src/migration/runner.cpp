@@ -4,7 +4,6 @@
 
 #include "dbctl/engine/error.hpp"
 #include "dbctl/migration/flyway.hpp"
-#include "dbctl/util/hash.hpp"
 
 #include <algorithm>
 #include <set>
@@ -56,11 +55,6 @@ struct Place {
                 error.sqlstate(), line);
 }
 
-// Add a statement's short hash to a comma-separated list (kept in statement_hashes).
-void append_hash(std::string& hashes, const std::string& statement) {
-  hashes += (hashes.empty() ? "" : ",") + util::sha256_hex(statement).substr(0, 16);
-}
-
 long long elapsed_ms(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
@@ -75,10 +69,13 @@ public:
   /// Log the notices of what ran since the last call; `line` is the statement's (0: the file's).
   void take(int line) {
     for (const std::string& notice : m_session.take_notices()) {
-      if (m_seen.insert(notice).second) {
-        spdlog::warn("{}{}{}: {}", prefix(m_target), m_file.script,
-                     line > 0 ? ":" + std::to_string(line) : "", notice);
-      }
+      add(line, notice);
+    }
+  }
+  /// Log one notice of the statement at `line` (0: the file's), once per file.
+  void add(int line, const std::string& notice) {
+    if (m_seen.insert(notice).second) {
+      spdlog::warn("{}{}{}: {}", prefix(m_target), m_file.script, line > 0 ? ":" + std::to_string(line) : "", notice);
     }
   }
   /// Return how many distinct notices were logged.
@@ -108,17 +105,13 @@ template <typename Record>
   fail_in_file(target, file, failure, place);
 }
 
-// What becomes of a script run statement by statement that stopped: MySQL resumes it at the
-// statement that failed; a PostgreSQL no-transaction file keeps the statements before it.
-enum class Resume { at_statement, after_repair };
-
-// Run statement `number` (1-based) of the `total` of a script sent statement by statement.
+// Run statement `number` (1-based) of the `total` of a PostgreSQL no-transaction script.
 // When `interrupt` (null: do not check) was requested before it, or the statement fails,
 // `record` writes the failed row first; the message says what to do next.
 template <typename Record>
 void run_recorded(engine::TargetSession& session, const targets::Target& target, const MigrationFile& file,
                   const engine::SqlStatement& statement, std::size_t number, std::size_t total,
-                  const util::Interrupt* interrupt, Record record, Resume resume, NoticeLog& notices) {
+                  const util::Interrupt* interrupt, Record record, NoticeLog& notices) {
   std::string n = std::to_string(number);
   try {
     util::throw_if_interrupted(interrupt);
@@ -127,19 +120,14 @@ void run_recorded(engine::TargetSession& session, const targets::Target& target,
   } catch (const InterruptedError& e) {
     record();
     throw InterruptedError(prefix(target) + file.script + ": " + e.what() + " before statement " + n +
-                           " (line " + std::to_string(statement.code_line) + "); " +
-                           (resume == Resume::at_statement ? "migrate resumes there"
-                                                           : "the statements before it stay applied"));
+                           " (line " + std::to_string(statement.code_line) + "); the statements before it stay applied");
   } catch (const DbError& e) {
     notices.take(statement.line);
     Place place{statement.line, statement.code_line, "statement " + n + " of " + std::to_string(total) + ": ", ""};
-    place.advice = resume == Resume::at_statement
-                       ? "; fix the file and run dbctl migrate (it resumes at statement " + n +
-                             "); dbctl repair if you changed statements before it"
-                       : std::string(number == 1   ? ""
-                                     : number == 2 ? "; statement 1 stays applied"
-                                                   : "; statements 1-" + std::to_string(number - 1) + " stay applied") +
-                             "; fix the file, then run dbctl repair and dbctl migrate";
+    place.advice = std::string(number == 1   ? ""
+                               : number == 2 ? "; statement 1 stays applied"
+                                             : "; statements 1-" + std::to_string(number - 1) + " stay applied") +
+                   "; fix the file, then run dbctl repair and dbctl migrate";
     record_or_note(record, e, target, file, place);
   }
 }
@@ -161,8 +149,8 @@ void apply_alone(engine::TargetSession& session, const targets::Target& target,
       session.insert_history(row);
     };
     run_recorded(session, target, file, statements[i], i + 1, statements.size(), i > 0 ? interrupt : nullptr,
-                 record_failure, Resume::after_repair, notices);
-    append_hash(hashes, statements[i].text);
+                 record_failure, notices);
+    engine::append_hash(hashes, statements[i].text);
   }
   row.execution_ms = elapsed_ms(start);
   session.insert_history(row);
@@ -171,7 +159,7 @@ void apply_alone(engine::TargetSession& session, const targets::Target& target,
 std::string hashes_of(const std::vector<engine::SqlStatement>& statements, std::size_t count) {
   std::string out;
   for (std::size_t i = 0; i < count; ++i) {
-    append_hash(out, statements[i].text);
+    engine::append_hash(out, statements[i].text);
   }
   return out;
 }
@@ -179,7 +167,8 @@ std::string hashes_of(const std::vector<engine::SqlStatement>& statements, std::
 // Where DDL commits by itself (MySQL), a script runs statement by statement behind a progress
 // row: written before the first statement and updated after each, so a failure, or a kill,
 // leaves a failed row saying how far it got and a hash of each statement that ran. A resumed
-// file continues after them, if they are unchanged.
+// file continues after them, if they are unchanged. The session decides how many statements
+// travel per round trip; the row is the server's record either way.
 void apply_statements(engine::TargetSession& session, const targets::Target& target,
                       const MigrationFile& file, const std::string& sql, engine::HistoryRow row,
                       const std::optional<engine::HistoryRow>& resume, const util::Interrupt* interrupt,
@@ -198,31 +187,51 @@ void apply_statements(engine::TargetSession& session, const targets::Target& tar
                  statements.size());
     row.rank = resume->rank;
     row.statement_hashes = resume->statement_hashes;
-  } else {
-    row.success = false;
-    row.statements_done = 0;
-    row.rank = session.insert_history(row);
   }
-  for (std::size_t i = start; i < statements.size(); ++i) {
-    auto record_failure = [&] {
-      row.success = false;
-      row.statements_done = static_cast<int>(i);
-      row.execution_ms = elapsed_ms(began);
-      session.update_history(row);
-    };
-    run_recorded(session, target, file, statements[i], i + 1, statements.size(), i > start ? interrupt : nullptr,
-                 record_failure, Resume::at_statement, notices);
-    row.statements_done = static_cast<int>(i + 1);
-    append_hash(row.statement_hashes, statements[i].text); // hashes of the first i + 1
-    row.execution_ms = elapsed_ms(began);
-    if (i + 1 < statements.size()) {
-      session.update_history(row);
+  engine::ProgressReport report = session.run_with_progress(statements, start, row, interrupt);
+  for (const auto& [index, notice] : report.notices) {
+    notices.add(statements[index].line, notice);
+  }
+  if (!report.failure) {
+    return;
+  }
+  std::size_t done = report.done;
+  auto record_failure = [&] {
+    if (report.rank == 0) {
+      throw DbError("the progress row was not written");
     }
+    row.rank = report.rank;
+    row.success = done == statements.size(); // stopped after its last statement: applied
+    row.statements_done = static_cast<int>(done);
+    row.statement_hashes = hashes_of(statements, done);
+    row.execution_ms = elapsed_ms(began);
+    session.update_history(row);
+  };
+  std::string n = std::to_string(done + 1);
+  // The statement that failed, or that the run stopped before (none past the last).
+  auto next = [&]() -> const engine::SqlStatement& { return statements.at(std::min(done, statements.size() - 1)); };
+  try {
+    std::rethrow_exception(report.failure);
+  } catch (const InterruptedError& e) {
+    std::string where = prefix(target) + file.script + ": " + e.what();
+    if (report.rank != 0) {
+      record_failure();
+    }
+    if (done == statements.size()) {
+      throw InterruptedError(where + " after its last statement; it is applied");
+    }
+    std::string maybe = report.maybe_more ? " (it may have completed: the server stopped before saying so)" : "";
+    throw InterruptedError(where + " before statement " + n + " (line " + std::to_string(next().code_line) + ")" +
+                           maybe + "; migrate resumes there");
+  } catch (const DbError& e) {
+    if (report.row_failed) {
+      throw;
+    }
+    Place place{next().line, next().code_line, "statement " + n + " of " + std::to_string(statements.size()) + ": ", ""};
+    place.advice = "; fix the file and run dbctl migrate (it resumes at statement " + n +
+                   "); dbctl repair if you changed statements before it";
+    record_or_note(record_failure, e, target, file, place);
   }
-  row.success = true;
-  row.statements_done = static_cast<int>(statements.size());
-  row.execution_ms = elapsed_ms(began);
-  session.update_history(row);
 }
 
 // Apply one file; return how many distinct notices the server raised while it ran.

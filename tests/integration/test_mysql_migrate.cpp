@@ -94,6 +94,81 @@ TEST_SUITE("mysql: migrate") {
     REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
   }
 
+  TEST_CASE("statements travel in batches - procedure bodies and CALLs alone - notes keep their lines") {
+    // A file's statements go to the server many per round trip, each followed by its SHOW
+    // WARNINGS and its progress update; a DELIMITER body (it holds `;`) and a CALL (it may
+    // return several results) go alone, between batches. Rows returned mid-batch, a statement
+    // ending in a comment, and the notes of two statements must each land where they belong.
+    TestProject project("myb", "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {}\n",
+                        k_server);
+    project.write("migrations/@P@svc/V1__mixed.sql",
+                  "CREATE TABLE runs (n INT, note VARCHAR(8));\n"              // 1
+                  "DROP TABLE IF EXISTS nothing_here;\n"                       // 2: a note
+                  "SELECT n FROM runs -- rows mid-batch, and a comment\n"       // 3
+                  ";\n"                                                        // 4
+                  "DELIMITER //\n"                                             // 5
+                  "CREATE PROCEDURE add_run(IN k INT)\n"                       // 6
+                  "BEGIN INSERT INTO runs VALUES (k, 'proc'); SELECT k; END//\n" // 7
+                  "DELIMITER ;\n"                                              // 8
+                  "CALL add_run(2);\n"                                         // 9
+                  "INSERT INTO runs VALUES (3, 'a;b');\n"                      // 10: a `;` in a literal
+                  "DROP TABLE IF EXISTS nothing_else; # a note of its own\n"   // 11
+                  "INSERT INTO runs VALUES (4, 'last');\n");                   // 12
+    Result up = project.dbctl({"up"});
+    INFO(up.err);
+    REQUIRE(up.exit_code == 0);
+    std::string db = project.prefix + "svc";
+    CHECK(mysql_query("SELECT GROUP_CONCAT(CONCAT(n, ':', note) ORDER BY n) FROM runs", db) ==
+          "2:proc,3:a;b,4:last");
+    CHECK(up.err.find("V1__mixed.sql:2: Unknown table '" + db + ".nothing_here' (1051)") != std::string::npos);
+    CHECK(up.err.find("V1__mixed.sql:11: Unknown table '" + db + ".nothing_else' (1051)") != std::string::npos);
+    // Eight statements, each counted and hashed once.
+    CHECK(history(db) == "1:t:8");
+    CHECK(mysql_query("SELECT LENGTH(statement_hashes) - LENGTH(REPLACE(statement_hashes, ',', '')) + 1 "
+                      "FROM dbctl_history",
+                      db) == "8");
+    CHECK(project.dbctl({"status", "--check"}).exit_code == 0);
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+
+  TEST_CASE("a file of 1200 statements fails in its third batch - resumes there - each row inserted once") {
+    // Batches hold at most 500 statements: the failure at statement 1100 is in the third, and
+    // the row's hashes, built by the server batch after batch, must match the file's.
+    TestProject project("myk", "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {}\n",
+                        k_server);
+    project.write("migrations/@P@svc/V1__log.sql", "CREATE TABLE runs (n INT PRIMARY KEY);\n");
+    auto file = [](bool broken) {
+      std::string sql;
+      for (int i = 1; i <= 1200; ++i) {
+        sql += i == 1100 && broken ? "INSERT INTO no_such_table VALUES (1);\n"
+                                   : "INSERT INTO runs VALUES (" + std::to_string(i) + ");\n";
+      }
+      return sql;
+    };
+    project.write("migrations/@P@svc/V2__many.sql", file(true));
+    Result failed = project.dbctl({"up"});
+    CHECK(failed.exit_code == 1);
+    CHECK(failed.err.find("V2__many.sql:1100: statement 1100 of 1200:") != std::string::npos);
+    std::string db = project.prefix + "svc";
+    CHECK(history(db) == "1:t:1,2:f:1099");
+    CHECK(mysql_query("SELECT COUNT(*) FROM runs", db) == "1099");
+    project.write("migrations/@P@svc/V2__many.sql", file(false));
+    Result resumed = project.dbctl({"migrate"});
+    INFO(resumed.err);
+    CHECK(resumed.exit_code == 0);
+    CHECK(resumed.err.find("resuming V2__many.sql at statement 1100 of 1200") != std::string::npos);
+    CHECK(mysql_query("SELECT COUNT(*) FROM runs", db) == "1200");
+    CHECK(history(db) == "1:t:1,2:t:1200");
+    // The first hashes were written by dbctl with the failure, the last by the server after
+    // each statement: both are the statement's SHA-256, cut to 16 digits.
+    CHECK(mysql_query("SELECT CONCAT(SUBSTRING_INDEX(statement_hashes, ',', 1) = "
+                      "LEFT(SHA2('INSERT INTO runs VALUES (1)', 256), 16), SUBSTRING_INDEX(statement_hashes, ',', -1) = "
+                      "LEFT(SHA2('INSERT INTO runs VALUES (1200)', 256), 16)) FROM dbctl_history WHERE version = '2'",
+                      db) == "11");
+    CHECK(project.dbctl({"status", "--check"}).exit_code == 0);
+    REQUIRE(project.dbctl({"destroy", "--yes"}).exit_code == 0);
+  }
+
   TEST_CASE("when a statement before the failure changed - migrate refuses until repair") {
     TestProject project("myc", "topology: {mode: db-per-service}\n" + k_passwords + "services:\n  @P@svc: {}\n",
                         k_server);

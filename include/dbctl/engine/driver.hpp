@@ -9,9 +9,11 @@
 #include "dbctl/util/interrupt.hpp"
 
 #include <chrono>
+#include <exception>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dbctl::engine {
@@ -131,6 +133,25 @@ public:
 };
 using Keep = std::unique_ptr<KeptConnection>;
 
+/// How far TargetSession::run_with_progress got.
+struct ProgressReport {
+  /// Statements of the script known to have run, those before `from` included.
+  std::size_t done = 0;
+  /// The progress row's installed_rank (0: it was not written, or its rank is unknown).
+  long long rank = 0;
+  /// What the server said besides results while the statements ran: (0-based statement index,
+  /// message), in order, as take_notices() words them.
+  std::vector<std::pair<std::size_t, std::string>> notices;
+  /// What stopped the run: a DbError (statement `done`'s, or the row's), or InterruptedError;
+  /// null when every statement ran and the row says so.
+  std::exception_ptr failure;
+  /// The failure is the progress row's (writing it failed), not statement `done`'s.
+  bool row_failed = false;
+  /// Statement `done` (0-based) may have completed as well: an interruption ended the run
+  /// between it and the result that would have said so.
+  bool maybe_more = false;
+};
+
 /// A session on one target, acting with its owner's rights: on PostgreSQL an admin connection
 /// that does SET ROLE owner (or the owner's own login where the server has no admin) with
 /// search_path set to the target's schema. All methods throw DbError.
@@ -165,6 +186,16 @@ public:
   /// Split a script into statements as this engine's own client would, for scripts that run
   /// statement by statement (run_alone one at a time).
   virtual std::vector<SqlStatement> split(std::string_view sql) const = 0;
+  /// Run statements [from, end) of a script behind its progress row: `row` is inserted first
+  /// (failed, `from` statements done) unless `row.rank` names it already (a resumed script), and
+  /// after each statement its statements_done, statement_hashes (statement_hash of each, comma-
+  /// separated), execution_ms and checksum say how far it got; after the last, success. With
+  /// `interrupt`, a request stops the run before any statement but the first. Never throws: the
+  /// report says what ran and what stopped it. This default sends each statement and each update
+  /// on its own round trip (run_alone, insert_history, update_history); an engine may send many
+  /// in one, provided the server still updates the row after each statement.
+  virtual ProgressReport run_with_progress(const std::vector<SqlStatement>& statements, std::size_t from,
+                                           HistoryRow row, const util::Interrupt* interrupt);
   /// Insert a history row as it is; return its installed_rank.
   virtual long long insert_history(const HistoryRow& row) = 0;
   /// Insert rows as they are, in order, all or none (one transaction); a row's installed_at

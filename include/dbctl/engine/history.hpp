@@ -33,6 +33,13 @@ struct HistoryRow {
   std::string statement_hashes;
 };
 
+/// Return a statement's hash as statement_hashes lists it: the first 16 hex digits of its
+/// text's SHA-256.
+std::string statement_hash(const std::string& statement);
+
+/// Add a statement's hash to a comma-separated list of them (a row's statement_hashes).
+void append_hash(std::string& hashes, const std::string& statement);
+
 /// One row of Flyway's flyway_schema_history, as Flyway wrote it.
 struct FlywayRow {
   long long rank = 0;         ///< installed_rank

@@ -76,7 +76,7 @@ std::array<unsigned char, 20> sha1(const unsigned char* data, std::size_t size) 
 
 
 std::unique_ptr<sql::Connection> open_at(const topology::Server& server, const std::string& host, int port,
-                                         const std::string& database, const Login& login) {
+                                         const std::string& database, const Login& login, bool batches = false) {
   sql::ConnectOptionsMap options;
   options["hostName"] = sql::SQLString(host);
   options["port"] = port;
@@ -86,7 +86,7 @@ std::unique_ptr<sql::Connection> open_at(const topology::Server& server, const s
     options["schema"] = sql::SQLString(database);
   }
   options["OPT_CONNECT_TIMEOUT"] = 10;
-  options["CLIENT_MULTI_STATEMENTS"] = false;
+  options["CLIENT_MULTI_STATEMENTS"] = batches;
   // MySQL's application_name: performance_schema.session_connect_attrs shows it.
   options["OPT_CONNECT_ATTR_ADD"] =
       std::map<sql::SQLString, sql::SQLString>{{"program_name", server.application_name}};
@@ -133,13 +133,13 @@ void check_ready(sql::Connection& connection, const topology::Server& server, co
 // The first of the server's hosts (Galera nodes) that takes the connection and is ready, in
 // order; a refused login is not retried elsewhere (every node has the same users).
 std::unique_ptr<sql::Connection> open(const topology::Server& server, const std::string& database,
-                                      const Login& login) {
+                                      const Login& login, bool batches = false) {
   if (server.hosts.empty()) {
-    return open_at(server, server.host, server.port, database, login);
+    return open_at(server, server.host, server.port, database, login, batches);
   }
   for (std::size_t i = 0;; ++i) {
     try {
-      auto connection = open_at(server, server.hosts[i].first, server.hosts[i].second, database, login);
+      auto connection = open_at(server, server.hosts[i].first, server.hosts[i].second, database, login, batches);
       try {
         check_ready(*connection, server, server.hosts[i].first, server.hosts[i].second);
       } catch (const sql::SQLException& e) {
@@ -171,8 +171,8 @@ void set_statement_timeout(sql::Connection& connection, std::chrono::seconds tim
 Login admin_login(const topology::Server& server) { return {server.user, server.password}; }
 
 Connection connect(const topology::Server& server, const std::string& database, const Login& login,
-                   const SessionOptions& options) {
-  std::unique_ptr<sql::Connection> connection = open(server, database, login);
+                   const SessionOptions& options, bool batches) {
+  std::unique_ptr<sql::Connection> connection = open(server, database, login, batches);
   std::string id;
   try {
     if (options.statement_timeout.count() > 0) {
@@ -185,16 +185,33 @@ Connection connect(const topology::Server& server, const std::string& database, 
   } catch (const std::exception& e) {
     rethrow(e, server.name + ": setting up the session: ");
   }
-  // A running statement stops only by KILL QUERY from another connection.
-  return make_cancellable(std::move(connection), options.interrupt, [&server, login, id](sql::Connection&) {
+  // A running statement stops only by KILL QUERY from another connection. A batch goes on
+  // after a statement that ends quietly when killed (SLEEP), so on a connection that sends
+  // batches the killer first takes the stop lock its gates test (batch_gate), and keeps it for
+  // as long as the cancel function is registered, that is until the connection closes.
+  auto killer = std::make_shared<std::unique_ptr<sql::Connection>>();
+  return make_cancellable(std::move(connection), options.interrupt, [&server, login, id, batches, killer](sql::Connection&) {
     try {
-      std::unique_ptr<sql::Connection> killer = open(server, "", login);
-      std::unique_ptr<sql::Statement> statement(killer->createStatement());
+      *killer = open(server, "", login);
+      std::unique_ptr<sql::Statement> statement((*killer)->createStatement());
+      if (batches) {
+        try {
+          statement->execute("DO GET_LOCK(CONCAT('dbctl:stop:', " + id + "), 0)");
+        } catch (...) {
+          // Without the lock, KILL QUERY alone still stops a statement that fails when killed.
+        }
+      }
       statement->execute("KILL QUERY " + id);
     } catch (...) {
       // The statement ended, or the server is gone: nothing is left to stop.
     }
   });
+}
+
+std::string batch_gate() {
+  // An invalid pattern is an error in MariaDB and MySQL alike, whatever the session's sql_mode;
+  // the pattern is chosen per row, so the error comes only while the stop lock is held.
+  return "SELECT 'a' REGEXP IF(IS_USED_LOCK(CONCAT('dbctl:stop:', CONNECTION_ID())) IS NULL, 'a', '(')";
 }
 
 void initialize_client() { sql::mysql::get_mysql_driver_instance(); }

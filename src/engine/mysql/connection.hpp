@@ -29,9 +29,15 @@ void initialize_client();
 using Connection = Cancellable<sql::Connection>;
 
 /// Open a connection (database may be empty) with the run's statement timeout, registered
-/// with its interruption; throws DbError naming the server and advice.
+/// with its interruption; throws DbError naming the server and advice. With `batches`, the
+/// connection may send several statements at once (CLIENT_MULTI_STATEMENTS), and an
+/// interruption also takes the stop lock that batch_gate() tests.
 Connection connect(const topology::Server& server, const std::string& database, const Login& login,
-                   const SessionOptions& options);
+                   const SessionOptions& options, bool batches = false);
+
+/// Return a statement that fails while the run's interruption holds this connection's stop
+/// lock, and else returns one row: placed between a batch's statements, it ends the batch there.
+std::string batch_gate();
 
 /// Return the server's admin login.
 Login admin_login(const topology::Server& server);

@@ -63,7 +63,7 @@ void TargetSession::connect_ahead() {
     return;
   }
   try {
-    m_work = connect(*m_target.server, "", login(), m_options);
+    m_work = connect(*m_target.server, "", login(), m_options, true);
   } catch (const std::exception&) {
     m_connect_error = std::current_exception();
   }
@@ -74,7 +74,7 @@ sql::Connection& TargetSession::work() {
     std::rethrow_exception(std::exchange(m_connect_error, nullptr));
   }
   if (!m_work) {
-    m_work = connect(*m_target.server, "", login(), m_options);
+    m_work = connect(*m_target.server, "", login(), m_options, true);
   }
   return *m_work;
 }
@@ -89,6 +89,15 @@ void TargetSession::execute(const std::string& statement, std::vector<std::strin
       std::unique_ptr<sql::ResultSet> result(run->getResultSet());
     }
   } while ((rows = run->getMoreResults()));
+  // The work connection takes several statements at once, so a text the server reads as
+  // several (a DELIMITER block holding `;` at its top level) has a result per statement. An
+  // update count and the end of the results look alike here: ask once more per `;`, which
+  // bounds the statements (extra asks past the end return false).
+  for (auto extra = std::count(statement.begin(), statement.end(), ';'); extra > 0; --extra) {
+    if (run->getMoreResults()) {
+      std::unique_ptr<sql::ResultSet> result(run->getResultSet());
+    }
+  }
   if (warnings == nullptr) {
     return;
   }

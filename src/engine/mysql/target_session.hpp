@@ -11,7 +11,8 @@
 namespace dbctl::engine::mysql {
 
 /// TargetSession for MySQL/MariaDB: DDL is not transactional, so the runner sends scripts
-/// statement by statement and records progress in the history.
+/// statement by statement and records progress in the history. The work connection sends
+/// many statements, each followed by its progress update, in one round trip (progress.cpp).
 class TargetSession final : public engine::TargetSession {
 public:
   /// Work on `target`, which must outlive the session; nothing connects before first use.
@@ -24,6 +25,8 @@ public:
   void ensure_history() override;
   void run_in_transaction(const std::string& script, HistoryRow row) override;
   void run_alone(const std::string& statement) override;
+  ProgressReport run_with_progress(const std::vector<SqlStatement>& statements, std::size_t from, HistoryRow row,
+                                   const util::Interrupt* interrupt) override;
   std::vector<SqlStatement> split(std::string_view sql) const override { return split_mysql(sql); }
   std::vector<std::string> take_notices() override;
   bool transactional_ddl() const override { return false; }
@@ -53,6 +56,10 @@ private:
   /// Run a statement, reading every result; with `warnings`, add the server's warnings to it.
   void execute(const std::string& statement, std::vector<std::string>* warnings = nullptr);
   std::string context() const;
+  /// Run statements [first, end) of `statements` in one round trip (progress.cpp).
+  bool run_batch(const std::vector<SqlStatement>& statements, std::size_t first, std::size_t end, std::size_t from,
+                 HistoryRow& row, ProgressReport& report, std::chrono::steady_clock::time_point began,
+                 const util::Interrupt* interrupt);
 
   const targets::Target& m_target;
   SessionOptions m_options;
