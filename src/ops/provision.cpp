@@ -25,8 +25,14 @@ std::vector<engine::Statement> plan_statements(engine::AdminSession& session, co
   const engine::AdminInfo& admin = session.info();
   provision::DesiredState desired = provision::desired_state(group.selected, group.all, admin);
   std::vector<engine::Statement> out = provision::plan(session, desired, group.server->name);
-  const std::vector<targets::Target>& everyone = group.same_server.empty() ? group.all : group.same_server;
-  provision::DesiredState wanted = provision::desired_state(everyone, everyone, admin);
+  // What the server's marked objects are compared with: every target that reaches it, which is
+  // the selection itself when it holds them all (a fleet's state is then built once).
+  const targets::TargetRefs& everyone = group.same_server.empty() ? group.all : group.same_server;
+  std::optional<provision::DesiredState> all_wanted;
+  if (&everyone != &group.all || group.selected.size() != group.all.size()) {
+    all_wanted = provision::desired_state(everyone, everyone, admin);
+  }
+  const provision::DesiredState& wanted = all_wanted ? *all_wanted : desired;
   std::vector<std::string> holding; // the databases where marked schemas may be
   for (const auto& schema : wanted.schemas) {
     if (std::find(holding.begin(), holding.end(), schema.database) == holding.end()) {
@@ -36,7 +42,7 @@ std::vector<engine::Statement> plan_statements(engine::AdminSession& session, co
   const std::string& name = project.topology.name.value;
   engine::Managed managed = session.managed(name, holding);
   std::vector<engine::Statement> marks = session.mark(name, provision::marks_of(desired));
-  out.insert(out.end(), marks.begin(), marks.end());
+  out.insert(out.end(), std::make_move_iterator(marks.begin()), std::make_move_iterator(marks.end()));
   topology::PruneRoles roles = project.topology.prune_roles.value;
   provision::Unwanted unwanted = provision::unwanted(managed, wanted, admin, roles);
   plan.unwanted = provision::describe(unwanted, roles, admin.user);
@@ -44,7 +50,7 @@ std::vector<engine::Statement> plan_statements(engine::AdminSession& session, co
                 managed.databases.size(), plan.unwanted.size());
   if (prune == Prune::apply) {
     std::vector<engine::Statement> pruning = provision::plan_prune(session, unwanted, roles, managed);
-    out.insert(out.end(), pruning.begin(), pruning.end());
+    out.insert(out.end(), std::make_move_iterator(pruning.begin()), std::make_move_iterator(pruning.end()));
   } else if (prune == Prune::warn) {
     for (const auto& line : plan.unwanted) {
       spdlog::warn("{}: not in the topology: {}; left as it is without --prune", group.server->name, line);
@@ -60,13 +66,13 @@ struct Checked {
 };
 
 // Open a server's admin session and learn which physical server it reaches.
-Checked open_server(const engine::Registry& registry, const ServerGroup& group) {
+Checked open_server(const engine::Registry& registry, ServerGroup group) {
   Checked out;
   spdlog::debug("{}: reading the catalogs", group.server->name);
   out.server.session = registry.get(group.server->engine->value).admin(*group.server);
   out.server.identity = out.server.session->identity();
   out.server.plan.server = group.server;
-  out.server.group = group;
+  out.server.group = std::move(group); // a fleet's targets: not copied once more
   return out;
 }
 
@@ -106,18 +112,30 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
   std::vector<std::future<void>> opening;
   for (std::size_t i = 0; i < groups.size(); ++i) {
     opening.push_back(std::async(std::launch::async, [&registry, &groups, &checked, i] {
-      checked[i] = open_server(registry, groups[i]);
+      checked[i] = open_server(registry, std::move(groups[i]));
     }));
   }
   join_all(opening);
-  // What pruning keeps on a physical server is what every entry reaching it asks for.
-  std::map<std::string, std::vector<targets::Target>> physical;
+  // What pruning keeps on a physical server is what every entry reaching it asks for; where
+  // one entry alone reaches it, that is its own targets (`same_server` stays empty).
+  std::map<std::string, std::vector<const Checked*>> physical;
   for (const auto& server : checked) {
-    auto& everyone = physical[server.server.identity];
-    everyone.insert(everyone.end(), server.server.group.all.begin(), server.server.group.all.end());
+    physical[server.server.identity].push_back(&server);
+  }
+  std::map<std::string, targets::TargetRefs> shared;
+  for (const auto& [identity, entries] : physical) {
+    if (entries.size() > 1) {
+      auto& everyone = shared[identity];
+      for (const Checked* entry : entries) {
+        everyone.append(entry->server.group.all);
+      }
+    }
   }
   for (auto& server : checked) {
-    server.server.group.same_server = physical[server.server.identity];
+    auto found = shared.find(server.server.identity);
+    if (found != shared.end()) {
+      server.server.group.same_server = found->second;
+    }
   }
   if (lock_timeout) {
     // One lock per physical server, however many entries of the topology reach it (two shards
@@ -242,8 +260,8 @@ std::vector<ServerStatements> destroy_servers(const Project& project, const engi
       continue;
     }
     ServerGroup& into = groups[first->second];
-    into.selected.insert(into.selected.end(), group.selected.begin(), group.selected.end());
-    into.all.insert(into.all.end(), group.all.begin(), group.all.end());
+    into.selected.append(group.selected);
+    into.all.append(group.all);
   }
   std::vector<ServerStatements> done;
   for (std::size_t i = 0; i < groups.size(); ++i) {

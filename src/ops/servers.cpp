@@ -3,6 +3,7 @@
 #include "dbctl/engine/error.hpp"
 #include "dbctl/util/text.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -17,6 +18,8 @@ std::vector<ServerGroup> group_by_server(const Project& project) {
     // A Redis server holds the services' namespaces, a SQL server their targets.
     const auto& selected = server.is_redis() ? project.selected_stores : project.selected;
     const auto& all = server.is_redis() ? project.stores : project.all;
+    auto on_server = [&server](const targets::Target& target) { return target.server == &server; };
+    group.selected.reserve(static_cast<std::size_t>(std::count_if(selected.begin(), selected.end(), on_server)));
     for (const auto& target : selected) {
       if (target.server == &server) {
         group.selected.push_back(target);
@@ -25,6 +28,7 @@ std::vector<ServerGroup> group_by_server(const Project& project) {
     if (group.selected.empty()) {
       continue;
     }
+    group.all.reserve(static_cast<std::size_t>(std::count_if(all.begin(), all.end(), on_server)));
     for (const auto& target : all) {
       if (target.server == &server) {
         group.all.push_back(target);

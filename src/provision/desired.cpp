@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 namespace dbctl::provision {
 
@@ -52,7 +53,7 @@ std::vector<std::string> roles_of(const targets::Target& target) {
   return out;
 }
 
-engine::DatabaseSpec database_spec(const std::string& name, const std::vector<targets::Target>& all) {
+engine::DatabaseSpec database_spec(const std::string& name, const targets::TargetRefs& all) {
   std::set<std::string> owners;
   std::vector<std::string> owner_list;
   std::vector<std::string> connect;
@@ -83,7 +84,7 @@ engine::DatabaseSpec database_spec(const std::string& name, const std::vector<ta
 // database (MySQL's shared mode) gives, even when that target is not selected.
 class Accesses {
 public:
-  explicit Accesses(const std::vector<targets::Target>& all) {
+  explicit Accesses(const targets::TargetRefs& all) {
     for (const auto& target : all) {
       if (target.app) {
         raise(target, target.app->name, Access::write);
@@ -142,8 +143,8 @@ engine::AclUserSpec acl_user_spec(const targets::Target& store) {
   return spec;
 }
 
-DesiredState desired_state(const std::vector<targets::Target>& selected,
-                           const std::vector<targets::Target>& all, const engine::AdminInfo& admin) {
+DesiredState desired_state(const targets::TargetRefs& selected,
+                           const targets::TargetRefs& all, const engine::AdminInfo& admin) {
   DesiredState out;
   if (!selected.empty() && selected.front().redis) {
     // A Redis server holds ACL users only, one per namespace (a name shared by targets means
@@ -157,6 +158,12 @@ DesiredState desired_state(const std::vector<targets::Target>& selected,
     return out;
   }
   Accesses accesses(all);
+  // Each database's targets, found once: a database per tenant would otherwise look through
+  // the whole fleet for each of its thousands of databases.
+  std::unordered_map<std::string, targets::TargetRefs> by_database;
+  for (const auto& target : all) {
+    by_database[target.database].push_back(target);
+  }
   RoleList roles;
   std::set<std::string> databases;
   std::set<std::string> owners;
@@ -170,7 +177,7 @@ DesiredState desired_state(const std::vector<targets::Target>& selected,
       roles.add(grant.role);
     }
     if (databases.insert(target.database).second) {
-      out.databases.push_back(database_spec(target.database, all));
+      out.databases.push_back(database_spec(target.database, by_database[target.database]));
     }
     // A database's owner is always one of its targets' owners, so this covers it too.
     if (!admin.superuser && owners.insert(target.owner.name).second) {

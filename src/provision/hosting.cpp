@@ -73,7 +73,7 @@ bool version_at_least(std::string_view server_version, std::string_view required
 
 std::vector<util::Diagnostic> check_hosting(engine::AdminSession& session,
                                             const topology::Topology& topology,
-                                            const std::vector<targets::Target>& selected) {
+                                            const targets::TargetRefs& selected) {
   util::Diagnostics out;
   const engine::AdminInfo& admin = session.info();
   std::set<std::string> versions_checked;

@@ -8,12 +8,24 @@ namespace dbctl::provision {
 
 namespace {
 
+void append_one(std::vector<engine::Statement>&& more, std::vector<engine::Statement>& out) {
+  out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+}
+
 template <typename Spec>
 void append(engine::AdminSession& session, const std::vector<Spec>& specs,
             std::vector<engine::Statement>& out) {
   for (const auto& spec : specs) {
-    std::vector<engine::Statement> more = session.converge(spec);
-    out.insert(out.end(), more.begin(), more.end());
+    append_one(session.converge(spec), out);
+  }
+}
+
+// The same for specs held elsewhere (a fleet's specs are not copied to be put in order).
+template <typename Spec>
+void append(engine::AdminSession& session, const std::vector<const Spec*>& specs,
+            std::vector<engine::Statement>& out) {
+  for (const Spec* spec : specs) {
+    append_one(session.converge(*spec), out);
   }
 }
 
@@ -44,9 +56,9 @@ std::vector<engine::Statement> plan(engine::AdminSession& session, const Desired
   // database after another in order of first mention, so that each of a fleet's thousands of
   // tenant databases is visited once (the session keeps only a few connections open).
   struct Inside {
-    std::vector<engine::SchemaSpec> schemas;
-    std::vector<engine::ExtensionSpec> extensions;
-    std::vector<engine::GrantSpec> grants;
+    std::vector<const engine::SchemaSpec*> schemas;
+    std::vector<const engine::ExtensionSpec*> extensions;
+    std::vector<const engine::GrantSpec*> grants;
   };
   std::vector<std::string> order;
   std::unordered_map<std::string, Inside> inside;
@@ -58,13 +70,13 @@ std::vector<engine::Statement> plan(engine::AdminSession& session, const Desired
     return it->second;
   };
   for (const auto& spec : desired.schemas) {
-    of(spec.database).schemas.push_back(spec);
+    of(spec.database).schemas.push_back(&spec);
   }
   for (const auto& spec : desired.extensions) {
-    of(spec.database).extensions.push_back(spec);
+    of(spec.database).extensions.push_back(&spec);
   }
   for (const auto& spec : desired.grants) {
-    of(spec.database).grants.push_back(spec);
+    of(spec.database).grants.push_back(&spec);
   }
   for (const auto& database : order) {
     const Inside& in = inside.at(database);
@@ -79,7 +91,7 @@ std::vector<engine::Statement> plan(engine::AdminSession& session, const Desired
 namespace {
 
 // A Redis server's teardown: its users, and with flush the namespaces' keys.
-Teardown redis_teardown(const std::vector<targets::Target>& selected, const std::vector<targets::Target>& all,
+Teardown redis_teardown(const targets::TargetRefs& selected, const targets::TargetRefs& all,
                         const engine::AdminInfo& admin, bool flush) {
   std::set<std::string> selected_keys;
   for (const auto& store : selected) {
@@ -107,8 +119,8 @@ Teardown redis_teardown(const std::vector<targets::Target>& selected, const std:
 
 } // namespace
 
-Teardown teardown(const std::vector<targets::Target>& selected,
-                  const std::vector<targets::Target>& all, const engine::AdminInfo& admin, bool flush) {
+Teardown teardown(const targets::TargetRefs& selected,
+                  const targets::TargetRefs& all, const engine::AdminInfo& admin, bool flush) {
   if (!selected.empty() && selected.front().redis) {
     return redis_teardown(selected, all, admin, flush);
   }
@@ -172,9 +184,7 @@ Teardown teardown(const std::vector<targets::Target>& selected,
 std::vector<engine::Statement> plan_teardown(engine::AdminSession& session,
                                              const Teardown& teardown) {
   std::vector<engine::Statement> out;
-  auto add = [&out](std::vector<engine::Statement> more) {
-    out.insert(out.end(), more.begin(), more.end());
-  };
+  auto add = [&out](std::vector<engine::Statement> more) { append_one(std::move(more), out); };
   for (const auto& [database, schema] : teardown.schemas) {
     add(session.drop_schema(database, schema));
   }

@@ -34,6 +34,11 @@ public:
   Expander(const Topology& topology, Expansion& out) : m_topology(topology), m_out(out) {}
 
   void run() {
+    std::size_t tenanted = 0;
+    for (const auto& service : m_topology.services) {
+      tenanted += mode() == Mode::multi_tenant && service.is_tenanted() ? 1 : 0;
+    }
+    m_out.targets.reserve(tenanted * m_topology.tenants.size() + m_topology.services.size());
     for (const auto& service : m_topology.services) {
       if (mode() == Mode::multi_tenant && service.is_tenanted()) {
         for (const auto& tenant : m_topology.tenants) {

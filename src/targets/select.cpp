@@ -48,6 +48,7 @@ std::vector<Target> select(const std::vector<Target>& targets, const Selection& 
   }
   require_known(selection.tenants, names_of(topology.tenants), "--tenant", "tenant");
   std::vector<Target> out;
+  out.reserve(targets.size()); // most runs select everything: one copy, not a growing one
   for (const auto& target : targets) {
     bool tenant_ok = selection.tenants.empty() ||
                      (target.tenant && matches(selection.tenants, *target.tenant));

@@ -13,11 +13,13 @@ namespace dbctl::ops {
 /// The targets one server holds: the selected ones and all of them.
 struct ServerGroup {
   const topology::Server* server = nullptr;
-  std::vector<targets::Target> selected;
-  std::vector<targets::Target> all;
+  /// The project's targets on this server (Project::selected and Project::all, which outlive
+  /// the group).
+  targets::TargetRefs selected;
+  targets::TargetRefs all;
   /// Every target of every entry that reaches the same physical server (set once the servers'
   /// identities are known; empty: `all`): what pruning keeps.
-  std::vector<targets::Target> same_server;
+  targets::TargetRefs same_server;
 };
 
 /// Return one group per server that holds a selected target, in topology order.

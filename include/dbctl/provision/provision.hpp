@@ -29,8 +29,8 @@ engine::AclUserSpec acl_user_spec(const targets::Target& store);
 /// Compute the desired state of the `selected` targets of one server. `all` holds every target
 /// on that server: a database's owner and who may connect to it depend on all of them. An
 /// admin that is not a superuser is made a member of each owner it creates objects for.
-DesiredState desired_state(const std::vector<targets::Target>& selected,
-                           const std::vector<targets::Target>& all, const engine::AdminInfo& admin);
+DesiredState desired_state(const targets::TargetRefs& selected,
+                           const targets::TargetRefs& all, const engine::AdminInfo& admin);
 
 /// Return the statements closing the gap between the server and the desired state (none when
 /// it already matches). Throws DbError when the admin lacks a privilege the plan needs.
@@ -45,7 +45,7 @@ std::vector<engine::Statement> plan(engine::AdminSession& session, const Desired
 /// topology's line that asks for it; an empty result means it can. Throws DbError.
 std::vector<util::Diagnostic> check_hosting(engine::AdminSession& session,
                                             const topology::Topology& topology,
-                                            const std::vector<targets::Target>& selected);
+                                            const targets::TargetRefs& selected);
 
 /// Tell whether a server's version, as it reports it ("15.4 (Debian 15.4-1)",
 /// "10.11.6-MariaDB-0+deb12u1"), is at least `required` ("14", "10.6"): numbers compared one by
@@ -69,8 +69,8 @@ struct Teardown {
 /// drop (postgres, template0, template1) and never drops the admin's own role. On a Redis
 /// server: the ACL users no unselected target uses, and with `flush` the selected namespaces'
 /// keys (without it, no key is touched).
-Teardown teardown(const std::vector<targets::Target>& selected,
-                  const std::vector<targets::Target>& all, const engine::AdminInfo& admin, bool flush = false);
+Teardown teardown(const targets::TargetRefs& selected,
+                  const targets::TargetRefs& all, const engine::AdminInfo& admin, bool flush = false);
 
 /// Return the statements that carry out a teardown.
 std::vector<engine::Statement> plan_teardown(engine::AdminSession& session, const Teardown& teardown);

@@ -2,7 +2,9 @@
 // A target: one (service, tenant) pair placed on a server, database and schema.
 #include "dbctl/topology/model.hpp"
 
+#include <cstddef>
 #include <filesystem>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +63,53 @@ struct Target {
   topology::Engine engine() const { return server->engine->value; }
   /// Return the display name: `service`, `service[tenant]`, with `@server` when asked.
   std::string key(bool with_server = true) const;
+};
+
+/// Targets held elsewhere, by address: how a server's share of a fleet is passed around, so
+/// that a fleet's targets (hundreds of bytes each) are not copied once more per server and per
+/// step. Iterating yields `const Target&`; the targets must outlive it. A vector of targets
+/// converts to one that refers to each of them.
+class TargetRefs {
+public:
+  class iterator {
+  public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Target;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Target*;
+    using reference = const Target&;
+    explicit iterator(std::vector<const Target*>::const_iterator at) : m_at(at) {}
+    reference operator*() const { return **m_at; }
+    pointer operator->() const { return *m_at; }
+    iterator& operator++() {
+      ++m_at;
+      return *this;
+    }
+    bool operator==(const iterator& other) const { return m_at == other.m_at; }
+    bool operator!=(const iterator& other) const { return m_at != other.m_at; }
+
+  private:
+    std::vector<const Target*>::const_iterator m_at;
+  };
+
+  TargetRefs() = default;
+  TargetRefs(const std::vector<Target>& targets) { // NOLINT(google-explicit-constructor): a view of them
+    m_refs.reserve(targets.size());
+    for (const auto& target : targets) {
+      m_refs.push_back(&target);
+    }
+  }
+  void push_back(const Target& target) { m_refs.push_back(&target); }
+  void append(const TargetRefs& more) { m_refs.insert(m_refs.end(), more.m_refs.begin(), more.m_refs.end()); }
+  void reserve(std::size_t count) { m_refs.reserve(count); }
+  iterator begin() const { return iterator(m_refs.begin()); }
+  iterator end() const { return iterator(m_refs.end()); }
+  bool empty() const { return m_refs.empty(); }
+  std::size_t size() const { return m_refs.size(); }
+  const Target& front() const { return *m_refs.front(); }
+
+private:
+  std::vector<const Target*> m_refs;
 };
 
 } // namespace dbctl::targets

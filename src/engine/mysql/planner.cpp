@@ -19,7 +19,35 @@ const std::vector<std::string> k_all{"SELECT", "INSERT", "UPDATE", "DELETE", "CR
                                      "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW",
                                      "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER"};
 
+// The privilege names a database-level grant can hold, each a bit of Privileges (the order
+// only numbers them).
+const std::vector<std::string> k_known{"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "GRANT",
+                                       "REFERENCES", "INDEX", "ALTER", "CREATE TEMPORARY TABLES",
+                                       "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW",
+                                       "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER",
+                                       "DELETE HISTORY", "SHOW CREATE ROUTINE"};
+
+std::optional<std::size_t> known_bit(const std::string& name) {
+  auto found = std::find(k_known.begin(), k_known.end(), name);
+  return found == k_known.end() ? std::nullopt : std::optional<std::size_t>(found - k_known.begin());
+}
+
 } // namespace
+
+void Privileges::insert(const std::string& name) {
+  if (auto bit = known_bit(name)) {
+    m_known |= std::uint64_t{1} << *bit;
+  } else if (std::find(m_other.begin(), m_other.end(), name) == m_other.end()) {
+    m_other.push_back(name);
+  }
+}
+
+std::size_t Privileges::count(const std::string& name) const {
+  if (auto bit = known_bit(name)) {
+    return (m_known >> *bit) & 1U;
+  }
+  return std::find(m_other.begin(), m_other.end(), name) == m_other.end() ? 0 : 1;
+}
 
 std::string stored_name(const std::string& database) {
   std::string out;

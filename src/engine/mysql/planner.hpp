@@ -4,6 +4,8 @@
 // password hashes are hex, so the statements need no connection to quote them.
 #include "dbctl/engine/specs.hpp"
 
+#include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -11,6 +13,26 @@
 #include <vector>
 
 namespace dbctl::engine::mysql {
+
+/// The database-level privileges one user holds on one database, by name: MySQL's few known
+/// names are a bit each (a fleet's catalog holds some twenty per tenant), any other name is
+/// kept as text.
+class Privileges {
+public:
+  Privileges() = default;
+  Privileges(std::initializer_list<std::string> names) {
+    for (const auto& name : names) {
+      insert(name);
+    }
+  }
+  void insert(const std::string& name);
+  /// Return 1 when `name` is held, else 0 (as std::set::count).
+  std::size_t count(const std::string& name) const;
+
+private:
+  std::uint64_t m_known = 0;
+  std::vector<std::string> m_other;
+};
 
 /// What the server's catalogs say.
 struct Catalog {
@@ -20,7 +42,7 @@ struct Catalog {
   std::map<std::string, std::string> users;    ///< user (host %) -> authentication_string
   std::map<std::string, std::string> databases; ///< name -> default character set
   /// (database as GRANT stores it, `_` escaped; user) -> database-level privileges
-  std::map<std::pair<std::string, std::string>, std::set<std::string>> privileges;
+  std::map<std::pair<std::string, std::string>, Privileges> privileges;
 };
 
 /// The privileges each access level needs on a database.

@@ -75,7 +75,7 @@ std::string schema_query(const std::string& db, bool mariadb) {
       " ORDER BY k.ORDINAL_POSITION SEPARATOR ', '), ') ON DELETE ', r.DELETE_RULE, ' ON UPDATE ', r.UPDATE_RULE) "
       "FROM information_schema.REFERENTIAL_CONSTRAINTS r JOIN information_schema.KEY_COLUMN_USAGE k ON "
       "k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA AND k.TABLE_NAME = r.TABLE_NAME AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME "
-      "WHERE r.CONSTRAINT_SCHEMA = " + db + " GROUP BY r.TABLE_NAME, r.CONSTRAINT_NAME, k.REFERENCED_TABLE_SCHEMA, "
+      "WHERE r.CONSTRAINT_SCHEMA = " + db + " AND k.TABLE_SCHEMA = " + db + " GROUP BY r.TABLE_NAME, r.CONSTRAINT_NAME, k.REFERENCED_TABLE_SCHEMA, "
       "r.CONSTRAINT_SCHEMA, r.REFERENCED_TABLE_NAME, r.DELETE_RULE, r.UPDATE_RULE"
       " UNION ALL SELECT 'view', '', v.TABLE_NAME, " + q("v.TABLE_NAME") + ", 0, 0, CONCAT('CREATE VIEW ', " +
       q("v.TABLE_NAME") + ", ' AS ', v.VIEW_DEFINITION) FROM information_schema.VIEWS v WHERE v.TABLE_SCHEMA = " + db +
@@ -91,7 +91,7 @@ std::string schema_query(const std::string& db, bool mariadb) {
       " UNION ALL SELECT 'trigger', g.EVENT_OBJECT_TABLE, g.TRIGGER_NAME, '', 0, g.ACTION_ORDER, " +
       delimited("CONCAT('CREATE TRIGGER ', " + q("g.TRIGGER_NAME") + ", ' ', g.ACTION_TIMING, ' ', "
                 "g.EVENT_MANIPULATION, ' ON ', " + q("g.EVENT_OBJECT_TABLE") + ", ' FOR EACH ROW ', g.ACTION_STATEMENT)") +
-      " FROM information_schema.TRIGGERS g WHERE g.TRIGGER_SCHEMA = " + db;
+      " FROM information_schema.TRIGGERS g WHERE g.EVENT_OBJECT_SCHEMA = " + db;
 }
 
 bool identifier_char(char c) {
