@@ -51,7 +51,7 @@ void execute_logged(engine::AdminSession& session, ServerStatements& plan,
     const engine::Statement& statement = plan.statements[plan.ran];
     util::throw_if_interrupted(interrupt);
     spdlog::info("{}: {}{}", plan.server->name,
-                 statement.database.empty() ? "" : "[" + statement.database + "] ", statement.shown);
+                 statement.database.empty() ? "" : "[" + statement.database + "] ", statement.display());
     try {
       session.execute(statement);
     } catch (const DbError& e) {

@@ -16,7 +16,7 @@ Json statements_doc(const std::vector<ops::ServerStatements>& plans) {
     Json statements = Json::array();
     for (const auto& statement : plan.statements) {
       statements.push_back({{"database", statement.database.empty() ? Json(nullptr) : Json(statement.database)},
-                            {"sql", statement.shown}});
+                            {"sql", statement.display()}});
     }
     servers.push_back({{"server", plan.server->name},
                        {"engine", topology::to_string(plan.server->engine->value)},
@@ -62,7 +62,7 @@ std::string statements_text(const std::vector<ops::ServerStatements>& plans, con
     }
     out += plan.server->name + ": " + changes(plan.statements.size()) + " " + verb + "\n";
     for (const auto& statement : plan.statements) {
-      out += "  " + (statement.database.empty() ? "" : "[" + statement.database + "] ") + statement.shown +
+      out += "  " + (statement.database.empty() ? "" : "[" + statement.database + "] ") + statement.display() +
              (plan.server->is_redis() ? "\n" : ";\n"); // a Redis command, not SQL
     }
   }
@@ -150,7 +150,7 @@ std::vector<SqlPart> plan_sql(const std::vector<ops::ServerStatements>& plans, c
                                                           : "on the admin database";
         part.text += "\n" + comment + where + "\n";
       }
-      std::string shown = statement.shown;
+      std::string shown = statement.display();
       for (std::size_t at = shown.find("'***'"); at != std::string::npos; at = shown.find("'***'", at)) {
         shown.replace(at, 5, "'<redacted>'");
       }

@@ -12,7 +12,7 @@ namespace {
 std::vector<std::string> shown(const std::vector<Statement>& statements) {
   std::vector<std::string> out;
   for (const auto& s : statements) {
-    out.push_back(s.shown);
+    out.push_back(s.display());
   }
   return out;
 }
@@ -32,11 +32,11 @@ TEST_SUITE("engine::mysql::planner") {
     REQUIRE(created.size() == 1);
     CHECK(created[0].sql == "CREATE USER IF NOT EXISTS 'users'@'%' IDENTIFIED BY PASSWORD "
                             "'*537DDE261C2E4B692A0830EFCB37A56DBD3D49CE'");
-    CHECK(created[0].shown == "CREATE USER IF NOT EXISTS 'users'@'%' IDENTIFIED BY PASSWORD '***'");
+    CHECK(created[0].display() == "CREATE USER IF NOT EXISTS 'users'@'%' IDENTIFIED BY PASSWORD '***'");
     CHECK(shown(planner.role({"bi", std::nullopt}, false)) ==
           std::vector<std::string>{"CREATE USER IF NOT EXISTS 'bi'@'%' ACCOUNT LOCK"});
     catalog.mariadb = false;
-    CHECK(planner.role({"users", dbctl::util::Secret("x")}, false)[0].shown ==
+    CHECK(planner.role({"users", dbctl::util::Secret("x")}, false)[0].display() ==
           "CREATE USER IF NOT EXISTS 'users'@'%' IDENTIFIED WITH mysql_native_password AS '***'");
   }
 
@@ -137,5 +137,18 @@ TEST_SUITE("engine::mysql::planner") {
     catalog.mariadb = false;
     CHECK(shown(planner.mark("shop", marked, wanted)).size() == 2);
     CHECK(planner.unmark("orders", std::nullopt).empty());
+  }
+
+  TEST_CASE("privileges held are known names as bits - any other name as text - each counted once") {
+    Privileges held{"SELECT", "DELETE HISTORY"};
+    held.insert("SELECT");
+    held.insert("SOME FUTURE PRIVILEGE");
+    held.insert("SOME FUTURE PRIVILEGE");
+    CHECK(held.count("SELECT") == 1);
+    CHECK(held.count("DELETE HISTORY") == 1);
+    CHECK(held.count("SOME FUTURE PRIVILEGE") == 1);
+    CHECK(held.count("INSERT") == 0);
+    CHECK(held.count("OTHER") == 0);
+    CHECK(Privileges{}.count("SELECT") == 0);
   }
 }

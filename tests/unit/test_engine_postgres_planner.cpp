@@ -19,7 +19,7 @@ public:
 std::vector<std::string> sql(const std::vector<Statement>& statements) {
   std::vector<std::string> out;
   for (const auto& s : statements) {
-    out.push_back((s.database.empty() ? "" : "[" + s.database + "] ") + s.shown);
+    out.push_back((s.database.empty() ? "" : "[" + s.database + "] ") + s.display());
   }
   return out;
 }
@@ -55,7 +55,7 @@ TEST_SUITE("engine::postgres::planner") {
     auto login = f.planner.role({"users", dbctl::util::Secret("pw")}, PasswordState::stale, "SCRAM-X");
     REQUIRE(login.size() == 1);
     CHECK(login[0].sql == "CREATE ROLE \"users\" LOGIN PASSWORD 'SCRAM-X'");
-    CHECK(login[0].shown == "CREATE ROLE \"users\" LOGIN PASSWORD '***'");
+    CHECK(login[0].display() == "CREATE ROLE \"users\" LOGIN PASSWORD '***'");
     CHECK(sql(f.planner.role({"bi", std::nullopt}, PasswordState::stale, "")) ==
           std::vector<std::string>{"CREATE ROLE \"bi\" NOLOGIN"});
   }

@@ -20,9 +20,14 @@ enum class StatementKind {
 struct Statement {
   std::string database; ///< the database whose connection runs it; empty: the admin database (Redis: its number)
   std::string sql;      ///< what is sent to the server (SQL engines)
-  std::string shown;    ///< what plans and logs show: the same with secrets masked
+  /// What plans and logs show when it differs from `sql` (secrets masked); empty: `sql` itself,
+  /// so a fleet's plan of tens of thousands of statements holds each text once.
+  std::string shown;
   StatementKind kind;
   std::vector<std::string> args; ///< Redis: the command's words, sent as they are (no text to quote)
+
+  /// Return what plans and logs show.
+  const std::string& display() const { return shown.empty() ? sql : shown; }
 };
 
 /// What a role may do with a target's objects.

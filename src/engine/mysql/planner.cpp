@@ -10,7 +10,7 @@ namespace dbctl::engine::mysql {
 
 namespace {
 
-Statement plain(std::string sql) { return {"", sql, sql, StatementKind::other, {}}; }
+Statement plain(std::string sql) { return {"", std::move(sql), {}, StatementKind::other, {}}; }
 
 
 // ALL PRIVILEGES as it reads back at database level (DELETE HISTORY is MariaDB's own).

@@ -140,11 +140,16 @@ public:
     } catch (const std::exception& e) {
       rethrow(e, m_server.name + ": reading dbctl's marks: ");
     }
+    // Which marked user holds privileges on which marked database: one pass over the
+    // privileges held (a fleet's every user against its every database would be 10^8 pairs).
+    std::map<std::string, std::string> by_stored_name;
     for (const auto& database : out.databases) {
-      for (const auto& role : out.roles) {
-        if (catalog().privileges.count({stored_name(database), role}) != 0) {
-          out.access.emplace(role, database);
-        }
+      by_stored_name.emplace(stored_name(database), database);
+    }
+    for (const auto& [key, held] : catalog().privileges) {
+      auto database = by_stored_name.find(key.first);
+      if (database != by_stored_name.end() && out.roles.count(key.second) != 0) {
+        out.access.emplace(key.second, database->second);
       }
     }
     m_managed = out;
@@ -173,7 +178,7 @@ public:
       std::unique_ptr<sql::Statement> run(m_admin->createStatement());
       run->execute(statement.sql);
     } catch (const std::exception& e) {
-      rethrow(e, m_server.name + ": " + statement.shown + ": ");
+      rethrow(e, m_server.name + ": " + statement.display() + ": ");
     }
   }
 

@@ -79,10 +79,10 @@ const DatabaseCatalog::Schema* find_schema(const DatabaseCatalog& inside, const 
 
 } // namespace
 
-Statement Planner::admin(std::string sql) const { return {"", sql, sql, StatementKind::other, {}}; }
+Statement Planner::admin(std::string sql) const { return {"", std::move(sql), {}, StatementKind::other, {}}; }
 
 Statement Planner::in(const std::string& database, std::string sql) const {
-  return {database, sql, sql, StatementKind::other, {}};
+  return {database, std::move(sql), {}, StatementKind::other, {}};
 }
 
 std::vector<Statement> Planner::role(const RoleSpec& spec, PasswordState password,

@@ -199,7 +199,7 @@ void Session::execute(const Statement& statement) {
     pqxx::nontransaction tx(connection_to(statement.database));
     tx.exec(statement.sql);
   } catch (const std::exception& e) {
-    rethrow(e, context(statement.database) + statement.shown + ": ");
+    rethrow(e, context(statement.database) + statement.display() + ": ");
   }
 }
 
