@@ -171,7 +171,6 @@ bool TargetSession::run_batch(const std::vector<SqlStatement>& statements, std::
     text += sql;
     expected.push_back({part, index});
   };
-  std::exception_ptr failure;
   try {
     sql::Connection& connection = work();
     std::string table = quote_ident(m_target.database) + ".dbctl_history";
@@ -270,23 +269,19 @@ bool TargetSession::run_batch(const std::vector<SqlStatement>& statements, std::
       return false;
     }
   }
-  // Put a Connector/C++ failure in run_alone's words: a statement's without context, the rest
-  // as the row's.
-  auto words = [&](const std::string& where) {
+  // Put a Connector/C++ failure in run_alone's words: a statement's without context (and its
+  // syntax excerpt cut where it ends), the rest as the row's.
+  auto words = [&](const std::string& where, bool statement) {
     try {
       std::rethrow_exception(error);
+    } catch (const sql::SQLException& e) {
+      return translated(statement ? alone_words(e) : e, where);
     } catch (const std::exception& e) {
       return translated(e, where);
     }
   };
   if (error && stop.part == Part::statement) {
-    try {
-      std::rethrow_exception(error);
-    } catch (const sql::SQLException& e) {
-      report.failure = translated(alone_words(e), "");
-    } catch (const std::exception& e) {
-      report.failure = translated(e, "");
-    }
+    report.failure = words("", true);
     return false;
   }
   report.maybe_more = ended && stop.part == Part::warnings;
@@ -294,7 +289,7 @@ bool TargetSession::run_batch(const std::vector<SqlStatement>& statements, std::
   if (std::exception_ptr stopped = interruption(interrupt)) {
     report.failure = stopped;
   } else if (error) {
-    report.failure = words(context() + "writing dbctl_history: ");
+    report.failure = words(context() + "writing dbctl_history: ", false);
   } else {
     report.failure = std::make_exception_ptr(
         DbError(context() + "the server ended a batch of statements early, after statement " +
