@@ -186,7 +186,7 @@ public:
   /// Split a script into statements as this engine's own client would, for scripts that run
   /// statement by statement (run_alone one at a time).
   virtual std::vector<SqlStatement> split(std::string_view sql) const = 0;
-  /// Run statements [from, end) of a script behind its progress row: `row` is inserted first
+  /// Run a script's statements from `from` (0-based) on behind its progress row: `row` is inserted first
   /// (failed, `from` statements done) unless `row.rank` names it already (a resumed script), and
   /// after each statement its statements_done, statement_hashes (statement_hash of each, comma-
   /// separated), execution_ms and checksum say how far it got; after the last, success. With
