@@ -6,6 +6,21 @@
 
 namespace dbctl::engine {
 
+namespace {
+
+// Insert `row` as a failed row with `done` statements done, unless `report.rank` names it
+// already; either way `row.rank` is the row's afterwards.
+void ensure_row(TargetSession& session, std::size_t done, HistoryRow& row, ProgressReport& report) {
+  if (report.rank == 0) {
+    row.success = false;
+    row.statements_done = static_cast<int>(done);
+    report.rank = session.insert_history(row);
+  }
+  row.rank = report.rank;
+}
+
+} // namespace
+
 bool run_step(TargetSession& session, const std::vector<SqlStatement>& statements, std::size_t i, std::size_t from,
               HistoryRow& row, ProgressReport& report, std::chrono::steady_clock::time_point began,
               const util::Interrupt* interrupt) {
@@ -17,18 +32,13 @@ bool run_step(TargetSession& session, const std::vector<SqlStatement>& statement
       report.notices.emplace_back(i, std::move(notice));
     }
   };
-  if (report.rank == 0) {
-    try {
-      row.success = false;
-      row.statements_done = static_cast<int>(from);
-      report.rank = session.insert_history(row);
-    } catch (...) {
-      report.failure = std::current_exception();
-      report.row_failed = true;
-      return false;
-    }
+  try {
+    ensure_row(session, from, row, report);
+  } catch (...) {
+    report.failure = std::current_exception();
+    report.row_failed = true;
+    return false;
   }
-  row.rank = report.rank;
   try {
     if (i > from) {
       util::throw_if_interrupted(interrupt);
@@ -57,12 +67,7 @@ bool run_step(TargetSession& session, const std::vector<SqlStatement>& statement
 
 void record_nothing_left(TargetSession& session, std::size_t count, HistoryRow& row, ProgressReport& report) {
   try {
-    if (report.rank == 0) {
-      row.success = false;
-      row.statements_done = static_cast<int>(count);
-      report.rank = session.insert_history(row);
-    }
-    row.rank = report.rank;
+    ensure_row(session, count, row, report);
     row.success = true;
     row.statements_done = static_cast<int>(count);
     session.update_history(row);

@@ -53,14 +53,12 @@ std::vector<std::string> roles_of(const targets::Target& target) {
   return out;
 }
 
-engine::DatabaseSpec database_spec(const std::string& name, const targets::TargetRefs& all) {
+// The spec of database `name`, from every target in it (`in`).
+engine::DatabaseSpec database_spec(const std::string& name, const targets::TargetRefs& in) {
   std::set<std::string> owners;
   std::vector<std::string> owner_list;
   std::vector<std::string> connect;
-  for (const auto& target : all) {
-    if (target.database != name) {
-      continue;
-    }
+  for (const auto& target : in) {
     if (owners.insert(target.owner.name).second) {
       owner_list.push_back(target.owner.name);
     }
