@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <regex>
+
 using namespace dbctl::engine;
 using namespace dbctl::engine::postgres;
 
@@ -267,12 +269,22 @@ TEST_SUITE("engine::postgres::connection") {
     CHECK(f.planner.hand_over_role("never", {"users"}, "postgres").empty());
   }
 
-  TEST_CASE("libpq's SCRAM verifier verifies against its password and no other") {
+  TEST_CASE("dbctl's SCRAM verifier verifies against its password and no other as the server's does") {
     std::string verifier = scram_verifier("users", dbctl::util::Secret("p@ss w0rd"));
-    CHECK(verifier.rfind("SCRAM-SHA-256$4096:", 0) == 0);
+    // libpq's shape: 4,096 rounds, a 16-byte salt, two 32-byte keys (base64)
+    CHECK(std::regex_match(verifier, std::regex(R"(SCRAM-SHA-256\$4096:[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=)")));
     CHECK(verifier.find("p@ss") == std::string::npos);
+    CHECK(verifier != scram_verifier("users", dbctl::util::Secret("p@ss w0rd"))); // a salt of its own
     CHECK(verifier_matches(verifier, dbctl::util::Secret("p@ss w0rd")));
     CHECK_FALSE(verifier_matches(verifier, dbctl::util::Secret("p@ss w0rd ")));
+    // What PostgreSQL 15 itself stored for CREATE ROLE ... PASSWORD 'p@ss w0rd'.
+    const std::string server_made = "SCRAM-SHA-256$4096:75kAGT5kKNj+VjRPgrNDUA==$pyXhl+iHKCkxI2RHA/69ZlgeMccx8+KbAw545Os5yNk="
+                                    ":GV7OHA2BgyTgAGGIURuT82sFKb+P3rS0/DfofY+3s5M=";
+    CHECK(verifier_matches(server_made, dbctl::util::Secret("p@ss w0rd")));
+    CHECK_FALSE(verifier_matches(server_made, dbctl::util::Secret("p@ss w0rD")));
+    // A password outside ASCII is libpq's to make (after SASLprep), and verifies alike.
+    std::string accented = scram_verifier("users", dbctl::util::Secret("pässwörd"));
+    CHECK(verifier_matches(accented, dbctl::util::Secret("pässwörd")));
     CHECK_FALSE(verifier_matches("md5abc", dbctl::util::Secret("x")));
     CHECK_FALSE(verifier_matches("SCRAM-SHA-256$garbage", dbctl::util::Secret("x")));
   }
