@@ -86,18 +86,18 @@ ExitCode run_dump(const Context& context, const DumpOptions& options) {
   std::unique_ptr<Project> project = load_project(context, Scan::topology_only);
   ops::DumpRun run;
   {
-    Progress progress(context, project->selected.size(), false);
+    Progress progress(context, project->selected().size(), false);
     run = ops::dump_targets(*project, registry_for(context), progress.run_options());
   }
   if (!options.out.empty()) {
-    write_services(options.out, project->selected, run);
+    write_services(options.out, project->selected(), run);
   } else {
-    bool several = project->selected.size() > 1;
-    for (std::size_t i = 0; i < project->selected.size(); ++i) {
+    bool several = project->selected().size() > 1;
+    for (std::size_t i = 0; i < project->selected().size(); ++i) {
       if (run.ddl[i]) {
         // Several targets: each one's DDL after a line naming it, the DDL itself alike for equal schemas.
-        std::cout << (several ? "-- dbctl dump: " + project->selected[i].key() + "\n" : "")
-                  << header(project->selected[i], *run.sha256[i]) << *run.ddl[i];
+        std::cout << (several ? "-- dbctl dump: " + project->selected()[i].key() + "\n" : "")
+                  << header(project->selected()[i], *run.sha256[i]) << *run.ddl[i];
       }
     }
   }

@@ -35,7 +35,7 @@ ExitCode run_env(const Context& context, const EnvOptions& options) {
       entries.push_back({targets::url_variable(store), targets::connection_url(store, targets::RoleKind::owner)});
     }
   };
-  for (const auto& target : project->selected) {
+  for (const auto& target : project->selected()) {
     bool use_app = options.role == RoleChoice::app ||
                    (options.role == RoleChoice::preferred && target.app.has_value());
     const targets::Role& role = use_app && target.app ? *target.app : target.owner;

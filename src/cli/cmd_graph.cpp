@@ -66,7 +66,7 @@ ExitCode run_graph(const Context& context, const GraphOptions& options) {
   std::unique_ptr<Project> project = load_project(context, options.status ? Scan::read_ahead : Scan::topology_only);
   report::GraphInput input;
   // The SQL targets, then the Redis namespaces.
-  std::vector<targets::Target> drawn = project->selected;
+  std::vector<targets::Target> drawn = project->selected();
   drawn.insert(drawn.end(), project->selected_stores.begin(), project->selected_stores.end());
   input.targets = &drawn;
   input.max_tenants = options.max_tenants;
@@ -74,10 +74,10 @@ ExitCode run_graph(const Context& context, const GraphOptions& options) {
   if (options.status) {
     ops::StatusRun run;
     {
-      Progress progress(context, project->selected.size(), false);
+      Progress progress(context, project->selected().size(), false);
       run = ops::status_targets(*project, registry_for(context), progress.run_options());
     }
-    std::vector<report::StatusRow> rows = report::status_rows(project->selected, run);
+    std::vector<report::StatusRow> rows = report::status_rows(project->selected(), run);
     failed = ops::any_failed(run.outcomes);
     std::vector<report::StatusRow> redis = redis_rows(context, *project, failed);
     rows.insert(rows.end(), redis.begin(), redis.end());

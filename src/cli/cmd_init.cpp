@@ -24,7 +24,8 @@ ExitCode run_init(const Context& context, const InitOptions& options) {
   std::unique_ptr<Project> project = load_project(context, Scan::with_migrations);
   std::vector<ops::ServerStatements> applied = ops::init_servers(
       *project, registry_for(context), std::chrono::seconds(options.lock_timeout), context.interrupt,
-      std::chrono::seconds(options.failover_timeout), options.prune ? ops::Prune::apply : ops::Prune::warn);
+      std::chrono::seconds(options.failover_timeout), options.prune ? ops::Prune::apply : ops::Prune::warn,
+      context.global.jobs);
   std::cout << (context.global.output == OutputFormat::json ? report::statements_json(applied)
                                                             : report::applied_text(applied, "nothing to do"));
   return ExitCode::ok;

@@ -47,17 +47,17 @@ ExitCode run_migrate(const Context& context, const MigrateCommandOptions& option
   bool json = context.global.output == OutputFormat::json;
   ops::MigrateRun run;
   {
-    Progress progress(context, project->selected.size(), !json);
+    Progress progress(context, project->selected().size(), !json);
     run = ops::migrate_targets(*project, registry_for(context), flags, progress.run_options());
   }
   write_metrics(options.metrics_file,
                 {"migrate", project->topology.name.value, static_cast<double>(run.duration_ms) / 1000.0, 0,
                  !ops::any_failed(run.outcomes), std::nullopt},
                 [&](const report::RunMetrics& metrics) {
-                  return report::migrate_metrics(metrics, project->selected, run.outcomes);
+                  return report::migrate_metrics(metrics, project->selected(), run.outcomes);
                 });
-  std::cout << (json ? report::migrate_json(project->selected, run.outcomes)
-                     : report::migrate_summary("migrate", project->selected, run.outcomes, run.duration_ms,
+  std::cout << (json ? report::migrate_json(project->selected(), run.outcomes)
+                     : report::migrate_summary("migrate", project->selected(), run.outcomes, run.duration_ms,
                                                context.color));
   return ops::any_failed(run.outcomes) ? ExitCode::failed : ExitCode::ok;
 }

@@ -27,11 +27,11 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
   auto began = std::chrono::steady_clock::now();
   ops::StatusRun run;
   {
-    Progress progress(context, project->selected.size(), false); // the table comes at the end
+    Progress progress(context, project->selected().size(), false); // the table comes at the end
     run = ops::status_targets(*project, registry_for(context), progress.run_options(),
                               options.schema ? ops::Schemas::compare : ops::Schemas::skip);
   }
-  std::vector<report::StatusRow> rows = report::status_rows(project->selected, run);
+  std::vector<report::StatusRow> rows = report::status_rows(project->selected(), run);
   bool store_failed = false;
   std::vector<report::StatusRow> redis = redis_rows(context, *project, store_failed);
   rows.insert(rows.end(), redis.begin(), redis.end());
@@ -40,7 +40,7 @@ ExitCode run_status(const Context& context, const StatusOptions& options) {
                 {"status", project->topology.name.value, took, 0, !ops::any_failed(run.outcomes), std::nullopt},
                 [&](const report::RunMetrics& metrics) {
                   // Redis namespaces have no migrations: the metrics are the SQL targets'.
-                  return report::status_metrics(metrics, {rows.begin(), rows.begin() + static_cast<long>(project->selected.size())});
+                  return report::status_metrics(metrics, {rows.begin(), rows.begin() + static_cast<long>(project->selected().size())});
                 });
   std::cout << (context.global.output == OutputFormat::json ? report::status_json(rows)
                                                             : report::status_table(rows, context.color));

@@ -42,14 +42,15 @@ ExitCode run_up(const Context& context, const UpOptions& options) {
   std::vector<ops::ServerReady> ready = ops::wait_for_servers(*project, registry, options.timeout, context.interrupt);
   ops::await_files(*project); // init changes servers: every file must have been read first
   std::vector<ops::ServerStatements> applied =
-      ops::init_servers(*project, registry, flags.options.lock_timeout, context.interrupt, flags.failover_timeout);
+      ops::init_servers(*project, registry, flags.options.lock_timeout, context.interrupt, flags.failover_timeout,
+                        ops::Prune::warn, context.global.jobs);
   bool json = context.global.output == OutputFormat::json;
   if (!json) {
     std::cout << report::applied_text(applied, "nothing to do");
   }
   ops::MigrateRun run;
   {
-    Progress progress(context, project->selected.size(), !json);
+    Progress progress(context, project->selected().size(), !json);
     run = ops::migrate_targets(*project, registry, flags, progress.run_options());
   }
   long long took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count();
@@ -57,10 +58,10 @@ ExitCode run_up(const Context& context, const UpOptions& options) {
                 {"up", project->topology.name.value, static_cast<double>(took) / 1000.0, 0,
                  !ops::any_failed(run.outcomes), std::nullopt},
                 [&](const report::RunMetrics& metrics) {
-                  return report::migrate_metrics(metrics, project->selected, run.outcomes);
+                  return report::migrate_metrics(metrics, project->selected(), run.outcomes);
                 });
-  std::cout << (json ? report::up_json(ready, applied, project->selected, run.outcomes, took)
-                     : report::migrate_summary("migrate", project->selected, run.outcomes, run.duration_ms,
+  std::cout << (json ? report::up_json(ready, applied, project->selected(), run.outcomes, took)
+                     : report::migrate_summary("migrate", project->selected(), run.outcomes, run.duration_ms,
                                                context.color));
   return ops::any_failed(run.outcomes) ? ExitCode::failed : ExitCode::ok;
 }

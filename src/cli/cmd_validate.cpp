@@ -32,7 +32,7 @@ report::ValidationSummary summarize(const Context& context, const Project* proje
   summary.mode = topology.mode ? std::string(topology::to_string(topology.mode->value)) : "";
   summary.services = topology.services.size();
   summary.servers = topology.servers.size();
-  summary.targets = project->selected.size();
+  summary.targets = project->selected().size();
   summary.redis_namespaces = project->selected_stores.size();
   for (const auto& [folder, set] : project->migrations) {
     summary.migrations += set.versioned.size() + set.repeatable.size();

@@ -130,7 +130,8 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
       ->delimiter(',')
       ->allow_extra_args(false);
   app.add_option("-j,--jobs", global.jobs,
-                 "Targets worked on in parallel (default: what the servers' max_connections allow, at most 16)")
+                 "Targets worked on in parallel (default: what the servers' max_connections allow, at most 16); "
+                 "init: databases provisioned side by side on each server")
       ->envname("DBCTL_JOBS")
       ->check(CLI::Range(1, 1024));
   app.add_option("-o,--output", global.output, "Result format: text or json")

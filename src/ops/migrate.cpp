@@ -105,7 +105,7 @@ using Heads = std::optional<std::vector<std::string>>;
 class CommandHeads {
 public:
   CommandHeads(const Project& project, const util::Interrupt* interrupt) {
-    for (const auto& target : project.selected) {
+    for (const auto& target : project.selected()) {
       if (target.command != nullptr && m_heads.count(target.service) == 0) {
         const targets::Target* first = &target;
         m_heads.emplace(target.service, std::async(std::launch::async, [first, interrupt] {
@@ -136,7 +136,7 @@ bool any_command(const std::vector<targets::Target>& selected) {
 // Open each selected target in turn and hand it to `edit`.
 void each_session(const Project& project, const engine::Registry& registry,
                   const std::function<void(const targets::Target&, engine::TargetSession&)>& edit) {
-  for (const auto& target : project.selected) {
+  for (const auto& target : project.selected()) {
     auto session = registry.get(target.engine()).target(target);
     edit(target, *session);
   }
@@ -146,7 +146,7 @@ void each_session(const Project& project, const engine::Registry& registry,
 
 MigrateRun migrate_targets(const Project& project, const engine::Registry& registry,
                            const MigrateFlags& flags, const RunOptions& run) {
-  bool commands = any_command(project.selected);
+  bool commands = any_command(project.selected());
   if (flags.options.plan.target && commands) {
     throw UsageError("--target: a format: command service's program decides how far it goes; select the other "
                      "services with --service");
@@ -157,7 +157,7 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
   fanout.cost = commands ? 3 : 2;
   CommandHeads heads(project, run.interrupt);
   fanout.keep_going = flags.keep_going;
-  const std::size_t total = project.selected.size();
+  const std::size_t total = project.selected().size();
   std::atomic<std::size_t> started{0};
   PendingLint pending_lint(project.topology);
   FailoverWatch failover(flags.failover_timeout, run.interrupt);
@@ -207,9 +207,9 @@ MigrateRun migrate_targets(const Project& project, const engine::Registry& regis
   MigrateRun out;
   if (flags.waves.empty()) {
     fanout.max_failures = flags.max_failures;
-    out.outcomes = fan_out(project.selected, fanout, job);
+    out.outcomes = fan_out(project.selected(), fanout, job);
   } else {
-    out.outcomes = in_waves(project.selected, flags, run, fanout, job);
+    out.outcomes = in_waves(project.selected(), flags, run, fanout, job);
   }
   out.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count();
   await_files(project); // when every target failed to connect, a bad file still decides: exit 2
@@ -239,7 +239,7 @@ void check_deferred(const Project& project, const engine::Registry& registry, co
     std::set<std::string> fetching; // fingerprints whose model a target of this round reads
     std::vector<std::size_t> later;
     for (std::size_t i : pending) {
-      const targets::Target& target = project.selected[i];
+      const targets::Target& target = project.selected()[i];
       std::optional<engine::SchemaState> state = tokens.of(target);
       if (!state || !state->record_read) {
         checked.push_back(i);
@@ -257,7 +257,7 @@ void check_deferred(const Project& project, const engine::Registry& registry, co
     }
     std::vector<targets::Target> again;
     for (std::size_t i : checked) {
-      again.push_back(project.selected[i]);
+      again.push_back(project.selected()[i]);
     }
     auto outcomes = fan_out(again, fanout, [&](std::size_t k, const targets::Target& target, engine::Keep& keep) {
       std::size_t i = checked[k];
@@ -288,7 +288,7 @@ void check_deferred(const Project& project, const engine::Registry& registry, co
 StatusRun status_targets(const Project& project, const engine::Registry& registry, const RunOptions& run,
                          Schemas schemas) {
   StatusRun out;
-  std::size_t count = project.selected.size();
+  std::size_t count = project.selected().size();
   out.plans.resize(count);
   out.schemas.resize(count);
   SchemaModels models;
@@ -297,7 +297,7 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
   // are in.
   std::optional<SchemaTokens> tokens;
   if (schemas == Schemas::compare) {
-    tokens.emplace(project.selected, registry);
+    tokens.emplace(project.selected(), registry);
   }
   std::vector<char> deferred(count, 0);
   FanoutOptions fanout = fanout_of(run);
@@ -307,7 +307,7 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
     fanout.held = tokens->held();
   }
   CommandHeads heads(project, run.interrupt);
-  out.outcomes = fan_out(project.selected, fanout, [&](std::size_t index, const targets::Target& target, engine::Keep& keep) {
+  out.outcomes = fan_out(project.selected(), fanout, [&](std::size_t index, const targets::Target& target, engine::Keep& keep) {
     auto session = registry.get(target.engine()).target(target, &keep);
     session->connect_ahead(); // log in and read history while the migration files are still being read
     if (target.command != nullptr) {
@@ -336,7 +336,7 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
     std::vector<SchemaCheck*> checks;
     for (std::size_t i = 0; i < count; ++i) {
       if (out.schemas[i] && out.outcomes[i] && out.outcomes[i]->result == Result::inspected) {
-        members.push_back({&project.selected[i], out.plans[i]->current_version, out.schemas[i]->sha256});
+        members.push_back({&project.selected()[i], out.plans[i]->current_version, out.schemas[i]->sha256});
         checks.push_back(&*out.schemas[i]);
       }
     }
@@ -347,11 +347,11 @@ StatusRun status_targets(const Project& project, const engine::Registry& registr
 
 DumpRun dump_targets(const Project& project, const engine::Registry& registry, const RunOptions& run) {
   DumpRun out;
-  out.ddl.resize(project.selected.size());
-  out.sha256.resize(project.selected.size());
+  out.ddl.resize(project.selected().size());
+  out.sha256.resize(project.selected().size());
   FanoutOptions fanout = fanout_of(run);
   fanout.keep_going = true;
-  out.outcomes = fan_out(project.selected, fanout, [&](std::size_t index, const targets::Target& target, engine::Keep& keep) {
+  out.outcomes = fan_out(project.selected(), fanout, [&](std::size_t index, const targets::Target& target, engine::Keep& keep) {
     auto session = registry.get(target.engine()).target(target, &keep);
     if (!session->exists()) {
       bool own_schema = target.schema && *target.schema != "public";
@@ -371,7 +371,7 @@ DumpRun dump_targets(const Project& project, const engine::Registry& registry, c
 std::vector<Inspected> inspect_targets(const Project& project, const engine::Registry& registry) {
   std::vector<Inspected> out;
   CommandHeads heads(project, nullptr);
-  for (const auto& target : project.selected) {
+  for (const auto& target : project.selected()) {
     auto session = registry.get(target.engine()).target(target);
     if (target.command != nullptr) {
       out.push_back({&target, migration::inspect_command(*session, target, heads.of(target), files_of(project, target),

@@ -18,7 +18,7 @@ namespace {
 // The folders to lint: each folder once per engine its selected targets are on.
 void plan_lint(Project& project) {
   std::set<std::pair<std::filesystem::path, topology::Engine>> seen;
-  for (const auto& target : project.selected) {
+  for (const auto& target : project.selected()) {
     if (!target.migrations || !seen.insert({*target.migrations, target.engine()}).second) {
       continue;
     }
@@ -44,7 +44,7 @@ std::vector<util::Diagnostic> read_all(Project& project, const std::vector<migra
 // format: command: the folder and every program a service names must be there, and the owner
 // must be able to log in (its program connects as the owner); each service's run is its one entry.
 void check_commands(Project& project, util::Diagnostics& diagnostics) {
-  for (const auto& target : project.selected) {
+  for (const auto& target : project.selected()) {
     const topology::Service* service = project.topology.find_service(target.service);
     if (target.command == nullptr || service == nullptr || project.commands.count(target.service) != 0) {
       continue;
@@ -93,7 +93,7 @@ void check_commands(Project& project, util::Diagnostics& diagnostics) {
 // List every selected target's migration folder, then read the files now or in the background.
 void scan_migrations(Project& project, Scan scan, LintFiles lint, util::Diagnostics& diagnostics) {
   check_commands(project, diagnostics);
-  for (const auto& target : project.selected) {
+  for (const auto& target : project.selected()) {
     if (!target.migrations || target.command != nullptr || project.migrations.count(*target.migrations) != 0) {
       continue;
     }
@@ -246,10 +246,12 @@ std::unique_ptr<Project> check_project(const Source& source, Scan scan, util::Di
   project->stores = std::move(expansion.stores);
   if (diagnostics.has_errors()) {
     // Selection of a broken topology would only add noise; scan every folder for the report.
-    project->selected = project->all;
     project->selected_stores = project->stores;
   } else {
-    project->selected = targets::select(project->all, source.selection, project->topology);
+    std::vector<targets::Target> chosen = targets::select(project->all, source.selection, project->topology);
+    if (chosen.size() != project->all.size()) {
+      project->narrowed = std::move(chosen);
+    }
     project->selected_stores = targets::select(project->stores, source.selection, project->topology);
   }
   if (scan != Scan::topology_only) {

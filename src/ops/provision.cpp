@@ -9,6 +9,8 @@
 #include <future>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -24,7 +26,8 @@ std::vector<engine::Statement> plan_statements(engine::AdminSession& session, co
                                                const Project& project, Prune prune, ServerStatements& plan) {
   const engine::AdminInfo& admin = session.info();
   provision::DesiredState desired = provision::desired_state(group.selected, group.all, admin);
-  std::vector<engine::Statement> out = provision::plan(session, desired, group.server->name);
+  provision::Lanes lanes;
+  std::vector<engine::Statement> out = provision::plan(session, desired, group.server->name, lanes);
   // What the server's marked objects are compared with: every target that reaches it, which is
   // the selection itself when it holds them all (a fleet's state is then built once).
   const targets::TargetRefs& everyone = group.same_server.empty() ? group.all : group.same_server;
@@ -34,15 +37,15 @@ std::vector<engine::Statement> plan_statements(engine::AdminSession& session, co
   }
   const provision::DesiredState& wanted = all_wanted ? *all_wanted : desired;
   std::vector<std::string> holding; // the databases where marked schemas may be
+  std::unordered_set<std::string_view> held;
   for (const auto& schema : wanted.schemas) {
-    if (std::find(holding.begin(), holding.end(), schema.database) == holding.end()) {
+    if (held.insert(schema.database).second) {
       holding.push_back(schema.database);
     }
   }
   const std::string& name = project.topology.name.value;
   engine::Managed managed = session.managed(name, holding);
-  std::vector<engine::Statement> marks = session.mark(name, provision::marks_of(desired));
-  out.insert(out.end(), std::make_move_iterator(marks.begin()), std::make_move_iterator(marks.end()));
+  provision::plan_marks(session, name, provision::marks_of(desired), lanes, out);
   topology::PruneRoles roles = project.topology.prune_roles.value;
   provision::Unwanted unwanted = provision::unwanted(managed, wanted, admin, roles);
   plan.unwanted = provision::describe(unwanted, roles, admin.user);
@@ -57,6 +60,22 @@ std::vector<engine::Statement> plan_statements(engine::AdminSession& session, co
     }
   }
   return out;
+}
+
+// The most lanes a server's init runs at once (init -j), whatever -j says.
+constexpr int k_most_lanes = 16;
+
+// The lock the `helper`th session of a run's lanes holds while it lives. A killed run's lock
+// holder may end before a statement it left running on a helper's connection (PostgreSQL
+// finishes a CREATE DATABASE whose client died): the next run waits for these locks too.
+std::string lane_lock(std::size_t helper) { return "provision:lane:" + std::to_string(helper); }
+
+// Wait until no session of another run's lanes is left on the server (under its provisioning
+// lock, before its catalogs are read): each lane lock taken and released at once.
+void wait_for_lanes(engine::AdminSession& session, std::chrono::seconds timeout) {
+  for (std::size_t helper = 1; helper < static_cast<std::size_t>(k_most_lanes); ++helper) {
+    session.lock(lane_lock(helper), timeout);
+  }
 }
 
 // One server checked and planned; nothing planned when it cannot host its services.
@@ -154,6 +173,7 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
       // catalogs are read after the lock, so each run plans from what the last one left.
       if (locked.insert(server->server.identity).second) {
         server->server.lock = server->server.session->lock("provision", *lock_timeout);
+        wait_for_lanes(*server->server.session, *lock_timeout);
       }
     }
   }
@@ -177,7 +197,7 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
 
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
                                            std::chrono::seconds lock_timeout, const util::Interrupt* interrupt,
-                                           std::chrono::seconds failover_timeout, Prune prune) {
+                                           std::chrono::seconds failover_timeout, Prune prune, int jobs) {
   // Every server is checked and planned before any executes, so a server that cannot host its
   // services (too old, an extension missing) stops the run with nothing changed anywhere; once
   // execution starts, a server's failure does not stop the others.
@@ -196,7 +216,7 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
   std::vector<std::future<void>> runs;
   for (auto& [identity, entries] : same_server) {
     runs.push_back(std::async(std::launch::async, [&entries = entries, &registry, &failover, interrupt,
-                                                   lock_timeout, &project, prune] {
+                                                   lock_timeout, &project, prune, jobs] {
       for (std::size_t i = 0; i < entries.size(); ++i) {
         PlannedServer& server = *entries[i];
         // Only a plan read under the lock before anything else ran here is still current.
@@ -229,7 +249,13 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
             server.plan.statements = plan_statements(*server.session, server.group, project, prune, server.plan);
           }
           lost = true; // an attempt that throws has lost its session when it is retried
-          execute_logged(*server.session, server.plan, interrupt);
+          const topology::Server& on = *server.plan.server;
+          int lanes = std::min({jobs > 0 ? jobs : k_most_lanes, k_most_lanes, std::max(1, (on.max_connections - 2) / 2)});
+          execute_logged(*server.session, server.plan, interrupt, lanes, [&registry, &on, lock_timeout](std::size_t helper) {
+            LaneSession lane{registry.get(on.engine->value).admin(on), nullptr};
+            lane.lock = lane.session->lock(lane_lock(helper), lock_timeout);
+            return lane;
+          });
         });
       }
     }));
@@ -237,7 +263,7 @@ std::vector<ServerStatements> init_servers(const Project& project, const engine:
   join_all(runs);
   std::vector<ServerStatements> out;
   for (auto& server : planned) {
-    out.push_back(server.plan);
+    out.push_back(std::move(server.plan));
   }
   return out;
 }

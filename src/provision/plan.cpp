@@ -20,19 +20,29 @@ void append(engine::AdminSession& session, const std::vector<Spec>& specs,
   }
 }
 
-// The same for specs held elsewhere (a fleet's specs are not copied to be put in order).
+// The same for specs held elsewhere (a fleet's specs are not copied to be put in order), in
+// `database`'s lane.
 template <typename Spec>
-void append(engine::AdminSession& session, const std::vector<const Spec*>& specs,
-            std::vector<engine::Statement>& out) {
+void append(engine::AdminSession& session, const std::vector<const Spec*>& specs, const std::string& database,
+            Lanes& lanes, std::vector<engine::Statement>& out) {
   for (const Spec* spec : specs) {
-    append_one(session.converge(*spec), out);
+    lanes.append(session.converge(*spec), database, out);
   }
 }
 
 } // namespace
 
+void Lanes::append(std::vector<engine::Statement>&& statements, const std::string& database,
+                   std::vector<engine::Statement>& out) {
+  auto lane = m_lanes.try_emplace(database, static_cast<std::uint32_t>(m_lanes.size() + 1)).first->second;
+  for (auto& statement : statements) {
+    statement.lane = lane;
+  }
+  append_one(std::move(statements), out);
+}
+
 std::vector<engine::Statement> plan(engine::AdminSession& session, const DesiredState& desired,
-                                    const std::string& server_name) {
+                                    const std::string& server_name, Lanes& lanes) {
   std::vector<engine::Statement> out = session.converge(desired.roles);
   const engine::AdminInfo& admin = session.info();
   if (!out.empty() && !admin.superuser && !admin.create_role) {
@@ -42,7 +52,9 @@ std::vector<engine::Statement> plan(engine::AdminSession& session, const Desired
   }
   append(session, desired.memberships, out);
   std::size_t before = out.size();
-  append(session, desired.databases, out);
+  for (const auto& spec : desired.databases) {
+    lanes.append(session.converge(spec), spec.name, out);
+  }
   bool creates = false;
   for (std::size_t i = before; i < out.size(); ++i) {
     creates = creates || out[i].kind == engine::StatementKind::create_database;
@@ -80,9 +92,9 @@ std::vector<engine::Statement> plan(engine::AdminSession& session, const Desired
   }
   for (const auto& database : order) {
     const Inside& in = inside.at(database);
-    append(session, in.schemas, out);
-    append(session, in.extensions, out);
-    append(session, in.grants, out);
+    append(session, in.schemas, database, lanes, out);
+    append(session, in.extensions, database, lanes, out);
+    append(session, in.grants, database, lanes, out);
   }
   append(session, desired.acl_users, out);
   return out;

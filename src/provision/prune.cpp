@@ -66,6 +66,36 @@ engine::Managed marks_of(const DesiredState& desired) {
   return out;
 }
 
+void plan_marks(engine::AdminSession& session, const std::string& project, engine::Managed objects, Lanes& lanes,
+                std::vector<engine::Statement>& out) {
+  // At most one mark per object, and MySQL's role that marks users: the plan grows once, not by
+  // doubling (a fleet's plan of tens of thousands of statements would be held twice over).
+  out.reserve(out.size() + objects.roles.size() + objects.databases.size() + objects.schemas.size() + 1);
+  engine::Managed roles;
+  roles.roles = std::move(objects.roles);
+  for (auto& statement : session.mark(project, roles)) {
+    out.push_back(std::move(statement));
+  }
+  // Each database with its schemas, in the database's lane (a fleet's databases marked side by
+  // side): both sets are in order of database, so one walk pairs them.
+  auto database = objects.databases.begin();
+  auto schema = objects.schemas.begin();
+  while (database != objects.databases.end() || schema != objects.schemas.end()) {
+    const std::string& name = schema == objects.schemas.end() ||
+                                      (database != objects.databases.end() && *database <= schema->first)
+                                  ? *database
+                                  : schema->first;
+    engine::Managed marks;
+    if (database != objects.databases.end() && *database == name) {
+      marks.databases.insert(*database++);
+    }
+    for (; schema != objects.schemas.end() && schema->first == name; ++schema) {
+      marks.schemas.insert(*schema);
+    }
+    lanes.append(session.mark(project, marks), name, out);
+  }
+}
+
 Unwanted unwanted(const engine::Managed& managed, const DesiredState& wanted, const engine::AdminInfo& admin,
                   topology::PruneRoles roles) {
   engine::Managed keep = marks_of(wanted);

@@ -43,7 +43,8 @@ std::unique_ptr<Fixture> fixture(const std::string& engine_url_variable, const s
 std::size_t provision(engine::Driver& driver, const Fixture& f) {
   auto session = driver.admin(f.topology.servers.front());
   auto desired = provision::desired_state(f.targets, f.targets, session->info());
-  auto statements = provision::plan(*session, desired, "s");
+  provision::Lanes lanes;
+  auto statements = provision::plan(*session, desired, "s", lanes);
   for (const auto& statement : statements) {
     session->execute(statement);
   }
@@ -165,7 +166,8 @@ void conform_redis() {
   driver.ping(server);
   auto provision = [&] {
     auto session = driver.admin(server);
-    auto statements = provision::plan(*session, provision::desired_state(expansion.stores, expansion.stores, session->info()), "cache");
+    provision::Lanes lanes;
+    auto statements = provision::plan(*session, provision::desired_state(expansion.stores, expansion.stores, session->info()), "cache", lanes);
     for (const auto& statement : statements) {
       session->execute(statement);
     }

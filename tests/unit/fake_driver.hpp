@@ -227,9 +227,12 @@ struct FakeServer {
   std::string identity = "fake:1";
   std::set<std::string> objects;
   std::vector<std::string> executed;
-  int locks_taken = 0;
+  std::map<std::string, int> locks_taken; ///< times each lock was taken, by key
   int executions = 0; ///< executions so far, over every session
   int fail_execution = 0; ///< 1-based: that execution (over every session) throws; 0: none
+  /// Called with each statement's SQL as execute begins, before anything is counted (from the
+  /// session's thread: init -j runs several).
+  std::function<void(const std::string&)> on_execute;
 };
 
 /// An admin session on a FakeServer: each converge returns one statement per spec the server
@@ -271,6 +274,11 @@ public:
     return present("role " + name);
   }
   void execute(const engine::Statement& statement) override {
+    if (m_server.on_execute) {
+      m_server.on_execute(statement.sql);
+    }
+    static std::mutex executing; // lanes of init -j run on sessions of one server at once
+    std::lock_guard<std::mutex> guard(executing);
     if (++m_server.executions == m_server.fail_execution) {
       throw DbError("fake: statement " + std::to_string(m_server.executions) + " refused: " + statement.sql);
     }
@@ -282,8 +290,10 @@ public:
       m_server.objects.insert(statement.sql);
     }
   }
-  std::unique_ptr<engine::Lock> lock(const std::string&, std::chrono::seconds) override {
-    ++m_server.locks_taken;
+  std::unique_ptr<engine::Lock> lock(const std::string& key, std::chrono::seconds) override {
+    static std::mutex locking; // the lane sessions of init -j take theirs at once
+    std::lock_guard<std::mutex> guard(locking);
+    ++m_server.locks_taken[key];
     return std::make_unique<engine::Lock>();
   }
 
@@ -293,13 +303,13 @@ private:
     if (m_server.objects.count(key) != 0) {
       return {};
     }
-    return {engine::Statement{database, key, key, kind, {}}};
+    return {engine::Statement{database, key, key, kind, 0, {}}};
   }
   std::vector<engine::Statement> present(const std::string& key) const {
     if (m_server.objects.count(key) == 0) {
       return {};
     }
-    return {engine::Statement{"", "DROP " + key, "DROP " + key, engine::StatementKind::other, {}}};
+    return {engine::Statement{"", "DROP " + key, "DROP " + key, engine::StatementKind::other, 0, {}}};
   }
 
   FakeServer& m_server;

@@ -12,6 +12,8 @@
 #include "helpers.hpp"
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <csignal>
 
 #include <pthread.h>
@@ -32,7 +34,6 @@ std::unique_ptr<dbctl::ops::Project> project_of(const std::string& text) {
   diagnostics.merge(expansion.diagnostics);
   REQUIRE(dbctl::unit::messages(diagnostics).empty());
   project->all = std::move(expansion.targets);
-  project->selected = project->all;
   return project;
 }
 
@@ -72,7 +73,10 @@ TEST_SUITE("ops::init_servers") {
     std::vector<std::string> first = server.executed;
     CHECK(first.size() == 2);
     CHECK(server.objects == std::set<std::string>(first.begin(), first.end()));
-    CHECK(server.locks_taken == 1);
+    CHECK(server.locks_taken["provision"] == 1);
+    // Under it, the run waited for any other run's lane sessions (init -j) to be gone.
+    CHECK(server.locks_taken.size() == 16);
+    CHECK(server.locks_taken["provision:lane:15"] == 1);
 
     auto applied = dbctl::ops::init_servers(*project, fake.registry, std::chrono::seconds(5), nullptr);
     REQUIRE(applied.size() == 1);
@@ -97,6 +101,98 @@ TEST_SUITE("ops::init_servers") {
     REQUIRE(dropped.size() == 1);
     CHECK(dropped[0].statements.size() == 8);
     CHECK(server.objects == std::set<std::string>{"role someone_else"});
+  }
+}
+
+TEST_SUITE("ops::execute_logged") {
+  // A plan of three lanes between two statements of lane 0, as init plans three databases.
+  dbctl::ops::ServerStatements laned(const dbctl::topology::Server& server) {
+    dbctl::ops::ServerStatements plan;
+    plan.server = &server;
+    auto add = [&](const std::string& sql, std::uint32_t lane) {
+      plan.statements.push_back(dbctl::engine::Statement{"", sql, "", dbctl::engine::StatementKind::other, lane, {}});
+    };
+    add("role r", 0);
+    for (std::uint32_t lane = 1; lane <= 3; ++lane) {
+      for (const char* step : {"create", "revoke", "mark"}) {
+        add(std::string(step) + " d" + std::to_string(lane), lane);
+      }
+    }
+    add("mark r", 0);
+    return plan;
+  }
+
+  TEST_CASE("lanes run side by side each in order and lane 0 waits for them") {
+    auto project = project_of(k_four);
+    dbctl::unit::FakeServer server;
+    // Two lanes' first statements meet: run one after another, the first would wait in vain.
+    std::mutex meeting;
+    std::condition_variable met;
+    int creating = 0;
+    bool together = false;
+    server.on_execute = [&](const std::string& sql) {
+      if (sql.rfind("create d", 0) == 0) {
+        std::unique_lock<std::mutex> lock(meeting);
+        ++creating;
+        met.notify_all();
+        together = met.wait_for(lock, std::chrono::seconds(5), [&] { return creating >= 2; }) || together;
+      }
+    };
+    dbctl::unit::FakeAdminSession session(server);
+    auto plan = laned(project->topology.servers.front());
+    dbctl::ops::execute_logged(session, plan, nullptr, 2,
+                               [&server](std::size_t) { return dbctl::ops::LaneSession{std::make_unique<dbctl::unit::FakeAdminSession>(server), nullptr}; });
+    CHECK(together);
+    CHECK(plan.ran == 11);
+    REQUIRE(server.executed.size() == 11);
+    CHECK(server.executed.front() == "role r");
+    CHECK(server.executed.back() == "mark r");
+    for (const char* database : {"d1", "d2", "d3"}) {
+      std::vector<std::string> steps;
+      for (const auto& sql : server.executed) {
+        if (sql.size() > 2 && sql.compare(sql.size() - 2, 2, database) == 0) {
+          steps.push_back(sql.substr(0, sql.find(' ')));
+        }
+      }
+      CHECK(steps == std::vector<std::string>{"create", "revoke", "mark"});
+    }
+  }
+
+  TEST_CASE("after a failure amid lanes the statements that ran come first and a re-run runs the rest") {
+    auto project = project_of(k_four);
+    dbctl::unit::FakeServer server;
+    server.fail_execution = 5; // the first statement of lane 0, then four of the lanes'
+    dbctl::unit::FakeAdminSession session(server);
+    auto plan = laned(project->topology.servers.front());
+    auto open = [&server](std::size_t) { return dbctl::ops::LaneSession{std::make_unique<dbctl::unit::FakeAdminSession>(server), nullptr}; };
+    CHECK_THROWS_WITH_AS(dbctl::ops::execute_logged(session, plan, nullptr, 3, open),
+                         doctest::Contains("statement 5 refused"), dbctl::DbError);
+    CHECK_FALSE(plan.duration_ms.has_value());
+    // Statements of other lanes may have begun before the failure stopped them.
+    REQUIRE(plan.ran >= 4);
+    REQUIRE(plan.ran < 11);
+    std::vector<std::string> ran;
+    for (std::size_t i = 0; i < plan.ran; ++i) {
+      ran.push_back(plan.statements[i].sql);
+    }
+    std::vector<std::string> executed = server.executed;
+    CHECK(executed.size() == plan.ran);
+    std::vector<std::string> in_plan_order; // those that ran, as the plan had them
+    for (const auto& statement : laned(project->topology.servers.front()).statements) {
+      if (std::find(executed.begin(), executed.end(), statement.sql) != executed.end()) {
+        in_plan_order.push_back(statement.sql);
+      }
+    }
+    CHECK(ran == in_plan_order);
+    CHECK(std::set<std::string>(ran.begin(), ran.end()) == std::set<std::string>(executed.begin(), executed.end()));
+    CHECK(plan.statements.size() == 11);
+    CHECK(plan.statements.back().sql == "mark r"); // what did not run keeps its order
+    server.fail_execution = 0;
+    dbctl::ops::execute_logged(session, plan, nullptr, 3, open);
+    CHECK(plan.ran == 11);
+    CHECK(server.objects.size() == 11); // each statement once over both runs
+    CHECK(server.executed.size() == 11);
+    CHECK(server.executed.back() == "mark r");
   }
 }
 
@@ -166,7 +262,7 @@ TEST_SUITE("ops::fan_out") {
     dbctl::ops::RunOptions run;
     run.jobs = 3;
     auto status = dbctl::ops::status_targets(*project, fake.registry, run);
-    auto rows = dbctl::report::status_rows(project->selected, status);
+    auto rows = dbctl::report::status_rows(project->selected(), status);
     REQUIRE(rows.size() == 4);
     CHECK(dbctl::report::state_name(rows[0].state) == "up-to-date");
     CHECK(dbctl::report::state_name(rows[2].state) == "error");
@@ -188,8 +284,8 @@ TEST_SUITE("ops::check_project from a URL") {
     auto project = dbctl::ops::check_project(source, dbctl::ops::Scan::topology_only, diagnostics);
     REQUIRE(project);
     CHECK(dbctl::unit::messages(diagnostics).empty());
-    REQUIRE(project->selected.size() == 1);
-    const dbctl::targets::Target& target = project->selected[0];
+    REQUIRE(project->selected().size() == 1);
+    const dbctl::targets::Target& target = project->selected()[0];
     CHECK(target.key() == "my-app@db"); // names as given: a dash is fine for an existing database
     CHECK(target.database == "my-app");
     CHECK(target.schema == std::optional<std::string>("acme"));
@@ -210,11 +306,11 @@ TEST_SUITE("ops::check_project from a URL") {
     source.selection.services = {"orders"};
     auto project = dbctl::ops::check_project(source, dbctl::ops::Scan::topology_only, diagnostics);
     REQUIRE(project);
-    REQUIRE(project->selected.size() == 1);
-    CHECK(project->selected[0].key() == "orders@db");
-    CHECK(project->selected[0].server->port == 3306);
-    CHECK_FALSE(project->selected[0].schema.has_value());
-    CHECK(project->selected[0].migrations == std::optional<std::filesystem::path>("db/migrations"));
+    REQUIRE(project->selected().size() == 1);
+    CHECK(project->selected()[0].key() == "orders@db");
+    CHECK(project->selected()[0].server->port == 3306);
+    CHECK_FALSE(project->selected()[0].schema.has_value());
+    CHECK(project->selected()[0].migrations == std::optional<std::filesystem::path>("db/migrations"));
     CHECK(project->topology.servers[0].application_name == "dbctl:orders");
   }
 

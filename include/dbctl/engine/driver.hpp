@@ -118,6 +118,9 @@ public:
 
   /// Run one statement (autocommit) on the connection to its database.
   virtual void execute(const Statement& statement) = 0;
+  /// Close the connections to databases other than the admin database that the session keeps
+  /// for reuse (a session of `init -j` done with one database's lane).
+  virtual void close_databases() {}
   /// Take the server-wide lock named `key`, waiting up to `timeout`; the message of the
   /// DbError thrown at the deadline names the holder where the server can tell.
   virtual std::unique_ptr<Lock> lock(const std::string& key, std::chrono::seconds timeout) = 0;

@@ -2,6 +2,7 @@
 // Engine-neutral descriptions of what should exist on a server; drivers converge to them.
 #include "dbctl/util/secret.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <map>
 #include <set>
@@ -24,6 +25,11 @@ struct Statement {
   /// so a fleet's plan of tens of thousands of statements holds each text once.
   std::string shown;
   StatementKind kind;
+  /// Which statements may run beside it (init -j): statements of one lane run in plan order on
+  /// one connection, and the lanes between two statements of lane 0 may run at the same time; a
+  /// statement of lane 0 runs alone, after every statement before it. A plan gives each database
+  /// a lane of its own (provision::Lanes); engines leave it 0.
+  std::uint32_t lane = 0;
   std::vector<std::string> args; ///< Redis: the command's words, sent as they are (no text to quote)
 
   /// Return what plans and logs show.

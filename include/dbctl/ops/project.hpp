@@ -34,8 +34,12 @@ struct Source {
 /// A checked topology, its targets and (when asked for) its migrations.
 struct Project {
   topology::Topology topology;
-  std::vector<targets::Target> all;      ///< every target, in topology order
-  std::vector<targets::Target> selected; ///< those chosen by --service/--tenant/--server
+  std::vector<targets::Target> all; ///< every target, in topology order
+  /// The targets chosen by --service/--tenant/--server when they are fewer than all (in `all`'s
+  /// order); unset when every target is, so that a fleet's targets are held once.
+  std::optional<std::vector<targets::Target>> narrowed;
+  /// Return the targets chosen by --service/--tenant/--server: `narrowed`, or `all`.
+  const std::vector<targets::Target>& selected() const { return narrowed ? *narrowed : all; }
   /// The services' Redis namespaces (`redis:`; targets::Expansion::stores): init, plan,
   /// destroy, status, env and wait cover them; migrations never do.
   std::vector<targets::Target> stores;

@@ -43,13 +43,16 @@ std::vector<PlannedServer> plan_servers(const Project& project, const engine::Re
 /// the topology that reach one physical server run one after another, each planned again
 /// after the one before). On a server with several hosts, a run that loses its server goes on
 /// on the new primary within `failover_timeout` (FailoverWatch: locked and planned again there,
-/// what is left runs). Returns the statements that ran per server. Throws DbError (once every
-/// server's run has ended), and InterruptedError between statements once `interrupt` (may be
-/// null) was requested.
+/// what is left runs). On each server up to `jobs` databases are provisioned side by side
+/// (execute_logged's lanes; 0 or more than 16: 16), never more than its max_connections allows
+/// at two connections a lane besides the run's own two; each session beside the first holds a
+/// lock of its own, which the next run's provisioning waits for. Returns the statements that ran per server.
+/// Throws DbError (once every server's run has ended), and InterruptedError between statements
+/// once `interrupt` (may be null) was requested.
 std::vector<ServerStatements> init_servers(const Project& project, const engine::Registry& registry,
                                            std::chrono::seconds lock_timeout, const util::Interrupt* interrupt,
                                            std::chrono::seconds failover_timeout = std::chrono::seconds(60),
-                                           Prune prune = Prune::warn);
+                                           Prune prune = Prune::warn, int jobs = 0);
 
 /// Drop the databases, schemas and roles of the selected targets, server by server under each
 /// one's provisioning lock; entries that reach one physical server are torn down as one. On

@@ -5,6 +5,8 @@
 #include "dbctl/ops/project.hpp"
 #include "dbctl/util/interrupt.hpp"
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -37,11 +39,26 @@ struct ServerStatements {
   std::vector<std::string> unwanted;
 };
 
-/// Log and run one server's statements in order from plan.ran (counting each that ran) and set
-/// plan.duration_ms. A permission error says what the admin lacks; throws DbError, and
-/// InterruptedError between statements once `interrupt` (may be null) was requested.
-void execute_logged(engine::AdminSession& session, ServerStatements& plan,
-                    const util::Interrupt* interrupt);
+/// One more admin session on a plan's server (for lanes of `init -j` beside the first), and a
+/// lock it holds while it lives (may be null; released before the session closes).
+struct LaneSession {
+  std::unique_ptr<engine::AdminSession> session;
+  std::unique_ptr<engine::Lock> lock;
+};
+/// Open the `helper`th (from 1) LaneSession of a plan's run.
+using OpenSession = std::function<LaneSession(std::size_t helper)>;
+
+/// Log and run one server's statements from plan.ran on: each of lane 0 alone on `session`, and
+/// the lanes between two of them (engine::Statement::lane) on up to `jobs` sessions at once,
+/// `session` and helpers from `open` (opened when first needed, each closing a lane's database
+/// connections when the lane is done), every lane's statements in order. A failing lane stops
+/// the others before their next statement. plan.statements[0, plan.ran) are the statements that
+/// ran: after a failure amid lanes, those that ran are moved before those that did not, each
+/// part in plan order. Sets plan.duration_ms. A permission error says what the admin lacks;
+/// throws DbError (the first to fail, once every lane stopped), and InterruptedError between
+/// statements once `interrupt` (may be null) was requested.
+void execute_logged(engine::AdminSession& session, ServerStatements& plan, const util::Interrupt* interrupt,
+                    int jobs = 1, const OpenSession& open = {});
 
 /// Return the total number of statements.
 std::size_t count(const std::vector<ServerStatements>& plans);

@@ -6,8 +6,10 @@
 #include "dbctl/topology/model.hpp"
 #include "dbctl/util/diagnostics.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace dbctl::provision {
@@ -32,10 +34,25 @@ engine::AclUserSpec acl_user_spec(const targets::Target& store);
 DesiredState desired_state(const targets::TargetRefs& selected,
                            const targets::TargetRefs& all, const engine::AdminInfo& admin);
 
+/// The lanes of one server's plan (engine::Statement::lane): the statements of each database (its
+/// creation and what is done inside it) take a lane of their own, numbered from 1 in order of
+/// first mention, so that `init -j` provisions databases side by side; what is not one
+/// database's (roles, memberships, ACL users, pruning) keeps lane 0 and runs alone.
+class Lanes {
+public:
+  /// Append `statements` to `out` in `database`'s lane.
+  void append(std::vector<engine::Statement>&& statements, const std::string& database,
+              std::vector<engine::Statement>& out);
+
+private:
+  std::unordered_map<std::string, std::uint32_t> m_lanes;
+};
+
 /// Return the statements closing the gap between the server and the desired state (none when
-/// it already matches). Throws DbError when the admin lacks a privilege the plan needs.
+/// it already matches), each database's in its lane of `lanes`. Throws DbError when the admin
+/// lacks a privilege the plan needs.
 std::vector<engine::Statement> plan(engine::AdminSession& session, const DesiredState& desired,
-                                    const std::string& server_name);
+                                    const std::string& server_name, Lanes& lanes);
 
 /// Check that the server of `session` can host the `selected` targets before anything is
 /// created there: its version against each service manifest's minimum for its product, and

@@ -25,6 +25,11 @@ struct Unwanted {
 /// Return the marks of what `desired` manages: its roles, databases and schemas.
 engine::Managed marks_of(const DesiredState& desired);
 
+/// Append to `out` the statements marking `objects` as `project`'s (AdminSession::mark), those not
+/// marked yet: the roles' marks in lane 0, each database's and its schemas' in the database's lane.
+void plan_marks(engine::AdminSession& session, const std::string& project, engine::Managed objects, Lanes& lanes,
+                std::vector<engine::Statement>& out);
+
 /// Return what `managed` holds beyond `wanted`, the desired state of every target the topology
 /// places on the server (all of them, whatever the selection). A role that goes takes its access
 /// and memberships with it, and so does a database that is dropped (PruneRoles::drop), so they

@@ -10,7 +10,7 @@ namespace dbctl::engine::mysql {
 
 namespace {
 
-Statement plain(std::string sql) { return {"", std::move(sql), {}, StatementKind::other, {}}; }
+Statement plain(std::string sql) { return {"", std::move(sql), {}, StatementKind::other, 0, {}}; }
 
 
 // ALL PRIVILEGES as it reads back at database level (DELETE HISTORY is MariaDB's own).
@@ -95,7 +95,7 @@ std::vector<Statement> Planner::role(const RoleSpec& spec, bool locked) const {
   std::string identified = m_catalog.mariadb ? " IDENTIFIED BY PASSWORD "
                                              : " IDENTIFIED WITH mysql_native_password AS ";
   auto with_hash = [&](const std::string& head) {
-    return Statement{"", head + identified + "'" + hash + "'", head + identified + "'***'", StatementKind::other, {}};
+    return Statement{"", head + identified + "'" + hash + "'", head + identified + "'***'", StatementKind::other, 0, {}};
   };
   auto existing = m_catalog.users.find(spec.name);
   if (existing == m_catalog.users.end()) {

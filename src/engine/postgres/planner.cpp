@@ -79,10 +79,10 @@ const DatabaseCatalog::Schema* find_schema(const DatabaseCatalog& inside, const 
 
 } // namespace
 
-Statement Planner::admin(std::string sql) const { return {"", std::move(sql), {}, StatementKind::other, {}}; }
+Statement Planner::admin(std::string sql) const { return {"", std::move(sql), {}, StatementKind::other, 0, {}}; }
 
 Statement Planner::in(const std::string& database, std::string sql) const {
-  return {database, std::move(sql), {}, StatementKind::other, {}};
+  return {database, std::move(sql), {}, StatementKind::other, 0, {}};
 }
 
 std::vector<Statement> Planner::role(const RoleSpec& spec, PasswordState password,
@@ -91,7 +91,7 @@ std::vector<Statement> Planner::role(const RoleSpec& spec, PasswordState passwor
   bool login = spec.password.has_value();
   auto with_password = [&](const std::string& head) {
     return Statement{"", head + " PASSWORD " + m_quote.literal(verifier), head + " PASSWORD '***'",
-                     StatementKind::other, {}};
+                     StatementKind::other, 0, {}};
   };
   auto existing = m_server.roles.find(spec.name);
   if (existing == m_server.roles.end()) {

@@ -51,6 +51,7 @@ public:
   std::vector<Statement> revoke_membership(const std::string& role, const std::string& member) override;
   std::vector<Statement> hand_over_role(const std::string& name, const std::vector<std::string>& databases) override;
   void execute(const Statement& statement) override;
+  void close_databases() override { m_connections.clear(); }
   std::unique_ptr<Lock> lock(const std::string& key, std::chrono::seconds timeout) override;
   std::map<std::string, AvailableExtension> available_extensions() override;
 
