@@ -232,7 +232,10 @@ void patroni_up(const std::string& fault, const std::string& tag) {
                           "services:\n  @P@svc: {app: true}\n",
                       k_patroni_server);
   const int count = 20;
-  write_pg_migrations(project, count, "");
+  // Each migration waits a little, so that the run is still going when the fault has landed:
+  // init provisions the 50 databases side by side (init -j) in a few seconds, and a switchover
+  // takes about as long to act.
+  write_pg_migrations(project, count, "SELECT pg_sleep(0.05);\n");
   std::string like = "'" + project.prefix + "%'";
   Ridden ridden;
   for (int trial = 0; trial < trials(); ++trial) {
